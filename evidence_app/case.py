@@ -1,0 +1,370 @@
+"""An open case and the rules that protect its evidence.
+
+A :class:`Case` is handed out by :class:`~evidence_app.store.CaseStore`. It
+holds the case's keys while open, appends every event to the journal before
+it returns, and refuses new evidence when the case is locked, sealed,
+concluded or opened away from its designated computer. Every rule lives here,
+not in the UI, so no UI path can get round it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from . import crypto
+from .blobs import BlobStore
+from .durable import fsync_dir
+from .errors import (CaseConcluded, CaseLocked, CaseSealed, InvalidInput, Quarantined,
+                     TamperDetected, WrongMachine)
+from .events import Event, Kind
+from .filelock import CaseFileLock
+from .header import Header, unwrap_data_key
+from .journal import FILE_NAME as JOURNAL_FILE
+from .journal import Journal
+from .machine import Machine
+from .records import Capture, CaseDetails, Person, VerifyReport
+from .state import State, Status, read_state, stricter, write_state
+from .timestamps import utc_now
+from .urls import normalise_url
+
+CAPTURE_KINDS = ("viewport", "page", "screen", "region")
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+MAX_TEXT_CHARS = 1_000_000
+MAX_URL_CHARS = 2_000_000
+BLOB_FOLDER = "blobs"
+RECOVERED_FOLDER = "recovered"
+
+
+def checked_text(value: str, what: str, limit: int = MAX_TEXT_CHARS) -> str:
+    if not isinstance(value, str):
+        raise InvalidInput(f"The {what} must be text.")
+    if len(value) > limit:
+        raise InvalidInput(f"The {what} is too long ({len(value):,} characters); the limit is "
+                           f"{limit:,}. Nothing was saved: shorten it and try again.")
+    return value
+
+
+class CaseKeys:
+    """The per-purpose keys derived from the case's data key, dropped on lock."""
+
+    def __init__(self, data_key: bytes) -> None:
+        self.data = data_key
+        self.journal = crypto.subkey(data_key, "journal")
+        self.blobs = crypto.subkey(data_key, "blobs")
+
+
+class Case:
+    """One open case. Use :meth:`lock` when done; both passphrases :meth:`unlock` it."""
+
+    def __init__(self, folder: Path, header: Header, data_key: bytes, machine: Machine,
+                 file_lock: CaseFileLock, writable: bool | None) -> None:
+        self.folder = folder
+        self.id = header.case_id
+        self._header = header
+        self._machine = machine
+        self.designated = header.machine == machine.fingerprint
+        if writable and not self.designated:
+            raise WrongMachine(
+                "This is not the case's designated computer. The policy says to use the same "
+                "computer throughout, so the case can only be viewed, printed and exported here.")
+        self.read_only = not self.designated or writable is False
+        self._mutex = threading.RLock()
+        self._file_lock = file_lock
+        self._keys: CaseKeys | None = None
+        self._events: list[Event] = []
+        self._status = Status.OPEN
+        self._load(data_key)
+
+    # ------------------------------------------------------------------ loading
+
+    def _load(self, data_key: bytes) -> None:
+        keys = CaseKeys(data_key)
+        state = read_state(self.folder)
+        state.check(self.id, data_key)
+        journal = Journal(self.folder / JOURNAL_FILE, keys.journal, self.id)
+        loaded = journal.load(checkpoint_seq=state.checkpoint_seq)
+        if state.checkpoint_seq >= 0 and loaded.events[state.checkpoint_seq].hash != state.checkpoint_head:
+            raise TamperDetected(f"journal record {state.checkpoint_seq}",
+                                 "it is not the record that was checkpointed")
+        self._keys = keys
+        self._journal = journal
+        self._blobs = BlobStore(self.folder / BLOB_FOLDER, keys.blobs, self.id)
+        self._events = list(loaded.events)
+        if not self._events or self._events[0].kind != Kind.CREATED:
+            raise TamperDetected("journal record 0", "the journal does not begin with the case's creation")
+        self._status = stricter(state.status, self._status_from_events())
+        journal.open_for_append()
+        repairs: list[dict[str, Any]] = []
+        if loaded.torn is not None:
+            target = journal.set_aside(loaded.torn, self.folder)
+            repairs.append({"what": "torn journal end set aside", "bytes": loaded.torn.size,
+                            "reason": loaded.torn.reason, "file": target.name})
+        repairs.extend(self._set_aside_orphans())
+        for repair in repairs:
+            self._append(Kind.REPAIRED, repair)
+
+    def _status_from_events(self) -> Status:
+        kinds = {event.kind for event in self._events}
+        if Kind.SEALED in kinds:
+            return Status.SEALED
+        if Kind.CONCLUDED in kinds:
+            return Status.CONCLUDED
+        return Status.OPEN
+
+    def _set_aside_orphans(self) -> list[dict[str, Any]]:
+        """Blob files no journal record names: left by a crash before the capture was acknowledged."""
+        known = {event.data["blob"] for event in self._events if "blob" in event.data}
+        folder = self.folder / BLOB_FOLDER
+        orphans = sorted(p for p in folder.iterdir() if p.stem not in known)
+        if not orphans:
+            return []
+        recovered = self.folder / RECOVERED_FOLDER
+        recovered.mkdir(mode=0o700, exist_ok=True)
+        for orphan in orphans:
+            os.replace(orphan, recovered / orphan.name)
+        fsync_dir(folder)
+        fsync_dir(recovered)
+        return [{"what": "unacknowledged file set aside", "file": f"{RECOVERED_FOLDER}/{p.name}"}
+                for p in orphans]
+
+    # ------------------------------------------------------------------ guards
+
+    def _require_keys(self) -> CaseKeys:
+        if self._keys is None:
+            raise CaseLocked("The case is locked. Both investigators must type their passphrases to go on.")
+        return self._keys
+
+    def _require_evidence_allowed(self) -> None:
+        self._require_keys()
+        if self._status is Status.SEALED:
+            raise CaseSealed("This case is sealed because child abuse imagery was suspected. "
+                             "Nothing more can be added to it. Follow the referral steps.")
+        if self._status is Status.CONCLUDED:
+            raise CaseConcluded("This case has been concluded, so it takes no new evidence.")
+        if self.read_only:
+            raise WrongMachine("This case is open read-only here (not its designated computer), "
+                               "so it takes no new evidence.")
+
+    def _signed_in(self) -> tuple[str, ...]:
+        return tuple(person.name for person in self.details.investigators)
+
+    def _append(self, kind: Kind, data: dict[str, Any]) -> Event:
+        by = self._signed_in() if self._events else ()
+        event = self._journal.append(kind, by, data)
+        self._events.append(event)
+        return event
+
+    def _checkpoint(self) -> None:
+        keys = self._require_keys()
+        state = State(self._status, len(self._events) - 1, self._events[-1].hash).signed(self.id, keys.data)
+        write_state(self.folder, state)
+
+    # ------------------------------------------------------------------ reading
+
+    @property
+    def status(self) -> Status:
+        return self._status
+
+    @property
+    def locked(self) -> bool:
+        return self._keys is None
+
+    @property
+    def details(self) -> CaseDetails:
+        self._require_keys()
+        data = self._events[0].data
+        people = data["investigators"]
+        return CaseDetails(
+            id=self.id, created=self._events[0].time, reason=data["reason"], group=data["group"],
+            subject=data["subject"], computer_name=data["computer_name"],
+            computer_location=data["computer_location"],
+            investigators=(Person(people[0]["name"], people[0]["position"]),
+                           Person(people[1]["name"], people[1]["position"])))
+
+    def events(self) -> Iterator[Event]:
+        """Every journal event, in order."""
+        self._require_keys()
+        return iter(tuple(self._events))
+
+    @property
+    def head(self) -> str:
+        """The SHA-256 of the last journal record: what the form and the export sign."""
+        self._require_keys()
+        return self._events[-1].hash
+
+    def captures(self) -> list[Capture]:
+        self._require_keys()
+        quarantined = {cid for e in self._events if e.kind == Kind.QUARANTINED for cid in e.data["captures"]}
+        return [self._capture_from(event, event.data["id"] in quarantined)
+                for event in self._events if event.kind == Kind.CAPTURE]
+
+    @staticmethod
+    def _capture_from(event: Event, quarantined: bool) -> Capture:
+        d = event.data
+        return Capture(id=d["id"], kind=d["kind"], url=d["url"], note=d["note"], concern=d["concern"],
+                       sha256=d["sha256"], captured_at=d["captured_at"], size=d["size"],
+                       media_type=d["media_type"], by=event.by, quarantined=quarantined)
+
+    def _capture_event(self, capture_id: str) -> Event:
+        for event in self._events:
+            if event.kind == Kind.CAPTURE and event.data["id"] == capture_id:
+                return event
+        raise InvalidInput(f"There is no capture {capture_id!r} in this case.")
+
+    def read_capture(self, capture_id: str) -> bytes:
+        """The capture's original bytes, after re-checking their SHA-256."""
+        with self._mutex:
+            self._require_keys()
+            capture = next((c for c in self.captures() if c.id == capture_id), None)
+            if capture is None:
+                raise InvalidInput(f"There is no capture {capture_id!r} in this case.")
+            if capture.quarantined:
+                raise Quarantined(f"Capture {capture_id} was taken of flagged content. It is kept for "
+                                  "the police and is never shown, printed or copied.")
+            return self._checked_blob(self._capture_event(capture_id))
+
+    def _checked_blob(self, event: Event) -> bytes:
+        data = self._blobs.get(event.data["blob"])
+        if hashlib.sha256(data).hexdigest() != event.data["sha256"]:
+            raise TamperDetected(f"blobs/{event.data['blob']}.blob",
+                                 f"its content no longer matches the hash recorded in journal record {event.seq}")
+        return data
+
+    # ------------------------------------------------------------------ evidence
+
+    def record_visit(self, url: str, title: str = "", *, cause: str = "navigation") -> Event:
+        """Journal a visited address (with the page title and what led to it)."""
+        checked_text(url, "web address", MAX_URL_CHARS)
+        checked_text(title, "page title")
+        checked_text(cause, "cause", 100)
+        with self._mutex:
+            self._require_evidence_allowed()
+            return self._append(Kind.VISIT, {"url": url, "title": title, "cause": cause})
+
+    def add_note(self, text: str) -> Event:
+        checked_text(text, "note")
+        if not text.strip():
+            raise InvalidInput("The note is empty.")
+        with self._mutex:
+            self._require_evidence_allowed()
+            return self._append(Kind.NOTE, {"text": text})
+
+    def add_capture(self, png_bytes: bytes, *, kind: str, url: str = "", note: str = "",
+                    concern: str = "") -> Capture:
+        """Hash, timestamp, encrypt and store a screenshot; return once all of it is durable."""
+        captured_at = utc_now()
+        if kind not in CAPTURE_KINDS:
+            raise InvalidInput(f"Unknown kind of capture {kind!r}; expected one of {', '.join(CAPTURE_KINDS)}.")
+        if not isinstance(png_bytes, (bytes, bytearray, memoryview)) or not bytes(png_bytes[:8]) == PNG_SIGNATURE:
+            raise InvalidInput("A capture must be a PNG image.")
+        checked_text(url, "web address", MAX_URL_CHARS)
+        checked_text(note, "note")
+        checked_text(concern, "concern", 500)
+        data = bytes(png_bytes)
+        digest = hashlib.sha256(data).hexdigest()
+        with self._mutex:
+            self._require_evidence_allowed()
+            number = sum(1 for e in self._events if e.kind == Kind.CAPTURE) + 1
+            capture_id = f"C{number:04d}"
+            blob_id = self._blobs.put(data, f"capture {capture_id}")
+            event = self._append(Kind.CAPTURE, {
+                "id": capture_id, "blob": blob_id, "kind": kind, "url": url, "note": note,
+                "concern": concern, "sha256": digest, "captured_at": captured_at, "size": len(data),
+                "media_type": "image/png"})
+            return self._capture_from(event, False)
+
+    # ------------------------------------------------------------------ the stop
+
+    def flag_csam(self, url: str, note: str = "") -> Event:
+        """The stop: suspected child abuse imagery. Quarantines captures of ``url`` and seals the case."""
+        checked_text(url, "web address", MAX_URL_CHARS)
+        checked_text(note, "note")
+        with self._mutex:
+            self._require_keys()
+            if self._status is Status.SEALED:
+                raise CaseSealed("This case is already sealed.")
+            self._status = Status.SEALED  # from here on every capture path refuses
+            flagged = self._append(Kind.FLAGGED, {"url": url, "note": note, "flagged_by": list(self._signed_in())})
+            target = normalise_url(url)
+            caught = [c for c in self.captures() if normalise_url(c.url) == target]
+            if caught:
+                self._append(Kind.QUARANTINED, {"captures": [c.id for c in caught],
+                                                "sha256": [c.sha256 for c in caught], "url": url})
+            self._append(Kind.SEALED, {"reason": "suspected child sexual abuse imagery", "flag": flagged.seq})
+            self._checkpoint()
+            return flagged
+
+    # ------------------------------------------------------------------ checking
+
+    def verify(self) -> VerifyReport:
+        """Re-read everything from disk; :class:`TamperDetected` names the first bad part."""
+        with self._mutex:
+            keys = self._require_keys()
+            header = Header.read(self.folder)
+            header.check_mac(keys.data)
+            if header != self._header:
+                raise TamperDetected("case.header", "it changed while the case was open")
+            state = read_state(self.folder)
+            state.check(self.id, keys.data)
+            fresh = Journal(self.folder / JOURNAL_FILE, keys.journal, self.id)
+            loaded = fresh.load(checkpoint_seq=len(self._events) - 1)
+            if loaded.torn is not None:
+                raise TamperDetected(f"journal record {len(loaded.events)}", loaded.torn.reason)
+            for mine, theirs in zip(self._events, loaded.events):
+                if mine.hash != theirs.hash:
+                    raise TamperDetected(f"journal record {mine.seq}", "it differs from what was written")
+            if len(loaded.events) != len(self._events):
+                raise TamperDetected(JOURNAL_FILE, "it holds records this window did not write")
+            referenced = {e.data["blob"]: e for e in self._events if "blob" in e.data}
+            for event in referenced.values():
+                self._checked_blob(event)
+            for path in sorted((self.folder / BLOB_FOLDER).iterdir()):
+                if path.stem not in referenced or path.suffix != ".blob":
+                    raise TamperDetected(f"blobs/{path.name}", "no journal record names this file")
+            return VerifyReport(records=len(self._events), blobs=len(referenced), head=self._events[-1].hash)
+
+    # ------------------------------------------------------------------ locking
+
+    def lock(self) -> None:
+        """Journal the lock, checkpoint, and drop every key and decrypted record from memory."""
+        with self._mutex:
+            if self._keys is None:
+                return
+            try:
+                self._append(Kind.LOCKED, {"computer": self._machine.name})
+                self._checkpoint()
+            finally:
+                self._journal.close()
+                self._keys = None
+                self._events = []
+                self._file_lock.release()
+
+    def unlock(self, passphrases: tuple[str, str]) -> None:
+        """Both passphrases again; :class:`WrongPassphrase` leaves the case locked."""
+        with self._mutex:
+            if self._keys is not None:
+                return
+            data_key = unwrap_data_key(self._header, passphrases)
+            self._file_lock.acquire()
+            try:
+                self._load(data_key)
+                self._append(Kind.UNLOCKED, {"computer": self._machine.name})
+            except BaseException:
+                if self._keys is not None:
+                    self._journal.close()
+                self._keys = None
+                self._events = []
+                self._file_lock.release()
+                raise
+
+    def _after_open(self) -> None:
+        self._append(Kind.OPENED, {"computer": self._machine.name, "designated": self.designated,
+                                   "read_only": self.read_only})
+
+    def __repr__(self) -> str:
+        return f"<Case {self.id} {self._status}{' locked' if self.locked else ''}>"

@@ -1,0 +1,26 @@
+"""Test-wide set-up: Qt headless, QtWebEngine's sandbox off when running as root."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+if hasattr(os, "geteuid") and os.geteuid() == 0:
+    os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
+
+from tests.helpers.cases import make_case, make_store  # noqa: E402
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    return make_store(tmp_path / "cases")
+
+
+@pytest.fixture
+def case(store):
+    opened = make_case(store)
+    yield opened
+    opened.lock()

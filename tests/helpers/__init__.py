@@ -1,0 +1,1 @@
+"""Shared test helpers: cases with a cheap KDF, PNG images made without Qt."""
