@@ -246,6 +246,46 @@ class Case:
             self._require_evidence_allowed()
             return self._append(Kind.VISIT, {"url": url, "title": title, "cause": cause})
 
+    def record_refusal(self, what: str, url: str, detail: str = "") -> Event:
+        """Journal something the browser refused: a download, a permission, a local scheme."""
+        checked_text(what, "refusal kind", 100)
+        checked_text(url, "web address", MAX_URL_CHARS)
+        checked_text(detail, "detail")
+        with self._mutex:
+            self._require_evidence_allowed()
+            return self._append(Kind.REFUSED, {"what": what, "url": url, "detail": detail})
+
+    def record_resources(self, page_url: str, summary: dict[str, Any]) -> Event:
+        """Journal a page's sub-resource requests, summarised (counts by type and host)."""
+        checked_text(page_url, "web address", MAX_URL_CHARS)
+        with self._mutex:
+            self._require_evidence_allowed()
+            return self._append(Kind.RESOURCES, {"page_url": page_url, "summary": summary})
+
+    def add_page_snapshot(self, html: str, *, url: str, title: str = "") -> Event:
+        """Store a page's DOM as text (never an image), encrypted and hashed."""
+        checked_text(html, "page snapshot", 64 * MAX_TEXT_CHARS)
+        checked_text(url, "web address", MAX_URL_CHARS)
+        checked_text(title, "page title")
+        data = html.encode("utf-8", errors="surrogatepass")
+        digest = hashlib.sha256(data).hexdigest()
+        with self._mutex:
+            self._require_evidence_allowed()
+            number = sum(1 for e in self._events if e.kind == Kind.SNAPSHOT) + 1
+            snapshot_id = f"P{number:04d}"
+            blob_id = self._blobs.put(data, f"page snapshot {snapshot_id}")
+            return self._append(Kind.SNAPSHOT, {
+                "id": snapshot_id, "blob": blob_id, "url": url, "title": title, "sha256": digest,
+                "size": len(data), "media_type": "text/html; charset=utf-8"})
+
+    def read_snapshot(self, snapshot_id: str) -> str:
+        with self._mutex:
+            self._require_keys()
+            for event in self._events:
+                if event.kind == Kind.SNAPSHOT and event.data["id"] == snapshot_id:
+                    return self._checked_blob(event).decode("utf-8", errors="surrogatepass")
+            raise InvalidInput(f"There is no page snapshot {snapshot_id!r} in this case.")
+
     def add_note(self, text: str) -> Event:
         checked_text(text, "note")
         if not text.strip():
