@@ -1,0 +1,73 @@
+"""A full disk: a clear error, nothing half-written, nothing already saved lost.
+
+Runs on a real, tiny tmpfs mounted for the test (needs root, as in CI).
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from evidence_app import StorageError
+from tests.helpers.cases import PASSPHRASES, make_case, make_store
+from tests.helpers.images import make_png
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path):
+    mount_point = tmp_path / "small-disk"
+    mount_point.mkdir()
+    if os.geteuid() != 0:
+        pytest.skip("mounting a small tmpfs needs root (CI runs as root)")
+    result = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount_point)],
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {result.stderr.strip()}")
+    yield mount_point
+    subprocess.run(["umount", "-l", str(mount_point)], check=True)
+
+
+def _fill(folder: Path) -> Path:
+    filler = folder / "filler"
+    fd = os.open(filler, os.O_WRONLY | os.O_CREAT)
+    try:
+        while True:
+            os.write(fd, b"\0" * 4096)
+    except OSError as exc:
+        assert exc.errno == errno.ENOSPC
+    finally:
+        os.close(fd)
+    return filler
+
+
+def test_a_full_disk_gives_a_clear_error_and_loses_nothing(small_disk: Path) -> None:
+    store = make_store(small_disk / "cases")
+    case = make_case(store)
+    kept = case.add_capture(make_png(seed=1), kind="viewport", url="https://example.org/")
+    filler = _fill(small_disk)
+    journal = store.root / case.id / "journal.log"
+    journal_before = journal.read_bytes()
+    blobs_before = sorted(p.name for p in (store.root / case.id / "blobs").iterdir())
+
+    with pytest.raises(StorageError, match="disk is full") as caught:
+        case.add_capture(make_png(400, 300, seed=2, noise=1.0), kind="page")
+    assert "Nothing that was already saved was lost" in str(caught.value)
+    with pytest.raises(StorageError, match="disk is full"):
+        case.add_note("n" * 50_000)
+    assert journal.read_bytes() == journal_before
+    assert sorted(p.name for p in (store.root / case.id / "blobs").iterdir()) == blobs_before
+    assert [c.id for c in case.captures()] == [kept.id]
+    case.verify()
+
+    filler.unlink()
+    case.add_note("after space was freed")
+    case.lock()
+    reopened = store.open(case.id, PASSPHRASES)
+    assert reopened.read_capture(kept.id) == make_png(seed=1)
+    assert [e.data.get("text") for e in reopened.events()][-3] == "after space was freed"
+    reopened.verify()
+    reopened.lock()

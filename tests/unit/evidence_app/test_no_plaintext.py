@@ -1,0 +1,65 @@
+"""Nothing personal or evidential is ever on disk in plaintext."""
+
+from __future__ import annotations
+
+import secrets
+import tempfile
+import time
+from pathlib import Path
+
+from evidence_app import Investigator
+from tests.helpers.cases import BOB, make_case
+from tests.helpers.images import make_png
+
+# Made fresh each run, so no source file or shell history can hold them.
+_TOKEN = secrets.token_hex(6)
+MARKERS = {
+    "reason": f"Reason-{_TOKEN}",
+    "group": f"Group-{_TOKEN}",
+    "subject": f"Pupil Gwenllian {_TOKEN}",
+    "location": f"Room {_TOKEN}",
+    "note": f"Note-{_TOKEN}",
+    "url": f"https://host-{_TOKEN}.example/path",
+    "title": f"Title-{_TOKEN}",
+    "snapshot": f"Snapshot-{_TOKEN}",
+    "name": f"Investigator Name{_TOKEN}",
+}
+
+
+def _forms(text: str) -> list[bytes]:
+    return [text.encode("utf-8"), text.encode("utf-16-le"), text.lower().encode("utf-8")]
+
+
+def _scan(folders: list[Path], needles: list[bytes], since: float) -> list[str]:
+    found = []
+    for folder in folders:
+        for path in folder.rglob("*"):
+            try:
+                if not path.is_file() or path.stat().st_mtime < since or path.stat().st_size > 50_000_000:
+                    continue
+                content = path.read_bytes()
+            except OSError:
+                continue
+            found += [f"{path}: {needle[:20]!r}" for needle in needles if needle in content]
+    return found
+
+
+def test_a_scan_of_the_disk_finds_no_marker_text_and_no_image_bytes(store) -> None:
+    started = time.time() - 1
+    person = Investigator(MARKERS["name"], "Headteacher", "Some pass w0rd!")
+    case = make_case(store, reason=MARKERS["reason"], group=MARKERS["group"], subject=MARKERS["subject"],
+                     computer_location=MARKERS["location"], investigators=(person, BOB))
+    png = make_png(200, 120, seed=secrets.randbits(32), noise=0.5)
+    case.record_visit(MARKERS["url"], title=MARKERS["title"])
+    case.add_capture(png, kind="viewport", url=MARKERS["url"], note=MARKERS["note"])
+    case.add_page_snapshot(f"<html>{MARKERS['snapshot']}</html>", url=MARKERS["url"])
+    case.add_note(MARKERS["note"])
+    case.flag_csam(MARKERS["url"], note=MARKERS["note"])
+    case.lock()
+    needles = [form for text in MARKERS.values() for form in _forms(text)]
+    needles += [png, png[100:164], png[-64:]]
+    found = _scan([store.root, Path(tempfile.gettempdir())], needles, started)
+    assert found == []
+    # The scan itself can find things: the same bytes written in the clear are caught.
+    (store.root / "leak.txt").write_bytes(png[100:164])
+    assert _scan([store.root], needles, started)
