@@ -1,0 +1,93 @@
+"""Fixtures for the UI tests: real cases in tmp_path, the app's controller, the idle watcher.
+
+Nothing of the core is mocked. Dialogs are opened with ``open()`` and driven
+through their buttons, so no test can hang on ``exec()``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QApplication, QComboBox, QGroupBox,
+                               QLabel, QLineEdit, QMainWindow, QPlainTextEdit, QTextEdit, QWidget)
+
+from tests.helpers.cases import CHEAP
+from ui.app import Controller
+from ui.background import wait_for_background
+from ui.idle import IdleWatcher
+
+
+@pytest.fixture(autouse=True)
+def _no_leftovers(qapp: QApplication) -> Iterator[None]:
+    yield
+    wait_for_background()
+    for widget in qapp.topLevelWidgets():
+        widget.close()
+        widget.deleteLater()
+    qapp.processEvents()
+
+
+@pytest.fixture
+def settings_path(tmp_path: Path) -> Path:
+    return tmp_path / "config" / "settings.json"
+
+
+@pytest.fixture
+def controller(qapp: QApplication, store, settings_path: Path) -> Iterator[Controller]:
+    made = Controller(qapp, store=store, settings_path=settings_path, kdf=CHEAP, with_browser=False)
+    made.show_start()
+    yield made
+    made.shutdown()
+
+
+@pytest.fixture
+def idle(qapp: QApplication) -> Iterator[IdleWatcher]:
+    watcher = IdleWatcher(qapp, 5)
+    yield watcher
+    watcher.uninstall()
+    watcher.deleteLater()
+
+
+def model_text(view: QAbstractItemView) -> list[str]:
+    model = view.model()
+    if model is None:
+        return []
+    found: list[str] = []
+    for row in range(model.rowCount()):
+        for column in range(model.columnCount()):
+            index = model.index(row, column)
+            for role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.UserRole):
+                value = index.data(role)
+                if isinstance(value, str):
+                    found.append(value)
+    return found
+
+
+def reachable_text(app: QApplication) -> str:
+    """Every string any widget of the application would show or hand to a screen reader."""
+    found: list[str] = []
+    for widget in app.allWidgets():
+        found += [widget.windowTitle(), widget.toolTip(), widget.accessibleName(),
+                  widget.accessibleDescription(), widget.statusTip(), widget.whatsThis()]
+        if isinstance(widget, (QLabel, QAbstractButton, QLineEdit)):
+            found.append(widget.text())
+        if isinstance(widget, QLineEdit):
+            found.append(widget.placeholderText())
+        if isinstance(widget, (QPlainTextEdit, QTextEdit)):
+            found.append(widget.toPlainText())
+        if isinstance(widget, QGroupBox):
+            found.append(widget.title())
+        if isinstance(widget, QComboBox):
+            found += [widget.itemText(i) for i in range(widget.count())]
+        if isinstance(widget, QAbstractItemView):
+            found += model_text(widget)
+        if isinstance(widget, QMainWindow):
+            found.append(widget.statusBar().currentMessage())
+    return "\n".join(found)
+
+
+def all_widgets_of(window: QWidget, kind: type) -> list:
+    return window.findChildren(kind)

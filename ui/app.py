@@ -1,0 +1,207 @@
+"""Starting the application and moving between its windows.
+
+:func:`run` is what ``evidence-app`` calls. :class:`Controller` owns the case
+store, the settings, the one idle watcher and the windows, and wires the start
+screen to the wizard, the sign-in and the case windows. Start-up imports only
+QtWidgets: the browser (QtWebEngine) is loaded by :func:`load_browser` when a
+case window opens, which is why ``AA_ShareOpenGLContexts`` is set before the
+QApplication exists.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QObject, Qt
+from PySide6.QtWidgets import QApplication, QWidget
+
+from evidence_app import Case, CaseStore, EvidenceError, KdfParams
+from evidence_app import settings as settings_file
+from evidence_app.settings import Settings, SettingsError
+
+from .background import wait_for_background
+from .bundle_check import start_bundle_check
+from .case_window import CaseWindow
+from .errors import show_error
+from .idle import IdleWatcher
+from .sign_in import SignInDialog
+from .start_window import StartWindow
+
+BROWSER_MODULE = "ui.browser"
+
+
+def load_browser(window: CaseWindow) -> bool:
+    """Give ``window`` its recorded browser, if the browser package is installed.
+
+    The contract with ``ui/browser``: it provides ``attach(window: CaseWindow)``,
+    which builds the browser for ``window.case``, calls
+    ``window.set_browser_widget(widget)`` and follows ``window.locked``,
+    ``window.unlocked`` and ``window.closing``.
+    """
+    try:
+        browser = importlib.import_module(BROWSER_MODULE)
+    except ModuleNotFoundError as exc:
+        if exc.name in (BROWSER_MODULE, "ui.browser"):
+            return False
+        raise
+    attach = getattr(browser, "attach", None)
+    if attach is None:
+        return False
+    attach(window)
+    return True
+
+
+class Controller(QObject):
+    """The application's windows and the state they share."""
+
+    def __init__(self, app: QApplication, *, cases_root: str | Path | None = None,
+                 settings_path: str | Path | None = None, store: CaseStore | None = None,
+                 kdf: KdfParams | None = None, with_browser: bool = True) -> None:
+        super().__init__()
+        self.app = app
+        self.settings_path = Path(settings_path) if settings_path is not None else None
+        self.settings_problem = ""
+        try:
+            self.settings = settings_file.load(self.settings_path)
+        except SettingsError as exc:
+            self.settings = Settings()
+            self.settings_problem = str(exc)
+        root = cases_root or self.settings.cases_folder or None
+        self.store = store or CaseStore(root)
+        self.kdf = kdf
+        self.with_browser = with_browser
+        self.idle = IdleWatcher(app, self.settings.idle_lock_minutes, self)
+        self.case_windows: list[CaseWindow] = []
+        self.dialogs: list[QWidget] = []
+        self.start = StartWindow(self.store)
+        self.start.new_case.connect(self.new_case)
+        self.start.open_case.connect(self.open_case)
+        self.start.verify_bundle.connect(lambda: start_bundle_check(self.start))
+        self.start.settings.connect(self.edit_settings)
+        if self.settings_problem:
+            self.start.problem.setText(self.settings_problem + " The default settings are used for now.")
+            self.start.problem.show()
+
+    # ---------------------------------------------------------------- start screen actions
+
+    def show_start(self) -> StartWindow:
+        self.start.reload()
+        self.start.show()
+        return self.start
+
+    def _keep(self, dialog: QWidget) -> QWidget:
+        self.dialogs.append(dialog)
+        dialog.destroyed.connect(lambda: self.dialogs.remove(dialog) if dialog in self.dialogs else None)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        return dialog
+
+    def new_case(self):  # -> NewCaseWizard
+        from .wizard import NewCaseWizard
+
+        wizard = NewCaseWizard(self.store, computer_name=self.settings.computer_name or self.store.machine.name,
+                               computer_location=self.settings.computer_location, kdf=self.kdf,
+                               parent=self.start)
+        wizard.created.connect(lambda case: self._case_created(wizard, case))
+        self._keep(wizard)
+        wizard.open()
+        return wizard
+
+    def _case_created(self, wizard: QWidget, case: Case) -> None:
+        name = wizard.computer_name.text().strip()  # type: ignore[attr-defined]
+        location = wizard.computer_location.text().strip()  # type: ignore[attr-defined]
+        if (name, location) != (self.settings.computer_name, self.settings.computer_location):
+            try:
+                self.save_settings(self.settings.with_changes(computer_name=name, computer_location=location))
+            except EvidenceError as exc:
+                show_error(self.start, exc, "The computer's name was not remembered")
+        self.show_case(case)
+
+    def open_case(self, case_id: str) -> SignInDialog | None:
+        for window in self.case_windows:
+            if window.case.id == case_id:
+                window.raise_()
+                window.activateWindow()
+                return None
+        dialog = SignInDialog(self.store, case_id, parent=self.start)
+        dialog.opened.connect(self.show_case)
+        self._keep(dialog)
+        dialog.open()
+        return dialog
+
+    def edit_settings(self):  # -> SettingsDialog
+        from .settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.settings, parent=self.start)
+        dialog.saved.connect(self._settings_saved)
+        self._keep(dialog)
+        dialog.open()
+        return dialog
+
+    def _settings_saved(self, value: Settings) -> None:
+        try:
+            self.save_settings(value)
+        except EvidenceError as exc:
+            show_error(self.start, exc, "The settings were not saved")
+
+    def save_settings(self, value: Settings) -> None:
+        """Save and apply; :class:`EvidenceError` (SettingsError, StorageError) if not saved."""
+        settings_file.save(value, self.settings_path)
+        self.settings = value
+        self.idle.set_minutes(value.idle_lock_minutes)
+
+    # ---------------------------------------------------------------- case windows
+
+    def show_case(self, case: Case) -> CaseWindow:
+        window = CaseWindow(case, self.idle)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        window.closed.connect(lambda _id: self._case_closed(window))
+        self.case_windows.append(window)
+        window.show()
+        self.start.hide()
+        if self.with_browser:
+            try:
+                load_browser(window)
+            except Exception as exc:  # noqa: BLE001 - the case stays usable without the browser
+                show_error(window, exc, "The browser could not start")
+        return window
+
+    def _case_closed(self, window: CaseWindow) -> None:
+        if window in self.case_windows:
+            self.case_windows.remove(window)
+        if not self.case_windows:
+            self.show_start()
+
+    def shutdown(self) -> None:
+        """Lock every case (the windows' close does the journaling) and stop the watcher."""
+        for window in list(self.case_windows):
+            window.close()
+        wait_for_background()
+        self.idle.uninstall()
+
+
+def _create_application() -> QApplication:
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    # QtWebEngine may only be imported after the QApplication exists if this is set first.
+    QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
+    app = QApplication(sys.argv[:1])
+    app.setApplicationName("Evidence App")
+    app.setApplicationDisplayName("Evidence App")
+    app.setStyle("Fusion")
+    font = app.font()
+    if font.pointSize() < 10:
+        font.setPointSize(10)
+        app.setFont(font)
+    return app
+
+
+def run(cases_root: str | None = None) -> int:
+    """Start the application on the start screen; return its exit code."""
+    app = _create_application()
+    controller = Controller(app, cases_root=cases_root)
+    app.aboutToQuit.connect(controller.shutdown)
+    controller.show_start()
+    return app.exec()

@@ -1,0 +1,261 @@
+"""The case window: the browser's room in the middle, the side panel on the right.
+
+The browser (next issue, ``ui/browser/``) is put in with
+:meth:`CaseWindow.set_browser_widget`; until then a placeholder holds its
+place. The window listens to :attr:`locked`, :attr:`unlocked` and
+:attr:`closing` so the browser can blank and tear itself down.
+
+Locking (by hand, by the idle timer, or by closing the window) journals the
+lock through the core, empties every widget that shows case data (side panel,
+thumbnails, notes, the timeline's model) and leaves only the unlock form,
+which needs both passphrases.
+"""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (QLabel, QMainWindow, QMessageBox, QSplitter, QStackedWidget, QVBoxLayout,
+                               QWidget)
+
+from evidence_app import Case, EvidenceError
+
+from .background import run_in_background
+from .errors import show_error
+from .idle import IdleWatcher
+from .side_panel import SidePanel
+from .sign_in import UnlockForm
+from .timeline import TimelineDialog
+
+WORK_PAGE, LOCKED_PAGE = 0, 1
+BROWSER_PLACEHOLDER = ("The recorded browser goes here.\n\n"
+                       "Every page you visit in it is saved to this case, with the time.")
+
+
+class CaseWindow(QMainWindow):
+    """One open case. ``idle`` is the application's single idle watcher (optional in tests)."""
+
+    locked = Signal()
+    unlocked = Signal()
+    closing = Signal()
+    closed = Signal(str)
+
+    def __init__(self, case: Case, idle: IdleWatcher | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.case = case
+        self.idle = idle
+        self.setWindowTitle(f"Case {case.id} · Evidence App")
+        self.setAccessibleName("Case window")
+        self.resize(1280, 800)
+        self._opened_at = time.monotonic()
+        self._last_head = ""
+        self._unlocking = False
+        self._closed = False
+
+        self.browser_area = QWidget()
+        self.browser_area.setAccessibleName("Browser area")
+        self._browser_layout = QVBoxLayout(self.browser_area)
+        self._browser_layout.setContentsMargins(0, 0, 0, 0)
+        self.placeholder = QLabel(BROWSER_PLACEHOLDER)
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.placeholder.setWordWrap(True)
+        self.placeholder.setStyleSheet("color: #666; font-size: 13pt; border: 2px dashed #bbb;")
+        self.placeholder.setAccessibleName("Browser placeholder")
+        self._browser_layout.addWidget(self.placeholder)
+        self.browser_widget: QWidget | None = None
+
+        self.panel = SidePanel()
+        self.panel.note_requested.connect(self.add_note)
+        self.unlock_form = UnlockForm()
+        self.unlock_form.submitted.connect(self.unlock)
+        splitter = QSplitter()
+        splitter.addWidget(self.browser_area)
+        splitter.addWidget(self.panel)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 0)
+        splitter.setChildrenCollapsible(False)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(splitter)
+        self.pages.addWidget(self.unlock_form)
+        self.setCentralWidget(self.pages)
+        self.timeline: TimelineDialog | None = None
+        self._stashed_note = ""
+
+        self.actions_by_name: dict[str, QAction] = {}
+        menu = self.menuBar().addMenu("&Case")
+        for name, text, keys, slot in (
+            ("timeline", "&Timeline and journal check", "Ctrl+T", self.show_timeline),
+            ("note", "Write a &note", "Ctrl+Shift+N", self.focus_note),
+            ("lock", "&Lock now", "Ctrl+L", self.lock),
+            ("close", "&Close the case", "Ctrl+W", self.close),
+        ):
+            action = QAction(text, self)
+            action.setShortcut(QKeySequence(keys))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.triggered.connect(slot)
+            menu.addAction(action)
+            self.addAction(action)
+            self.actions_by_name[name] = action
+        self.statusBar().showMessage("Ctrl+T timeline · Ctrl+Shift+N note · Ctrl+L lock · Ctrl+W close")
+
+        self.tick = QTimer(self)
+        self.tick.setInterval(1000)
+        self.tick.timeout.connect(self._on_tick)
+        self.tick.start()
+        if idle is not None:
+            idle.idle.connect(self.lock)
+        self.refresh()
+        self._show_unlocked_state()
+
+    # ---------------------------------------------------------------- the browser's room
+
+    def set_browser_widget(self, widget: QWidget) -> None:
+        """Put the browser in the central area (replacing the placeholder or an earlier one)."""
+        if self.browser_widget is not None:
+            self._browser_layout.removeWidget(self.browser_widget)
+            self.browser_widget.deleteLater()
+        self.placeholder.hide()
+        self.browser_widget = widget
+        self._browser_layout.addWidget(widget)
+        widget.setVisible(not self.case.locked)
+
+    # ---------------------------------------------------------------- showing the case
+
+    def refresh(self) -> None:
+        """Bring the panel (and the timeline) up to date with the case's journal."""
+        if self.case.locked:
+            return
+        self._last_head = self.case.head
+        self.panel.show_case(self.case)
+        self.panel.show_elapsed(time.monotonic() - self._opened_at)
+        if self.timeline is not None and self.timeline.isVisible():
+            self.timeline.reload()
+
+    def _on_tick(self) -> None:
+        if self.case.locked:
+            return
+        self.panel.show_elapsed(time.monotonic() - self._opened_at)
+        if self.case.head != self._last_head:  # the browser (or anyone) added to the journal
+            self.refresh()
+
+    def focus_note(self) -> None:
+        if not self.case.locked:
+            self.panel.note_box.setFocus()
+
+    def add_note(self, text: str) -> None:
+        try:
+            self.case.add_note(text)
+        except EvidenceError as exc:
+            show_error(self, exc, "The note was not added")
+            return
+        self.panel.note_box.clear()
+        self.statusBar().showMessage("Note saved to the case.", 5000)
+        self.refresh()
+
+    def show_timeline(self) -> TimelineDialog | None:
+        if self.case.locked:
+            return None
+        if self.timeline is None:
+            self.timeline = TimelineDialog(self.case, self)
+        else:
+            self.timeline.reload()
+        self.timeline.show()
+        self.timeline.raise_()
+        self.timeline.activateWindow()
+        return self.timeline
+
+    # ---------------------------------------------------------------- locking
+
+    def lock(self) -> None:
+        """Lock the case and forget everything shown about it (safe to call twice)."""
+        error: EvidenceError | None = None
+        if not self.case.locked:
+            try:
+                self.case.lock()
+            except EvidenceError as exc:  # the keys are dropped even when the lock record fails
+                error = exc
+        if self.idle is not None:
+            self.idle.stop()
+        self._stashed_note = self.panel.note_box.toPlainText() or self._stashed_note
+        self.panel.clear()
+        if self.timeline is not None:
+            self.timeline.forget()
+            self.timeline.close()
+            self.timeline.deleteLater()
+            self.timeline = None
+        if self.browser_widget is not None:
+            self.browser_widget.hide()
+        self.menuBar().setEnabled(False)
+        for name in ("timeline", "note", "lock"):
+            self.actions_by_name[name].setEnabled(False)
+        self.pages.setCurrentIndex(LOCKED_PAGE)
+        self.unlock_form.reset()
+        self.unlock_form.pair.first.setFocus()
+        self.locked.emit()
+        if error is not None and not self._closed:
+            show_error(self, error, "The lock was not recorded")
+
+    def unlock(self, passphrases: tuple[str, str]) -> None:
+        if self._unlocking or not self.case.locked:
+            return
+        self._unlocking = True
+        self.unlock_form.set_busy(True)
+        case = self.case
+        run_in_background(self, lambda: case.unlock(passphrases), self._unlocked, self._unlock_failed)
+
+    def _unlocked(self, _: object) -> None:
+        self._unlocking = False
+        self.unlock_form.reset()
+        self._show_unlocked_state()
+        self.refresh()
+        if self._stashed_note:
+            self.panel.note_box.setPlainText(self._stashed_note)
+            self._stashed_note = ""
+            self.statusBar().showMessage("Your unsaved note was kept: add it with Ctrl+Enter.", 8000)
+        self.unlocked.emit()
+
+    def _unlock_failed(self, exc: BaseException) -> None:
+        self._unlocking = False
+        self.unlock_form.set_busy(False)
+        self.unlock_form.show_error(exc)
+
+    def _show_unlocked_state(self) -> None:
+        self.pages.setCurrentIndex(WORK_PAGE)
+        self.menuBar().setEnabled(True)
+        for action in self.actions_by_name.values():
+            action.setEnabled(True)
+        if self.browser_widget is not None:
+            self.browser_widget.show()
+        if self.idle is not None:
+            self.idle.start()
+
+    # ---------------------------------------------------------------- closing
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        if self._unlocking:
+            event.ignore()
+            return
+        draft = self.panel.note_box.toPlainText().strip() if not self.case.locked else ""
+        if draft and not self.confirm_discard_note():
+            event.ignore()
+            return
+        self.closing.emit()
+        self._closed = True
+        self.lock()
+        self._stashed_note = ""
+        self.tick.stop()
+        if self.idle is not None:
+            self.idle.idle.disconnect(self.lock)
+        self.closed.emit(self.case.id)
+        event.accept()
+
+    def confirm_discard_note(self) -> bool:
+        """Ask before a typed note that was never added is lost (tests replace this)."""
+        answer = QMessageBox.question(
+            self, "Unsaved note", "You have typed a note that was not added to the case. "
+            "Close the case and lose it?",
+            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel)
+        return answer == QMessageBox.StandardButton.Discard

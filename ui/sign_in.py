@@ -1,0 +1,219 @@
+"""Signing in: both investigators' passphrases to open a case, or to unlock it again.
+
+:class:`SignInDialog` opens a case from the start screen. A wrong passphrase
+says so and changes nothing; on a computer that is not the case's designated
+one it says so and offers read-only access. :class:`UnlockForm` is what a
+locked case window shows, and nothing else. Opening runs in the background
+(the key derivation is deliberately slow) with a busy bar.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (QDialog, QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout,
+                               QWidget)
+
+from evidence_app import Case, CaseStore, EvidenceError, WrongMachine, WrongPassphrase
+
+from .background import run_in_background
+from .errors import describe
+from .passphrase import PassphrasePair
+
+MESSAGE_STYLE = "color: #a31515; font-weight: bold;"
+
+
+def heading(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setObjectName("heading")
+    label.setStyleSheet("font-size: 16pt; font-weight: bold;")
+    label.setWordWrap(True)
+    return label
+
+
+def busy_bar(name: str) -> QProgressBar:
+    bar = QProgressBar()
+    bar.setRange(0, 0)
+    bar.setTextVisible(False)
+    bar.setMaximumHeight(8)
+    bar.setAccessibleName(name)
+    bar.hide()
+    return bar
+
+
+class SignInDialog(QDialog):
+    """Open ``case_id`` with both passphrases; emits :attr:`opened` with the open case."""
+
+    opened = Signal(object)
+
+    def __init__(self, store: CaseStore, case_id: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.case_id = case_id
+        self.busy = False
+        self.setWindowTitle(f"Open case {case_id}")
+        self.setAccessibleName("Open a case")
+        self.pair = PassphrasePair()
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet(MESSAGE_STYLE)
+        self.message.setAccessibleName("Sign-in message")
+        self.message.hide()
+        self.read_only_button = QPushButton("Open &read-only")
+        self.read_only_button.setAccessibleName("Open the case read-only")
+        self.read_only_button.setToolTip("View, print and export only: nothing new can be added here.")
+        self.read_only_button.hide()
+        self.progress = busy_bar("Opening the case")
+        self.open_button = QPushButton("&Open case")
+        self.open_button.setAccessibleName("Open the case")
+        self.open_button.setDefault(True)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setAccessibleName("Cancel")
+        self.cancel_button.setShortcut(QKeySequence(Qt.Key.Key_Escape))
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading(f"Open case {case_id}"))
+        intro = QLabel("Both investigators type their own passphrase, each in their own box. "
+                       "The case opens only when both are right.")
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        layout.addWidget(self.pair)
+        layout.addWidget(self.message)
+        layout.addWidget(self.progress)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.read_only_button)
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.open_button)
+        layout.addLayout(buttons)
+        self.setMinimumWidth(620)
+
+        self.open_button.clicked.connect(self.attempt)
+        self.pair.submitted.connect(self.attempt)
+        self.read_only_button.clicked.connect(self.open_read_only)
+        self.cancel_button.clicked.connect(self.reject)
+
+    # ---------------------------------------------------------------- actions
+
+    def attempt(self) -> None:
+        """Try to open the case for evidence on this computer."""
+        self._start(writable=True)
+
+    def open_read_only(self) -> None:
+        self._start(writable=False)
+
+    def _start(self, *, writable: bool) -> None:
+        if self.busy:
+            return
+        passphrases = self.pair.passphrases()
+        self._set_busy(True)
+        store, case_id = self.store, self.case_id
+        run_in_background(self, lambda: store.open(case_id, passphrases, writable=writable),
+                          self._opened, self._failed)
+
+    def _set_busy(self, busy: bool) -> None:
+        self.busy = busy
+        self.pair.set_busy(busy)
+        self.open_button.setEnabled(not busy)
+        self.read_only_button.setEnabled(not busy)
+        self.progress.setVisible(busy)
+        if busy:
+            self.show_message("Checking the passphrases…", error=False)
+
+    def show_message(self, text: str, *, error: bool = True) -> None:
+        self.message.setStyleSheet(MESSAGE_STYLE if error else "")
+        self.message.setText(text)
+        self.message.show()
+
+    def _opened(self, case: Case) -> None:
+        self._set_busy(False)
+        if not self.isVisible():  # cancelled while opening: do not leave it open
+            case.lock()
+            return
+        self.pair.clear()
+        self.message.hide()
+        self.opened.emit(case)
+        self.accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        self._set_busy(False)
+        if isinstance(exc, WrongMachine):
+            self.show_message(str(exc) + " Choose Open read-only to view it here.")
+            self.read_only_button.show()
+            self.read_only_button.setFocus()
+            self.open_button.setEnabled(False)
+            return
+        self.show_message(describe(exc))
+        if isinstance(exc, WrongPassphrase):
+            self.pair.clear()
+
+    def reject(self) -> None:
+        if self.busy:
+            return
+        self.pair.clear()
+        super().reject()
+
+
+class UnlockForm(QWidget):
+    """All a locked case window shows: both passphrases, nothing about the case."""
+
+    submitted = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Unlock the case")
+        self.pair = PassphrasePair()
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet(MESSAGE_STYLE)
+        self.message.setAccessibleName("Unlock message")
+        self.progress = busy_bar("Unlocking the case")
+        self.unlock_button = QPushButton("&Unlock")
+        self.unlock_button.setAccessibleName("Unlock the case")
+        self.unlock_button.setDefault(True)
+        box = QWidget()
+        box.setMaximumWidth(680)
+        column = QVBoxLayout(box)
+        column.addWidget(heading("This case is locked"))
+        explain = QLabel("It locks itself when nobody has used the app for a while, and when it is "
+                         "locked by hand. Nothing about the case is shown until both investigators "
+                         "type their passphrases again.")
+        explain.setWordWrap(True)
+        column.addWidget(explain)
+        column.addWidget(self.pair)
+        column.addWidget(self.message)
+        column.addWidget(self.progress)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.unlock_button)
+        column.addLayout(row)
+        outer = QVBoxLayout(self)
+        outer.addStretch(1)
+        middle = QHBoxLayout()
+        middle.addStretch(1)
+        middle.addWidget(box, 3)
+        middle.addStretch(1)
+        outer.addLayout(middle)
+        outer.addStretch(2)
+        self.unlock_button.clicked.connect(self._submit)
+        self.pair.submitted.connect(self._submit)
+
+    def _submit(self) -> None:
+        if not self.unlock_button.isEnabled():
+            return
+        self.submitted.emit(self.pair.passphrases())
+
+    def set_busy(self, busy: bool) -> None:
+        self.pair.set_busy(busy)
+        self.unlock_button.setEnabled(not busy)
+        self.progress.setVisible(busy)
+
+    def show_error(self, exc: BaseException) -> None:
+        self.message.setText(describe(exc))
+        if isinstance(exc, (WrongPassphrase, EvidenceError)):
+            self.pair.clear()
+
+    def reset(self) -> None:
+        self.message.clear()
+        self.pair.clear()
+        self.set_busy(False)
