@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -77,6 +78,7 @@ class Case:
         self._file_lock = file_lock
         self._keys: CaseKeys | None = None
         self._events: list[Event] = []
+        self._counts: Counter[str] = Counter()
         self._status = Status.OPEN
         self._load(data_key)
 
@@ -95,6 +97,7 @@ class Case:
         self._journal = journal
         self._blobs = BlobStore(self.folder / BLOB_FOLDER, keys.blobs, self.id)
         self._events = list(loaded.events)
+        self._counts = Counter(event.kind for event in self._events)
         if not self._events or self._events[0].kind != Kind.CREATED:
             raise TamperDetected("journal record 0", "the journal does not begin with the case's creation")
         self._status = stricter(state.status, self._status_from_events())
@@ -109,10 +112,9 @@ class Case:
             self._append(Kind.REPAIRED, repair)
 
     def _status_from_events(self) -> Status:
-        kinds = {event.kind for event in self._events}
-        if Kind.SEALED in kinds:
+        if self._counts[Kind.SEALED]:
             return Status.SEALED
-        if Kind.CONCLUDED in kinds:
+        if self._counts[Kind.CONCLUDED]:
             return Status.CONCLUDED
         return Status.OPEN
 
@@ -157,6 +159,7 @@ class Case:
         by = self._signed_in() if self._events else ()
         event = self._journal.append(kind, by, data)
         self._events.append(event)
+        self._counts[kind] += 1
         return event
 
     def _checkpoint(self) -> None:
@@ -271,8 +274,7 @@ class Case:
         digest = hashlib.sha256(data).hexdigest()
         with self._mutex:
             self._require_evidence_allowed()
-            number = sum(1 for e in self._events if e.kind == Kind.SNAPSHOT) + 1
-            snapshot_id = f"P{number:04d}"
+            snapshot_id = f"P{self._counts[Kind.SNAPSHOT] + 1:04d}"
             blob_id = self._blobs.put(data, f"page snapshot {snapshot_id}")
             return self._append(Kind.SNAPSHOT, {
                 "id": snapshot_id, "blob": blob_id, "url": url, "title": title, "sha256": digest,
@@ -309,8 +311,7 @@ class Case:
         digest = hashlib.sha256(data).hexdigest()
         with self._mutex:
             self._require_evidence_allowed()
-            number = sum(1 for e in self._events if e.kind == Kind.CAPTURE) + 1
-            capture_id = f"C{number:04d}"
+            capture_id = f"C{self._counts[Kind.CAPTURE] + 1:04d}"
             blob_id = self._blobs.put(data, f"capture {capture_id}")
             event = self._append(Kind.CAPTURE, {
                 "id": capture_id, "blob": blob_id, "kind": kind, "url": url, "note": note,
@@ -382,6 +383,7 @@ class Case:
                 self._journal.close()
                 self._keys = None
                 self._events = []
+                self._counts = Counter()
                 self._file_lock.release()
 
     def unlock(self, passphrases: tuple[str, str]) -> None:
