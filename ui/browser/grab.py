@@ -1,0 +1,254 @@
+"""Taking the pixels for the four kinds of capture, and turning them into PNG bytes.
+
+- the visible area: ``QWebEngineView.grab()``;
+- the whole page: scroll-and-stitch (:class:`FullPageGrabber`). Rendering the
+  page at full height would mean resizing the view the pair are looking at and
+  hits Chromium's texture limits on long pages, so instead the page is scrolled
+  one screen at a time, each screen grabbed once Chromium has drawn it, and the
+  screens stitched into one image. "Drawn" is known, not guessed: the page
+  reports its new scroll position only when a compositor frame with it has
+  arrived, and the view's Qt Quick delegate then renders it once;
+- the whole screen: mss, which needs a real display (X11 here); without one the
+  pair get a plain sentence, not a crash;
+- a dragged region: a rectangle of the visible area (see :mod:`.region`).
+
+Grabbing happens on the UI thread (Qt requires it); PNG encoding is done by
+:func:`png_bytes`, which is safe to call on the writer thread.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QPoint, QRect, QTimer, Signal
+from PySide6.QtGui import QImage, QPainter
+from PySide6.QtWebEngineWidgets import QWebEngineView
+
+MAX_PAGE_HEIGHT_PX = 16_000  # device pixels; longer pages are captured from the top down to here
+SCROLL_TIMEOUT_MS = 2_000
+RENDER_TIMEOUT_MS = 250
+
+
+class CaptureUnavailable(Exception):
+    """This kind of capture cannot be taken here; ``str()`` is a plain sentence."""
+
+
+def png_bytes(image: QImage) -> bytes:
+    """The image as PNG bytes (in memory only; nothing touches the disk)."""
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    if not image.save(buffer, "PNG"):
+        raise CaptureUnavailable("The screenshot could not be turned into a PNG image.")
+    buffer.close()
+    return bytes(data.data())
+
+
+def grab_viewport(view: QWebEngineView, rect: QRect | None = None) -> QImage:
+    """The visible area of the page (or ``rect`` of it), as the pair see it now."""
+    pixmap = view.grab(rect) if rect is not None else view.grab()
+    return pixmap.toImage()
+
+
+def grab_screen() -> QImage:
+    """The whole screen (every monitor) through mss; :class:`CaptureUnavailable` without a display."""
+    if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        raise CaptureUnavailable("The whole screen cannot be captured: this session has no screen to "
+                                 "capture. Use \u201cCapture visible area\u201d or \u201cCapture whole "
+                                 "page\u201d instead.")
+    import mss
+    import mss.exception
+
+    factory = getattr(mss, "MSS", None) or mss.mss  # mss 10.2 renamed the entry point
+    try:
+        with factory() as screen:
+            shot = screen.grab(screen.monitors[0])
+    except (mss.exception.ScreenShotError, OSError) as exc:
+        raise CaptureUnavailable("The whole screen could not be captured on this computer "
+                                 f"({exc}). Use \u201cCapture visible area\u201d instead.") from exc
+    image = QImage(shot.bgra, shot.width, shot.height, shot.width * 4, QImage.Format.Format_RGB32)
+    return image.copy()  # own the pixels: shot.bgra goes away with the mss object
+
+
+def quick_window_of(view: QWebEngineView) -> QObject | None:
+    """The Qt Quick window the view's Chromium content is drawn in, if Qt is built that way."""
+    proxy = view.focusProxy()
+    if proxy is None or proxy.metaObject().className() != "QQuickWidget":
+        return None
+    try:
+        import shiboken6
+        from PySide6.QtQuickWidgets import QQuickWidget
+    except ImportError:  # pragma: no cover - PySide6 ships both
+        return None
+    widget = shiboken6.wrapInstance(shiboken6.getCppPointer(proxy)[0], QQuickWidget)
+    return widget.quickWindow()
+
+
+@dataclass(frozen=True)
+class FullPage:
+    image: QImage
+    page_height_px: int     # the page's full height, device pixels
+    truncated: bool         # True when the page was longer than MAX_PAGE_HEIGHT_PX
+    screens: int            # how many screens were stitched
+
+
+_METRICS_JS = """(() => {
+  const d = document.documentElement, b = document.body;
+  return [Math.max(d.scrollHeight, b ? b.scrollHeight : 0), d.clientHeight, window.scrollX, window.scrollY];
+})()"""
+
+
+class FullPageGrabber(QObject):
+    """Scrolls the view's page screen by screen, grabs each, stitches them; then scrolls back.
+
+    Emits exactly one of :attr:`finished` (a :class:`FullPage`) or :attr:`failed` (a sentence).
+    """
+
+    finished = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self, view: QWebEngineView, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._view = view
+        self._page = view.page()
+        self._quick = quick_window_of(view)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self._on_timeout)
+        self._waiting_for = ""
+        self._done = False
+        self._target = 0.0
+        self._positions: list[int] = []
+        self._canvas: QImage | None = None
+        self._scale = 1.0
+        self._page_height = 0
+        self._client_height = 0
+        self._origin = (0.0, 0.0)
+        self._screens = 0
+        self._last_y = -1
+
+    def start(self) -> None:
+        self._page.runJavaScript(_METRICS_JS, 0, self._on_metrics)
+
+    # ------------------------------------------------------------------ steps
+
+    def _on_metrics(self, metrics: object) -> None:
+        if not isinstance(metrics, list) or len(metrics) != 4:
+            self._fail("The page did not say how long it is, so the whole page could not be captured.")
+            return
+        height, client, sx, sy = (float(v) for v in metrics)
+        self._origin = (sx, sy)
+        self._client_height = max(1, int(client))
+        self._page_height = max(int(height), self._client_height)
+        step = self._client_height
+        self._positions = list(range(0, max(1, self._page_height - self._client_height + 1), step))
+        last = self._page_height - self._client_height
+        if last > 0 and self._positions[-1] != last:
+            self._positions.append(last)
+        self._next()
+
+    def _next(self) -> None:
+        if self._done:
+            return
+        if not self._positions:
+            self._finish()
+            return
+        y = self._positions.pop(0)
+        self._page.runJavaScript(
+            f"window.scrollTo({{left: {self._origin[0]}, top: {y}, behavior: 'instant'}}); window.scrollY",
+            0, self._on_scrolled)
+
+    def _on_scrolled(self, actual: object) -> None:
+        if self._done:
+            return
+        self._target = float(actual) if isinstance(actual, (int, float)) else 0.0
+        if abs(self._page.scrollPosition().y() - self._target) < 0.5:
+            self._wait_render()
+        else:
+            self._waiting_for = "scroll"
+            self._page.scrollPositionChanged.connect(self._on_scroll_position)
+            self._timer.start(SCROLL_TIMEOUT_MS)
+
+    def _on_scroll_position(self, *_: object) -> None:
+        if self._waiting_for == "scroll" and abs(self._page.scrollPosition().y() - self._target) < 0.5:
+            self._page.scrollPositionChanged.disconnect(self._on_scroll_position)
+            self._timer.stop()
+            self._wait_render()
+
+    def _wait_render(self) -> None:
+        """The frame with the new position has reached Qt; wait for the view to draw it once."""
+        self._waiting_for = "render"
+        if self._quick is not None:
+            self._quick.afterRendering.connect(self._on_rendered)  # type: ignore[attr-defined]
+        self._timer.start(RENDER_TIMEOUT_MS)
+
+    def _on_rendered(self) -> None:
+        # afterRendering comes from the render thread when there is one: go back to ours.
+        QTimer.singleShot(0, self, self._grab_if_waiting)
+
+    def _on_timeout(self) -> None:
+        if self._waiting_for == "scroll":
+            self._page.scrollPositionChanged.disconnect(self._on_scroll_position)
+            self._fail("The page did not scroll, so the whole page could not be captured. "
+                       "Try \u201cCapture visible area\u201d instead.")
+        elif self._waiting_for == "render":
+            self._grab_if_waiting()  # nothing new was drawn: what is on screen is current
+
+    def _grab_if_waiting(self) -> None:
+        if self._waiting_for != "render" or self._done:
+            return
+        self._waiting_for = ""
+        self._timer.stop()
+        if self._quick is not None:
+            self._quick.afterRendering.disconnect(self._on_rendered)  # type: ignore[attr-defined]
+        self._place(grab_viewport(self._view), self._target)
+        self._next()
+
+    def _place(self, shot: QImage, css_y: float) -> None:
+        if self._canvas is None:
+            view_height = max(1, self._view.height())
+            self._scale = shot.height() / view_height * self._page.zoomFactor()
+            full = round(self._page_height * self._scale)
+            height = min(full, MAX_PAGE_HEIGHT_PX)
+            self._canvas = QImage(shot.width(), height, QImage.Format.Format_RGB32)
+            self._canvas.fill(0xFFFFFFFF)
+        top = round(css_y * self._scale)
+        if top <= self._last_y and self._screens:
+            self._positions.clear()  # the page would not scroll further (it scrolls inside a box)
+            return
+        rows = min(round(self._client_height * self._scale), shot.height(), self._canvas.height() - top)
+        if rows > 0:
+            painter = QPainter(self._canvas)
+            painter.drawImage(QPoint(0, top), shot, QRect(0, 0, shot.width(), rows))
+            painter.end()
+            self._screens += 1
+        self._last_y = top
+        if top + rows >= self._canvas.height():
+            self._positions.clear()
+
+    def _finish(self) -> None:
+        canvas = self._canvas
+        self._restore()
+        if canvas is None:
+            self._fail("Nothing could be grabbed from the page.")
+            return
+        self._done = True
+        full = round(self._page_height * self._scale)
+        bottom = min(canvas.height(), self._last_y + round(self._client_height * self._scale))
+        image = canvas if bottom >= canvas.height() else canvas.copy(0, 0, canvas.width(), max(1, bottom))
+        self.finished.emit(FullPage(image=image, page_height_px=full,
+                                    truncated=full > image.height(), screens=self._screens))
+
+    def _restore(self) -> None:
+        sx, sy = self._origin
+        self._page.runJavaScript(f"window.scrollTo({{left: {sx}, top: {sy}, behavior: 'instant'}})")
+
+    def _fail(self, message: str) -> None:
+        if self._done:
+            return
+        self._restore()
+        self._done = True
+        self._timer.stop()
+        self.failed.emit(message)

@@ -1,0 +1,58 @@
+"""One browser tab: a web view showing a :class:`RecordedPage`, its interceptor, recorder and region overlay.
+
+Ownership is arranged so the page always dies before the profile: the page
+is a child of the tab (and the interceptor a child of the page), while the
+profile belongs to the :class:`~ui.browser.widget.RecordedBrowser`, which
+deletes every tab before it deletes the profile.
+"""
+
+from __future__ import annotations
+
+import shiboken6
+from PySide6.QtWebEngineWidgets import QWebEngineView
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from evidence_app import Case
+
+from .interceptor import RequestInterceptor
+from .page import RecordedPage
+from .recorder import VisitRecorder
+from .region import RegionOverlay
+from .writer import CaseWriter
+
+
+class BrowserTab(QWidget):
+    def __init__(self, page: RecordedPage, case: Case, writer: CaseWriter,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        page.setParent(self)
+        self.page = page
+        self.interceptor = RequestInterceptor(page)
+        page.setUrlRequestInterceptor(self.interceptor)
+        self.view = QWebEngineView(page, self)
+        self.recorder = VisitRecorder(page, self.interceptor.counter, case, writer, self)
+        self.overlay = RegionOverlay(self.view)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.view)
+
+    def url(self) -> str:
+        return self.page.url().toString()
+
+    def close_tab(self, *, now: bool = False) -> None:
+        """Journal what is still to be journaled, then delete the page (``now``: at once, not later).
+
+        ``now`` is for shutting down, outside any of the page's own signals: the profile
+        is deleted right after, and a page must never outlive its profile.
+        """
+        if not shiboken6.isValid(self):
+            return
+        self.recorder.finish()
+        self.overlay.hide()
+        page = self.page
+        if now:
+            if shiboken6.isValid(page):
+                shiboken6.delete(page)
+            shiboken6.delete(self)
+        else:
+            self.deleteLater()  # the page is our child and goes with us

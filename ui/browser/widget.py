@@ -1,0 +1,440 @@
+"""The recorded browser widget the case window embeds: tabs, address bar, captures.
+
+:class:`RecordedBrowser` is built with an open :class:`~evidence_app.Case`.
+Everything browsed in it is journaled (see :mod:`.recorder`); everything it
+refuses is journaled as a refusal; every capture is taken only when a person
+presses a capture button or shortcut, stored through ``case.add_capture`` on
+the writer thread, and then announced with :attr:`RecordedBrowser.captured`.
+
+Before the case is locked or closed, call :meth:`RecordedBrowser.flush` (so
+queued journal writes land) or :meth:`RecordedBrowser.shutdown` (which also
+deletes every page and then the profile: the order QtWebEngine needs).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import shiboken6
+from PySide6.QtCore import QRect, Qt, QUrl, Signal
+from PySide6.QtGui import QAction, QImage, QKeySequence
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QLineEdit, QPushButton, QTabWidget, QToolButton,
+                               QVBoxLayout, QWidget)
+
+from evidence_app import Capture, Case, Status
+from evidence_app.policy import ConcernTable, load_concerns
+
+from .capture_form import CaptureForm
+from .grab import CaptureUnavailable, FullPage, FullPageGrabber, grab_screen, grab_viewport, png_bytes
+from .page import RecordedPage, Refusal
+from .profile import DownloadGuard, RefusedDownload, make_profile
+from .schemes import address_from_typed, scheme_of
+from .tab import BrowserTab
+from .writer import CaseWriter
+
+KIND_WORDS = {"viewport": "visible area", "page": "whole page", "screen": "whole screen", "region": "region"}
+ERROR_STYLE = "color: #b3261e;"
+OK_STYLE = "color: #1b5e20;"
+MAX_ADDRESS_CHARS = 2_000_000  # Chromium's own limit on a URL
+
+
+@dataclass(frozen=True)
+class CaptureTiming:
+    """How long the last capture took: from the click to the pixels, and to its being stored and shown."""
+
+    kind: str
+    grabbed_s: float
+    stored_s: float
+
+
+class RecordedBrowser(QWidget):
+    """The case's browser. Signals carry evidence records and plain sentences, never pixels."""
+
+    captured = Signal(object)        # evidence_app.Capture, once it is durable
+    capture_failed = Signal(str)     # why a capture was not taken or not stored
+    refused = Signal(object)         # Refusal: a download, permission, scheme ... (journaled)
+    stop_requested = Signal(str)     # the "child sexual abuse images" concern was chosen (the page's URL)
+    message = Signal(str)            # anything the pair should read
+
+    def __init__(self, case: Case, parent: QWidget | None = None, *,
+                 concerns: ConcernTable | None = None, home: str = "") -> None:
+        super().__init__(parent)
+        self._case = case
+        self._closed = False
+        self._grabber: FullPageGrabber | None = None
+        self.last_timing: CaptureTiming | None = None
+        self._writer = CaseWriter(self)
+        self._writer.failed.connect(self._on_write_failed)
+        # The profile is not our Qt child: children are deleted in creation order, and it must
+        # go after every page. shutdown(), or destroyed as a last resort, deletes it.
+        self._profile = make_profile(None)
+        profile = self._profile
+        self.destroyed.connect(lambda *_: shiboken6.isValid(profile) and shiboken6.delete(profile))
+        self._downloads = DownloadGuard(self._profile, self)
+        self._downloads.refused.connect(self._on_download_refused)
+        self.form = CaptureForm(concerns or load_concerns(), self)
+        self.form.stop_requested.connect(lambda: self.stop_requested.emit(self.current_url()))
+        self._build(home)
+        self.new_tab(home)
+
+    # ------------------------------------------------------------------ layout
+
+    def _build(self, home: str) -> None:
+        self.tabs = QTabWidget(self)
+        self.tabs.setTabsClosable(True)
+        self.tabs.setDocumentMode(True)
+        self.tabs.setMovable(True)
+        self.tabs.tabCloseRequested.connect(self._close_tab_at)
+        self.tabs.currentChanged.connect(self._on_current_tab)
+        plus = QToolButton(self)
+        plus.setText("+")
+        plus.setToolTip("New tab")
+        plus.clicked.connect(lambda: self.new_tab(home))
+        self.tabs.setCornerWidget(plus, Qt.Corner.TopRightCorner)
+
+        self.back_button = self._button("◀", "Back (Alt+Left)", lambda: self._trigger("back"))
+        self.forward_button = self._button("▶", "Forward (Alt+Right)", lambda: self._trigger("forward"))
+        self.reload_button = self._button("⟳", "Reload (F5)", lambda: self._trigger("reload"))
+        self.stop_button = self._button("✕", "Stop loading (Esc)", lambda: self._trigger("stop"))
+        self.address = QLineEdit(self)
+        self.address.setMaxLength(MAX_ADDRESS_CHARS)
+        self.address.setPlaceholderText("Type the address of the site to review, e.g. https://example.org")
+        self.address.setClearButtonEnabled(True)
+        self.address.returnPressed.connect(lambda: self.load(self.address.text()))
+        go = self._button("Go", "Open this address", lambda: self.load(self.address.text()))
+        nav = QHBoxLayout()
+        nav.setContentsMargins(0, 0, 0, 0)
+        for widget in (self.back_button, self.forward_button, self.reload_button, self.stop_button):
+            nav.addWidget(widget)
+        nav.addWidget(self.address, 1)
+        nav.addWidget(go)
+
+        self.capture_buttons = {
+            "viewport": self._button("Capture visible area", "Ctrl+Shift+1", self.capture_viewport),
+            "page": self._button("Capture whole page", "Ctrl+Shift+2", self.capture_page),
+            "screen": self._button("Capture screen", "Ctrl+Shift+3", self.capture_screen),
+            "region": self._button("Capture region…", "Ctrl+Shift+4: drag a rectangle; Esc cancels",
+                                   self.capture_region),
+        }
+        captures = QHBoxLayout()
+        captures.setContentsMargins(0, 0, 0, 0)
+        captures.addWidget(self.form, 1)
+        for button in self.capture_buttons.values():
+            captures.addWidget(button)
+
+        self.status = QLabel(self)
+        self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.status.setText("Recording: every page opened here is written to the case's journal.")
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.setSpacing(4)
+        layout.addLayout(nav)
+        layout.addLayout(captures)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.status)
+        self._shortcuts()
+
+    def _button(self, text: str, tip: str, slot) -> QPushButton:  # type: ignore[no-untyped-def]
+        button = QPushButton(text, self)
+        button.setToolTip(tip)
+        button.setAutoDefault(False)
+        button.clicked.connect(lambda *_: slot())
+        return button
+
+    def _shortcuts(self) -> None:
+        for keys, slot in (
+                ("Ctrl+Shift+1", self.capture_viewport), ("Ctrl+Shift+2", self.capture_page),
+                ("Ctrl+Shift+3", self.capture_screen), ("Ctrl+Shift+4", self.capture_region),
+                ("Ctrl+L", lambda: (self.address.setFocus(), self.address.selectAll())),
+                ("Alt+Left", lambda: self._trigger("back")), ("Alt+Right", lambda: self._trigger("forward")),
+                ("F5", lambda: self._trigger("reload")), ("Ctrl+T", lambda: self.new_tab())):
+            action = QAction(self)
+            action.setShortcut(QKeySequence(keys))
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            action.triggered.connect(lambda *_, s=slot: s())
+            self.addAction(action)
+
+    # ------------------------------------------------------------------ tabs
+
+    def new_tab(self, url: str = "", page: RecordedPage | None = None) -> BrowserTab:
+        page = page or RecordedPage(self._profile, self._may_record)
+        tab = BrowserTab(page, self._case, self._writer, self.tabs)
+        page.refused.connect(self._on_refused)
+        page.new_tab_requested.connect(lambda new_page: self.new_tab(page=new_page))
+        page.windowCloseRequested.connect(lambda t=tab: self._close_tab(t))
+        page.titleChanged.connect(lambda title, t=tab: self._set_tab_title(t, title))
+        page.urlChanged.connect(lambda qurl, t=tab: self._on_url_changed(t, qurl))
+        page.loadStarted.connect(self._update_navigation)
+        page.loadFinished.connect(lambda *_: self._update_navigation())
+        tab.overlay.selected.connect(self._on_region_selected)
+        tab.overlay.cancelled.connect(lambda: self._say("Region capture cancelled."))
+        index = self.tabs.addTab(tab, "New tab")
+        self.tabs.setCurrentIndex(index)
+        if url:
+            self._open(tab, url)
+        return tab
+
+    def tab_list(self) -> list[BrowserTab]:
+        return [self.tabs.widget(i) for i in range(self.tabs.count())]  # type: ignore[misc]
+
+    def current_tab(self) -> BrowserTab | None:
+        widget = self.tabs.currentWidget()
+        return widget if isinstance(widget, BrowserTab) else None
+
+    def current_url(self) -> str:
+        tab = self.current_tab()
+        return tab.url() if tab is not None else ""
+
+    def _close_tab_at(self, index: int) -> None:
+        widget = self.tabs.widget(index)
+        if isinstance(widget, BrowserTab):
+            self._close_tab(widget)
+
+    def _close_tab(self, tab: BrowserTab) -> None:
+        if not shiboken6.isValid(tab):
+            return
+        index = self.tabs.indexOf(tab)
+        if index >= 0:
+            self.tabs.removeTab(index)
+        tab.close_tab()
+        if self.tabs.count() == 0 and not self._closed:
+            self.new_tab()
+
+    def _set_tab_title(self, tab: BrowserTab, title: str) -> None:
+        index = self.tabs.indexOf(tab)
+        if index >= 0:
+            short = title if len(title) <= 30 else title[:29] + "…"
+            self.tabs.setTabText(index, short or "Untitled")
+            self.tabs.setTabToolTip(index, title)
+
+    def _on_url_changed(self, tab: BrowserTab, qurl: QUrl) -> None:
+        if tab is self.current_tab():
+            self.address.setText(qurl.toString())
+            self.address.setCursorPosition(0)
+
+    def _on_current_tab(self, _index: int) -> None:
+        tab = self.current_tab()
+        if tab is not None:
+            self.address.setText(tab.url() if tab.url() != "about:blank" else "")
+        self._update_navigation()
+
+    def _update_navigation(self) -> None:
+        tab = self.current_tab()
+        history = tab.page.history() if tab is not None else None
+        self.back_button.setEnabled(bool(history and history.canGoBack()))
+        self.forward_button.setEnabled(bool(history and history.canGoForward()))
+
+    def _trigger(self, what: str) -> None:
+        tab = self.current_tab()
+        if tab is None:
+            return
+        action = {"back": RecordedPage.WebAction.Back, "forward": RecordedPage.WebAction.Forward,
+                  "reload": RecordedPage.WebAction.Reload, "stop": RecordedPage.WebAction.Stop}[what]
+        tab.page.triggerAction(action)
+
+    # ------------------------------------------------------------------ navigating
+
+    def load(self, text: str) -> None:
+        """Open what was typed in the current tab (a bare host gets https://)."""
+        tab = self.current_tab() or self.new_tab()
+        self._open(tab, text)
+
+    def _open(self, tab: BrowserTab, text: str) -> None:
+        url = address_from_typed(text)
+        if not url:
+            return
+        if not scheme_of(url):
+            self._say("That is not a web address. Type an address that starts with http:// or https://.",
+                      error=True)
+            return
+        # The page decides (and journals) whether it may go there: see RecordedPage.acceptNavigationRequest.
+        tab.page.load(QUrl(url))
+
+    def _may_record(self) -> str | None:
+        """``None`` if visits can be journaled now, else why not (so nothing is browsed unrecorded)."""
+        case = self._case
+        if self._closed:
+            return "The browser has been closed."
+        if case.locked:
+            return "The case is locked. Both investigators must unlock it before browsing on."
+        if case.read_only:
+            return ("This case is open read-only on this computer (it is not the case's designated "
+                    "computer), so nothing can be browsed or recorded here.")
+        if case.status is not Status.OPEN:
+            return "This case takes no new evidence, so the browser cannot be used."
+        return None
+
+    # ------------------------------------------------------------------ refusals and errors
+
+    def _on_refused(self, refusal: Refusal) -> None:
+        if refusal.what != "unrecorded":
+            case = self._case
+            self._writer.submit(lambda: case.record_refusal(refusal.what, refusal.url, refusal.detail),
+                                what="the refusal")
+        self._say(refusal.message, error=True)
+        self.refused.emit(refusal)
+
+    def _on_download_refused(self, download: RefusedDownload) -> None:
+        size = f"{download.size} bytes" if download.size is not None else "unknown"
+        detail = f"file name: {download.file_name}; size: {size}"
+        self._on_refused(Refusal("download", download.url, detail,
+                                 f"The page offered a file to download ({download.file_name}). Downloads are "
+                                 "never saved on the investigation computer; the attempt has been recorded."))
+
+    def _on_write_failed(self, text: str) -> None:
+        self._say(text, error=True)
+
+    def _say(self, text: str, *, error: bool = False) -> None:
+        self.status.setStyleSheet(ERROR_STYLE if error else OK_STYLE)
+        self.status.setText(text)
+        self.message.emit(text)
+
+    # ------------------------------------------------------------------ captures
+
+    def _capture_refused(self) -> str | None:
+        if self.form.blocks_capture:
+            return ("No capture is ever taken of suspected child abuse imagery. Follow the stop: "
+                    "report to the police immediately.")
+        blocked = self._may_record()
+        if blocked is not None:
+            return blocked
+        if self._grabber is not None:
+            return "A whole-page capture is still being taken. Wait for it to finish."
+        return None
+
+    def _refuse_capture(self, why: str) -> None:
+        self._say(why, error=True)
+        self.capture_failed.emit(why)
+
+    def capture_viewport(self) -> None:
+        """Capture what is visible of the current page (only ever called by a person's click or key)."""
+        started = time.perf_counter()
+        tab = self.current_tab()
+        why = self._capture_refused() or (None if tab is not None else "There is no page to capture.")
+        if why is not None:
+            self._refuse_capture(why)
+            return
+        assert tab is not None
+        self._store(grab_viewport(tab.view), "viewport", tab.url(), started)
+
+    def capture_page(self) -> None:
+        """Capture the whole of the current page, scrolled and stitched."""
+        started = time.perf_counter()
+        tab = self.current_tab()
+        why = self._capture_refused() or (None if tab is not None else "There is no page to capture.")
+        if why is not None:
+            self._refuse_capture(why)
+            return
+        assert tab is not None
+        url = tab.url()
+        grabber = FullPageGrabber(tab.view, self)
+        self._grabber = grabber
+        self._set_capturing(True)
+        self._say("Taking the whole page: scrolling through it…")
+
+        def done(result: FullPage) -> None:
+            self._end_full_page(grabber)
+            if result.truncated:
+                self._say(f"The page is very long: the first {result.image.height():,} pixels of "
+                          f"{result.page_height_px:,} were captured.")
+            self._store(result.image, "page", url, started)
+
+        def failed(text: str) -> None:
+            self._end_full_page(grabber)
+            self._refuse_capture(text)
+
+        grabber.finished.connect(done)
+        grabber.failed.connect(failed)
+        grabber.start()
+
+    def _end_full_page(self, grabber: FullPageGrabber) -> None:
+        self._grabber = None
+        self._set_capturing(False)
+        grabber.deleteLater()
+
+    def _set_capturing(self, busy: bool) -> None:
+        for button in self.capture_buttons.values():
+            button.setEnabled(not busy)
+
+    def capture_screen(self) -> None:
+        """Capture the whole screen (every monitor) through mss."""
+        started = time.perf_counter()
+        why = self._capture_refused()
+        if why is not None:
+            self._refuse_capture(why)
+            return
+        try:
+            image = grab_screen()
+        except CaptureUnavailable as exc:
+            self._refuse_capture(str(exc))
+            return
+        self._store(image, "screen", self.current_url(), started)
+
+    def capture_region(self) -> None:
+        """Show the overlay: the pair drag a rectangle (Esc cancels); the capture follows on release."""
+        tab = self.current_tab()
+        why = self._capture_refused() or (None if tab is not None else "There is no page to capture.")
+        if why is not None:
+            self._refuse_capture(why)
+            return
+        assert tab is not None
+        self._say("Drag a rectangle around what to capture. Press Esc to cancel.")
+        tab.overlay.begin()
+
+    def _on_region_selected(self, rect: QRect) -> None:
+        started = time.perf_counter()
+        tab = self.current_tab()
+        why = self._capture_refused() or (None if tab is not None else "There is no page to capture.")
+        if why is not None:
+            self._refuse_capture(why)
+            return
+        assert tab is not None
+        self._store(grab_viewport(tab.view, rect), "region", tab.url(), started)
+
+    def _store(self, image: QImage, kind: str, url: str, started: float) -> None:
+        """Encode and store on the writer thread; announce on the UI thread once durable."""
+        grabbed = time.perf_counter() - started
+        note, concern = self.form.note(), self.form.concern_id()
+        case = self._case
+
+        def work() -> Capture:
+            return case.add_capture(png_bytes(image), kind=kind, url=url, note=note, concern=concern)
+
+        def stored(capture: Capture) -> None:
+            self.last_timing = CaptureTiming(kind, grabbed, time.perf_counter() - started)
+            self.form.clear_note()
+            self._say(f"Saved {capture.id} ({KIND_WORDS[kind]}) · SHA-256 {capture.sha256[:16]}…")
+            self.captured.emit(capture)
+
+        if not self._writer.submit(work, stored, what="the capture"):
+            self._refuse_capture("The browser has been closed; the capture was not taken.")
+
+    # ------------------------------------------------------------------ closing
+
+    def flush(self, timeout: float = 10.0) -> bool:
+        """Block until every queued journal write is durable (call before locking the case)."""
+        return self._writer.flush(timeout)
+
+    def shutdown(self) -> None:
+        """Finish journaling, delete every page, then the profile. The browser cannot be used after."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._grabber is not None:
+            self._grabber.deleteLater()
+            self._grabber = None
+        for tab in self.tab_list():
+            self.tabs.removeTab(self.tabs.indexOf(tab))
+            tab.close_tab(now=True)
+        self._writer.close()
+        if shiboken6.isValid(self._profile):
+            shiboken6.delete(self._profile)
+        self.setEnabled(False)
+        self._say("The browser is closed.")
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
