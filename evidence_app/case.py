@@ -28,6 +28,9 @@ from .header import Header, unwrap_data_key
 from .journal import FILE_NAME as JOURNAL_FILE
 from .journal import Journal
 from .machine import Machine
+from .policy import CSAM, load_concerns
+from .sanctions import Conclusion, check_conclusion, load_sanctions
+from .signing import SigningKey
 from .records import Capture, CaseDetails, Person, VerifyReport
 from .state import State, Status, read_state, stricter, write_state
 from .timestamps import utc_now
@@ -48,6 +51,12 @@ def checked_text(value: str, what: str, limit: int = MAX_TEXT_CHARS) -> str:
         raise InvalidInput(f"The {what} is too long ({len(value):,} characters); the limit is "
                            f"{limit:,}. Nothing was saved: shorten it and try again.")
     return value
+
+
+def _b64decode(text: str) -> bytes:
+    import base64
+
+    return base64.b64decode(text)
 
 
 class CaseKeys:
@@ -201,15 +210,18 @@ class Case:
         return self._events[-1].hash
 
     def captures(self) -> list[Capture]:
+        """Every capture, with its latest note and concern, and whether it is quarantined."""
         self._require_keys()
         quarantined = {cid for e in self._events if e.kind == Kind.QUARANTINED for cid in e.data["captures"]}
-        return [self._capture_from(event, event.data["id"] in quarantined)
+        annotations = {e.data["capture"]: e.data for e in self._events if e.kind == Kind.ANNOTATED}
+        return [self._capture_from(event, event.data["id"] in quarantined, annotations.get(event.data["id"]))
                 for event in self._events if event.kind == Kind.CAPTURE]
 
     @staticmethod
-    def _capture_from(event: Event, quarantined: bool) -> Capture:
+    def _capture_from(event: Event, quarantined: bool, annotation: Any = None) -> Capture:
         d = event.data
-        return Capture(id=d["id"], kind=d["kind"], url=d["url"], note=d["note"], concern=d["concern"],
+        latest = annotation or d
+        return Capture(id=d["id"], kind=d["kind"], url=d["url"], note=latest["note"], concern=latest["concern"],
                        sha256=d["sha256"], captured_at=d["captured_at"], size=d["size"],
                        media_type=d["media_type"], by=event.by, quarantined=quarantined)
 
@@ -306,11 +318,17 @@ class Case:
             raise InvalidInput("A capture must be a PNG image.")
         checked_text(url, "web address", MAX_URL_CHARS)
         checked_text(note, "note")
-        checked_text(concern, "concern", 500)
+        self._check_concern(concern)
         data = bytes(png_bytes)
         digest = hashlib.sha256(data).hexdigest()
         with self._mutex:
             self._require_evidence_allowed()
+            if concern == CSAM:
+                del data
+                self.flag_csam(url, note=note)
+                raise CaseSealed("The screenshot was not kept: the concern chosen was child sexual abuse "
+                                 "images, and even a screenshot of those is a copy. The case is now sealed; "
+                                 "follow the referral steps.")
             capture_id = f"C{self._counts[Kind.CAPTURE] + 1:04d}"
             blob_id = self._blobs.put(data, f"capture {capture_id}")
             event = self._append(Kind.CAPTURE, {
@@ -319,10 +337,30 @@ class Case:
                 "media_type": "image/png"})
             return self._capture_from(event, False)
 
+    @staticmethod
+    def _check_concern(concern: str) -> None:
+        checked_text(concern, "concern", 200)
+        if concern and load_concerns().get(concern) is None:
+            raise InvalidInput(f"{concern!r} is not one of the policy's concerns.")
+
+    def annotate_capture(self, capture_id: str, *, note: str, concern: str) -> Event:
+        """Set a capture's note and concern. Choosing child sexual abuse images triggers the stop."""
+        checked_text(note, "note")
+        self._check_concern(concern)
+        with self._mutex:
+            self._require_evidence_allowed()
+            event = self._capture_event(capture_id)
+            if concern == CSAM:
+                return self.flag_csam(event.data["url"], note=note, captures=(capture_id,))
+            return self._append(Kind.ANNOTATED, {"capture": capture_id, "note": note, "concern": concern})
+
     # ------------------------------------------------------------------ the stop
 
-    def flag_csam(self, url: str, note: str = "") -> Event:
-        """The stop: suspected child abuse imagery. Quarantines captures of ``url`` and seals the case."""
+    def flag_csam(self, url: str, note: str = "", *, captures: tuple[str, ...] = ()) -> Event:
+        """The stop: suspected child abuse imagery. Seals the case for good.
+
+        Quarantines every capture of ``url`` (in any spelling) and those named in ``captures``.
+        """
         checked_text(url, "web address", MAX_URL_CHARS)
         checked_text(note, "note")
         with self._mutex:
@@ -332,13 +370,74 @@ class Case:
             self._status = Status.SEALED  # from here on every capture path refuses
             flagged = self._append(Kind.FLAGGED, {"url": url, "note": note, "flagged_by": list(self._signed_in())})
             target = normalise_url(url)
-            caught = [c for c in self.captures() if normalise_url(c.url) == target]
+            caught = [c for c in self.captures() if normalise_url(c.url) == target or c.id in captures]
             if caught:
                 self._append(Kind.QUARANTINED, {"captures": [c.id for c in caught],
                                                 "sha256": [c.sha256 for c in caught], "url": url})
             self._append(Kind.SEALED, {"reason": "suspected child sexual abuse imagery", "flag": flagged.seq})
             self._checkpoint()
             return flagged
+
+    # ------------------------------------------------------------------ conclusion and form
+
+    def conclude(self, conclusion: Conclusion) -> Event:
+        """Record the pair's judgement; the case then takes no new evidence."""
+        for value, what in ((conclusion.action_text, "action"), (conclusion.summary, "conclusion")):
+            checked_text(value, what, 100_000)
+        with self._mutex:
+            self._require_keys()
+            if self.read_only:
+                raise WrongMachine("A case can only be concluded on its designated computer.")
+            if self._counts[Kind.CONCLUDED]:
+                raise CaseConcluded("This case has already been concluded.")
+            check_conclusion(conclusion, tables=load_sanctions(), police_required_because=self._police_reason())
+            event = self._append(Kind.CONCLUDED, conclusion.to_json())
+            self._status = stricter(self._status, Status.CONCLUDED)
+            self._checkpoint()
+            return event
+
+    def _police_reason(self) -> str:
+        if self._status is Status.SEALED:
+            return "child sexual abuse imagery was flagged"
+        table = load_concerns()
+        illegal = sorted({table.label(c.concern) for c in self.captures()
+                          if c.concern and (found := table.get(c.concern)) is not None and found.illegal})
+        return f"illegal content was recorded ({', '.join(illegal)})" if illegal else ""
+
+    @property
+    def conclusion(self) -> Conclusion | None:
+        self._require_keys()
+        found = [e for e in self._events if e.kind == Kind.CONCLUDED]
+        return Conclusion.from_json(found[-1].data) if found else None
+
+    def add_form(self, pdf_bytes: bytes) -> Event:
+        """Keep a generated form in the vault and journal its hash."""
+        if not bytes(pdf_bytes[:5]) == b"%PDF-":
+            raise InvalidInput("A form must be a PDF document.")
+        data = bytes(pdf_bytes)
+        with self._mutex:
+            self._require_keys()
+            form_id = f"F{self._counts[Kind.FORM] + 1:04d}"
+            blob_id = self._blobs.put(data, f"form {form_id}")
+            return self._append(Kind.FORM, {"id": form_id, "blob": blob_id, "size": len(data),
+                                            "sha256": hashlib.sha256(data).hexdigest(),
+                                            "media_type": "application/pdf"})
+
+    def read_blob_of(self, event: Event) -> bytes:
+        """The bytes an event refers to (form, snapshot, capture), hash re-checked. Not for quarantined captures."""
+        with self._mutex:
+            self._require_keys()
+            if event.kind == Kind.CAPTURE:
+                return self.read_capture(event.data["id"])
+            return self._checked_blob(event)
+
+    @property
+    def signing_key(self) -> SigningKey:
+        """The case's own Ed25519 key (private part decrypted on demand)."""
+        with self._mutex:
+            self._require_keys()
+            event = next(e for e in self._events if e.kind == Kind.KEY)
+            return SigningKey(self.id, self._checked_blob(event), _b64decode(event.data["certificate"]))
 
     # ------------------------------------------------------------------ checking
 

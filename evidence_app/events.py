@@ -15,12 +15,14 @@ class Kind(StrEnum):
     """Every kind of event the journal holds."""
 
     CREATED = "created"
+    KEY = "key"
     OPENED = "opened"
     LOCKED = "locked"
     UNLOCKED = "unlocked"
     CLOSED = "closed"
     VISIT = "visit"
     CAPTURE = "capture"
+    ANNOTATED = "annotated"
     SNAPSHOT = "snapshot"
     RESOURCES = "resources"
     REFUSED = "refused"
@@ -29,6 +31,7 @@ class Kind(StrEnum):
     QUARANTINED = "quarantined"
     SEALED = "sealed"
     CONCLUDED = "concluded"
+    FORM = "form"
     EXPORTED = "exported"
     REPAIRED = "repaired"
 

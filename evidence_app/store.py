@@ -7,11 +7,13 @@ creating leaves nothing half-made in the list.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
 from pathlib import Path
 
+from .blobs import BlobStore
 from .case import BLOB_FOLDER, Case, CaseKeys, checked_text
 from .crypto import KdfParams
 from .durable import fsync_dir, make_private_dir, storage_error
@@ -26,7 +28,8 @@ from .machine import Machine
 from .people import Investigator, check_pair
 from .records import CaseSummary
 from .state import State, Status, peek_status, write_state
-from .timestamps import utc_now
+from .signing import SigningKey
+from .timestamps import parse_utc, utc_now
 
 CASE_ID = re.compile(r"^EV-\d{8}-[2-9A-HJKMNP-Z]{6}$")
 
@@ -92,16 +95,21 @@ class CaseStore:
             journal = Journal.create(building / JOURNAL_FILE, keys.journal, case_id)
             journal.open_for_append()
             try:
-                first = journal.append(Kind.CREATED, (), {
+                journal.append(Kind.CREATED, (), {
                     "reason": reason, "group": group, "subject": subject,
                     "computer_name": computer_name or self.machine.name,
                     "computer_location": computer_location,
                     "investigators": [{"name": p.name.strip(), "position": p.position.strip()}
                                       for p in investigators],
                     "machine": self.machine.fingerprint})
+                signing = SigningKey.generate(case_id, parse_utc(created))
+                key_blob = BlobStore(building / BLOB_FOLDER, keys.blobs, case_id).put(signing.private_raw,
+                                                                                      "the case's signing key")
+                last = journal.append(Kind.KEY, (), {"blob": key_blob, **signing.public_record(),
+                                                     "sha256": hashlib.sha256(signing.private_raw).hexdigest()})
             finally:
                 journal.close()
-            write_state(building, State(Status.OPEN, 0, first.hash).signed(case_id, data_key), new=True)
+            write_state(building, State(Status.OPEN, last.seq, last.hash).signed(case_id, data_key), new=True)
             (building / LOCK_FILE).touch(mode=0o600)
             os.replace(building, self.root / case_id)
             fsync_dir(self.root)

@@ -142,7 +142,7 @@ def test_concurrent_captures_from_threads_all_land(case) -> None:
         thread.join()
     assert errors == []
     assert sorted(c.id for c in case.captures()) == [f"C{n:04d}" for n in range(1, 41)]
-    assert case.verify().blobs == 40
+    assert case.verify().blobs == 40 + 1  # and the case's signing key
 
 
 def test_page_snapshots_are_stored_as_text_and_verified(case) -> None:
@@ -150,4 +150,4 @@ def test_page_snapshots_are_stored_as_text_and_verified(case) -> None:
     event = case.add_page_snapshot(html, url="https://example.org/", title="Home")
     assert case.read_snapshot(event.data["id"]) == html
     assert event.data["sha256"] == hashlib.sha256(html.encode()).hexdigest()
-    assert case.verify().blobs == 1
+    assert case.verify().blobs == 1 + 1  # and the case's signing key

@@ -116,7 +116,7 @@ def test_another_cases_header_is_caught(store) -> None:
 
 def test_a_missing_blob_is_named(store) -> None:
     case = _filled_case(store)
-    blob = next((store.root / case.id / "blobs").iterdir())
+    blob = sorted((store.root / case.id / "blobs").iterdir())[-1]
     blob.unlink()
     with pytest.raises(TamperDetected) as caught:
         _open_and_verify(store, case.id)
@@ -223,7 +223,8 @@ def test_unreadable_case_folders_still_list(store) -> None:
 
 def test_verify_names_the_first_bad_file_in_an_open_case(case, store) -> None:
     capture = case.add_capture(make_png(seed=9), kind="viewport")
-    blob_file = next(Path(store.root / case.id / "blobs").iterdir())
+    blob_id = [e for e in case.events() if e.kind == Kind.CAPTURE][0].data["blob"]
+    blob_file = Path(store.root / case.id / "blobs" / f"{blob_id}.blob")
     data = bytearray(blob_file.read_bytes())
     data[-1] ^= 0xFF
     blob_file.write_bytes(bytes(data))
