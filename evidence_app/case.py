@@ -13,7 +13,7 @@ import hashlib
 import os
 import threading
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -422,6 +422,12 @@ class Case:
             return self._append(Kind.FORM, {"id": form_id, "blob": blob_id, "size": len(data),
                                             "sha256": hashlib.sha256(data).hexdigest(),
                                             "media_type": "application/pdf"})
+
+    def render_form(self, *, progress: Callable[[int, int], None] | None = None) -> bytes:
+        """The policy's incident form as signed PDF bytes (see :mod:`evidence_app.form`)."""
+        from .form import render_form
+
+        return render_form(self, progress=progress)
 
     def read_blob_of(self, event: Event) -> bytes:
         """The bytes an event refers to (form, snapshot, capture), hash re-checked. Not for quarantined captures."""
