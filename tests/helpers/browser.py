@@ -58,3 +58,68 @@ def run_js(qtbot: Any, page: Any, script: str, timeout: int = WAIT_MS) -> Any:
     page.runJavaScript(script, 0, result.append)
     qtbot.waitUntil(lambda: bool(result), timeout=timeout)
     return result[0]
+
+
+# ---------------------------------------------------------------------- fixtures
+# Imported by the browser test modules: ``from tests.helpers.browser import browser, web``.
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def web() -> Iterator[Any]:
+    from tests.helpers.webserver import WebServer
+
+    server = WebServer().start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def browser(case: Case, qtbot: Any) -> Iterator[Any]:
+    with open_browser(case, qtbot) as shown:
+        yield shown
+
+
+# ---------------------------------------------------------------------- disk scans
+
+MAX_SCANNED_BYTES = 50_000_000
+
+
+def files_changed_since(places: list[Any], since: float) -> list[Any]:
+    """Regular files under ``places`` modified at or after ``since`` (epoch seconds), below 50 MB.
+
+    Uses find(1), which walks a home folder with toolchains in it in a fraction of Python's time.
+    """
+    import subprocess
+    from datetime import datetime, timezone
+    from pathlib import Path
+
+    stamp = datetime.fromtimestamp(since - 1, timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f +0000")
+    found: set[Path] = set()
+    for place in places:
+        place = Path(place)
+        if not place.exists():
+            continue
+        result = subprocess.run(
+            ["find", str(place), "-xdev", "-path", "/proc", "-prune", "-o", "-type", "f",
+             "-newermt", stamp, "-size", f"-{MAX_SCANNED_BYTES // 1024}k", "-print0"],
+            capture_output=True, check=False)
+        found.update(Path(p.decode(errors="surrogateescape")) for p in result.stdout.split(b"\0") if p)
+    return sorted(found)
+
+
+def files_containing(needles: list[bytes], places: list[Any], since: float) -> dict[bytes, list[Any]]:
+    """For each needle, the recently changed files that hold it."""
+    hits: dict[bytes, list[Any]] = {needle: [] for needle in needles}
+    for path in files_changed_since(places, since):
+        try:
+            data = path.read_bytes()
+        except OSError:
+            continue
+        for needle in needles:
+            if needle in data:
+                hits[needle].append(path)
+    return hits

@@ -24,6 +24,7 @@ from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineProfile
 from .schemes import BLANK, page_allowed, refusal_message
 
 _Nav = QWebEnginePage.NavigationType
+_LOCAL_RESOURCE_BLOCKED = "Not allowed to load local resource:"
 
 
 @dataclass(frozen=True)
@@ -134,6 +135,14 @@ class RecordedPage(QWebEnginePage):
         self.refused.emit(Refusal("permission", self.url().toString(),
                                   f"protocol handler {request.scheme()}",  # type: ignore[attr-defined]
                                   "The page asked to handle a kind of link. Refused and recorded."))
+
+    def javaScriptConsoleMessage(self, level: QWebEnginePage.JavaScriptConsoleMessageLevel, message: str,
+                                 line: int, source: str) -> None:  # noqa: N802 - Qt's name
+        """Never logged (a page's console may quote evidence); Chromium's own local-file block is journaled."""
+        if message.startswith(_LOCAL_RESOURCE_BLOCKED):
+            url = message[len(_LOCAL_RESOURCE_BLOCKED):].strip()
+            self.refused.emit(Refusal("scheme", url, "link on a web page to a local file, blocked by the "
+                                      "browser engine", refusal_message(url)))
 
     def chooseFiles(self, mode: QWebEnginePage.FileSelectionMode, old_files: list[str],
                     accepted_mime_types: list[str]) -> list[str]:  # noqa: N802 - Qt's name

@@ -29,7 +29,7 @@ from .capture_form import CaptureForm
 from .grab import CaptureUnavailable, FullPage, FullPageGrabber, grab_screen, grab_viewport, png_bytes
 from .page import RecordedPage, Refusal
 from .profile import DownloadGuard, RefusedDownload, make_profile
-from .schemes import address_from_typed, scheme_of
+from .schemes import address_from_typed, page_allowed, refusal_message, scheme_of
 from .tab import BrowserTab
 from .writer import CaseWriter
 
@@ -250,7 +250,11 @@ class RecordedBrowser(QWidget):
             self._say("That is not a web address. Type an address that starts with http:// or https://.",
                       error=True)
             return
-        # The page decides (and journals) whether it may go there: see RecordedPage.acceptNavigationRequest.
+        if not page_allowed(url):
+            # Refused here, before QtWebEngine sees it (some local schemes never reach the page's check).
+            self._on_refused(Refusal("scheme", url, "typed in the address bar", refusal_message(url)))
+            return
+        # The page decides (and journals) each navigation: see RecordedPage.acceptNavigationRequest.
         tab.page.load(QUrl(url))
 
     def _may_record(self) -> str | None:
