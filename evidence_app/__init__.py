@@ -5,7 +5,10 @@ protects evidence can be tested and scripted without a screen. The names
 exported here are the public face the UI and the tests use.
 """
 
+from .bundle_export import ExportCancelled, ExportResult
+from .bundle_verify import BundleProblem, BundleReport, BundleUnreadable, verify_bundle
 from .case import Case
+from .custody import Recipient
 from .crypto import KdfParams
 from .errors import (CaseClosedForEvidence, CaseConcluded, CaseInUse, CaseLocked, CaseNotFound,
                      CaseSealed, EvidenceError, InvalidInput, PolicyError, Quarantined,
@@ -15,11 +18,14 @@ from .machine import Machine
 from .people import Investigator
 from .records import Capture, CaseDetails, CaseSummary, Person, VerifyReport
 from .state import Status
+from .sanctions import Conclusion
 from .store import CaseStore
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "BundleProblem", "BundleReport", "BundleUnreadable", "ExportCancelled", "ExportResult", "Recipient",
+    "verify_bundle", "Conclusion",
     "Capture", "Case", "CaseClosedForEvidence", "CaseConcluded", "CaseDetails", "CaseInUse",
     "CaseLocked", "CaseNotFound", "CaseSealed", "CaseStore", "CaseSummary", "Event",
     "EvidenceError", "InvalidInput", "Investigator", "KdfParams", "Kind", "Machine", "Person",

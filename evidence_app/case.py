@@ -429,6 +429,23 @@ class Case:
 
         return render_form(self, progress=progress)
 
+    def export(self, dest_dir: Path | str, passphrase: str | None = None, **options: Any) -> Any:
+        """The police bundle (see :func:`evidence_app.bundle_export.export_case` for the options)."""
+        from .bundle_export import export_case
+
+        return export_case(self, dest_dir, passphrase=passphrase, **options)
+
+    def _read_for_export(self, event: Event) -> bytes:
+        """For the police export only: a blob's bytes, hash re-checked, quarantined captures included."""
+        with self._mutex:
+            self._require_keys()
+            return self._checked_blob(event)
+
+    def _journal_export(self, data: dict[str, Any]) -> Event:
+        with self._mutex:
+            self._require_keys()
+            return self._append(Kind.EXPORTED, data)
+
     def read_blob_of(self, event: Event) -> bytes:
         """The bytes an event refers to (form, snapshot, capture), hash re-checked. Not for quarantined captures."""
         with self._mutex:

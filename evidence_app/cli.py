@@ -21,7 +21,47 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--cases", metavar="FOLDER", help="use this case folder instead of the default")
     commands = parser.add_subparsers(dest="command")
     commands.add_parser("list", help="list the cases on this computer (no passphrase needed)")
+    verify = commands.add_parser(
+        "verify", help="check a police export bundle: exit 0 intact, 1 not intact, 2 could not read it",
+        description="Decrypt (in memory) and check a police export bundle: the encrypted file's hash, "
+                    "every file against the BagIt manifests, the case key's signature and the journal's "
+                    "hash chain. Exit status: 0 intact, 1 not intact (the report names the file), "
+                    "2 the bundle could not be read.")
+    verify.add_argument("bundle", metavar="DIR", help="the bundle's folder (the one with README.txt)")
+    verify.add_argument("--passphrase-file", metavar="F",
+                        help="a file whose first line is the passphrase (otherwise it is asked for)")
     return parser
+
+
+def _read_passphrase(path: str | None) -> str:
+    if path is not None:
+        with open(path, encoding="utf-8") as handle:
+            return handle.readline().rstrip("\r\n")
+    if sys.stdin.isatty():
+        import getpass
+
+        return getpass.getpass("Passphrase for the bundle: ")
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def verify_command(bundle: str, passphrase_file: str | None) -> int:
+    from .bundle_verify import BundleUnreadable, verify_bundle
+    from .errors import EvidenceError
+
+    try:
+        passphrase = _read_passphrase(passphrase_file)
+        report = verify_bundle(bundle, passphrase)
+    except OSError as exc:
+        print(f"evidence-app verify: cannot read {exc.filename or bundle}: {exc.strerror}", file=sys.stderr)
+        return 2
+    except BundleUnreadable as exc:
+        print(f"evidence-app verify: {exc}", file=sys.stderr)
+        return 2
+    except EvidenceError as exc:
+        print(f"evidence-app verify: {exc}", file=sys.stderr)
+        return 2
+    print(report.text(), end="")
+    return 0 if report.ok else 1
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -36,6 +76,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         for summary in cases:
             print(f"{summary.id}  {summary.created}  {summary.status}")
         return 0
+    if args.command == "verify":
+        return verify_command(args.bundle, args.passphrase_file)
     try:
         from ui.app import run
     except ImportError as exc:  # PySide6 or its system libraries are missing

@@ -1,0 +1,74 @@
+"""A BagIt 1.0 bag written straight into a tar stream (RFC 8493).
+
+Payload files go under ``data/`` as they come, their SHA-256 taken on the way;
+:meth:`BagTarWriter.finish` then writes ``manifest-sha256.txt``, ``bagit.txt``,
+``bag-info.txt`` and ``tagmanifest-sha256.txt`` and returns the tag manifest's
+bytes, for the case key to sign. Nothing is held but the file being written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import tarfile
+from collections.abc import Callable
+from typing import BinaryIO
+
+BAGIT_TXT = b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
+
+
+class BagTarWriter:
+    def __init__(self, stream: BinaryIO, bag_name: str, mtime: float,
+                 on_bytes: Callable[[int], None] | None = None) -> None:
+        self._tar = tarfile.open(fileobj=stream, mode="w|", format=tarfile.PAX_FORMAT)
+        self._bag = bag_name
+        self._mtime = mtime
+        self._payload: list[tuple[str, str]] = []
+        self._tags: list[tuple[str, str]] = []
+        self._payload_bytes = 0
+        self._on_bytes = on_bytes or (lambda n: None)
+
+    def _add(self, path: str, data: bytes) -> str:
+        info = tarfile.TarInfo(f"{self._bag}/{path}")
+        info.size = len(data)
+        info.mtime = int(self._mtime)
+        info.mode = 0o644
+        self._tar.addfile(info, io.BytesIO(data))
+        self._on_bytes(len(data))
+        return hashlib.sha256(data).hexdigest()
+
+    def add_payload(self, path: str, data: bytes) -> str:
+        """Add ``data/<path>``; return its SHA-256."""
+        if path.startswith("/") or ".." in path.split("/") or "\n" in path or "\r" in path:
+            raise ValueError(f"unsafe payload path {path!r}")
+        digest = self._add(f"data/{path}", data)
+        self._payload.append((digest, f"data/{path}"))
+        self._payload_bytes += len(data)
+        return digest
+
+    def _add_tag(self, path: str, data: bytes) -> None:
+        self._tags.append((self._add(path, data), path))
+
+    def finish(self, bag_info: dict[str, str]) -> bytes:
+        """Write the manifests and tag files; return the tag manifest's bytes."""
+        manifest = "".join(f"{digest}  {path}\n" for digest, path in self._payload).encode("utf-8")
+        info = dict(bag_info)
+        info["Payload-Oxum"] = f"{self._payload_bytes}.{len(self._payload)}"
+        info_text = "".join(f"{key}: {_one_line(value)}\n" for key, value in info.items()).encode("utf-8")
+        self._add_tag("bagit.txt", BAGIT_TXT)
+        self._add_tag("bag-info.txt", info_text)
+        self._add_tag("manifest-sha256.txt", manifest)
+        tag_manifest = "".join(f"{digest}  {path}\n" for digest, path in self._tags).encode("utf-8")
+        self._add("tagmanifest-sha256.txt", tag_manifest)
+        return tag_manifest
+
+    def add_untracked(self, path: str, data: bytes) -> None:
+        """A file in the bag's root that no manifest lists (the signature over the tag manifest)."""
+        self._add(path, data)
+
+    def close(self) -> None:
+        self._tar.close()
+
+
+def _one_line(value: str) -> str:
+    return " ".join(str(value).split())
