@@ -45,12 +45,26 @@ def wait_for(qtbot: Any, condition: Callable[[], Any], timeout: int = WAIT_MS) -
     qtbot.waitUntil(lambda: bool(condition()), timeout=timeout)
 
 
-def load(qtbot: Any, browser: Any, url: str, timeout: int = WAIT_MS) -> bool:
+def load(qtbot: Any, browser: Any, url: str, timeout: int = WAIT_MS, *, paint: bool = False) -> bool:
     """Open ``url`` in the current tab and wait for its load to finish; returns its ``ok``."""
     tab = browser.current_tab()
     with qtbot.waitSignal(tab.page.loadFinished, timeout=timeout) as blocker:
         browser.load(url)
+    if paint and blocker.args[0]:
+        settle(qtbot, browser)
     return bool(blocker.args[0])
+
+
+def settle(qtbot: Any, browser: Any, extra_ms: int = 150) -> None:
+    """Wait until the current page has painted a frame and it has reached the view.
+
+    ``loadFinished`` comes before the first paint; a person never clicks that fast, a test does.
+    """
+    page = browser.current_tab().page
+    run_js(qtbot, page, "window.__painted = false; requestAnimationFrame(() => requestAnimationFrame("
+                        "() => { window.__painted = true; })); 1")
+    qtbot.waitUntil(lambda: run_js(qtbot, page, "window.__painted === true") is True, timeout=WAIT_MS)
+    qtbot.wait(extra_ms)
 
 
 def run_js(qtbot: Any, page: Any, script: str, timeout: int = WAIT_MS) -> Any:

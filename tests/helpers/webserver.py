@@ -126,7 +126,7 @@ class TestSite:
             "<div style='height:300px;background:#fff'><h1>Top of the long page</h1></div>"
             f"<div style='height:{height}px;background:linear-gradient(#eef,#fee)'></div>"
             f"<div id='bottom' style='height:400px;background:rgb({r},{g},{b})'>bottom</div>"),
-            "<style>body{margin:0}</style>"))
+            "<style>body{margin:0} h1{margin:0}</style>"))
 
     def bands_page(self, query: dict[str, list[str]]) -> Response:
         """Bands 100 px tall, each a colour that encodes its index: checks the stitching row by row."""

@@ -18,12 +18,16 @@ Grabbing happens on the UI thread (Qt requires it); PNG encoding is done by
 
 from __future__ import annotations
 
+import json
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QPoint, QRect, QTimer, Signal
 from PySide6.QtGui import QImage, QPainter
+# Imported before any view exists, so the view's delegate is wrapped as the QQuickWidget it is.
+from PySide6.QtQuickWidgets import QQuickWidget
 from PySide6.QtWebEngineWidgets import QWebEngineView
 
 MAX_PAGE_HEIGHT_PX = 16_000  # device pixels; longer pages are captured from the top down to here
@@ -73,17 +77,12 @@ def grab_screen() -> QImage:
 
 
 def quick_window_of(view: QWebEngineView) -> QObject | None:
-    """The Qt Quick window the view's Chromium content is drawn in, if Qt is built that way."""
+    """The Qt Quick window the view's Chromium content is drawn in (Qt 6 draws it through a QQuickWidget)."""
     proxy = view.focusProxy()
-    if proxy is None or proxy.metaObject().className() != "QQuickWidget":
-        return None
-    try:
-        import shiboken6
-        from PySide6.QtQuickWidgets import QQuickWidget
-    except ImportError:  # pragma: no cover - PySide6 ships both
-        return None
-    widget = shiboken6.wrapInstance(shiboken6.getCppPointer(proxy)[0], QQuickWidget)
-    return widget.quickWindow()
+    if isinstance(proxy, QQuickWidget):
+        return proxy.quickWindow()
+    found = view.findChild(QQuickWidget)
+    return found.quickWindow() if found is not None else None
 
 
 @dataclass(frozen=True)
@@ -94,10 +93,9 @@ class FullPage:
     screens: int            # how many screens were stitched
 
 
-_METRICS_JS = """(() => {
-  const d = document.documentElement, b = document.body;
-  return [Math.max(d.scrollHeight, b ? b.scrollHeight : 0), d.clientHeight, window.scrollX, window.scrollY];
-})()"""
+_METRICS_JS = ("JSON.stringify([Math.max(document.documentElement.scrollHeight, "
+               "document.body ? document.body.scrollHeight : 0), document.documentElement.clientHeight, "
+               "window.scrollX, window.scrollY])")
 
 
 class FullPageGrabber(QObject):
@@ -128,13 +126,20 @@ class FullPageGrabber(QObject):
         self._origin = (0.0, 0.0)
         self._screens = 0
         self._last_y = -1
+        self._then: Callable[[], None] = lambda: None
+        self._fail_on_timeout = True
+        self._position_goal = 0.0
 
     def start(self) -> None:
         self._page.runJavaScript(_METRICS_JS, 0, self._on_metrics)
 
     # ------------------------------------------------------------------ steps
 
-    def _on_metrics(self, metrics: object) -> None:
+    def _on_metrics(self, answer: object) -> None:
+        try:
+            metrics = json.loads(answer) if isinstance(answer, str) else None
+        except ValueError:
+            metrics = None
         if not isinstance(metrics, list) or len(metrics) != 4:
             self._fail("The page did not say how long it is, so the whole page could not be captured.")
             return
@@ -147,7 +152,9 @@ class FullPageGrabber(QObject):
         last = self._page_height - self._client_height
         if last > 0 and self._positions[-1] != last:
             self._positions.append(last)
-        self._next()
+        # The compositor may not have caught up with where the page is now (a scroll just before
+        # the click): let it, so that every later position report answers one of our scrolls.
+        self._await_position(sy, lambda: self._await_render(self._next), fail_on_timeout=False)
 
     def _next(self) -> None:
         if self._done:
@@ -164,45 +171,64 @@ class FullPageGrabber(QObject):
         if self._done:
             return
         self._target = float(actual) if isinstance(actual, (int, float)) else 0.0
-        if abs(self._page.scrollPosition().y() - self._target) < 0.5:
-            self._wait_render()
-        else:
-            self._waiting_for = "scroll"
-            self._page.scrollPositionChanged.connect(self._on_scroll_position)
-            self._timer.start(SCROLL_TIMEOUT_MS)
+        self._await_position(self._target, lambda: self._await_render(self._grab), fail_on_timeout=True)
+
+    # ------------------------------------------------------------------ waiting for Chromium
+
+    def _await_position(self, y: float, then: Callable[[], None], *, fail_on_timeout: bool) -> None:
+        """Call ``then`` once the compositor reports scroll position ``y`` (the frame has arrived)."""
+        if abs(self._page.scrollPosition().y() - y) < 0.5:
+            then()
+            return
+        self._waiting_for = "scroll"
+        self._then = then
+        self._fail_on_timeout = fail_on_timeout
+        self._position_goal = y
+        self._page.scrollPositionChanged.connect(self._on_scroll_position)
+        self._timer.start(SCROLL_TIMEOUT_MS)
 
     def _on_scroll_position(self, *_: object) -> None:
-        if self._waiting_for == "scroll" and abs(self._page.scrollPosition().y() - self._target) < 0.5:
-            self._page.scrollPositionChanged.disconnect(self._on_scroll_position)
-            self._timer.stop()
-            self._wait_render()
+        if self._waiting_for == "scroll" and abs(self._page.scrollPosition().y() - self._position_goal) < 0.5:
+            self._stop_waiting()
+            self._then()
 
-    def _wait_render(self) -> None:
-        """The frame with the new position has reached Qt; wait for the view to draw it once."""
+    def _await_render(self, then: Callable[[], None]) -> None:
+        """The frame has reached Qt: call ``then`` once the view has drawn it (or nothing new is drawn)."""
         self._waiting_for = "render"
+        self._then = then
         if self._quick is not None:
             self._quick.afterRendering.connect(self._on_rendered)  # type: ignore[attr-defined]
         self._timer.start(RENDER_TIMEOUT_MS)
 
     def _on_rendered(self) -> None:
         # afterRendering comes from the render thread when there is one: go back to ours.
-        QTimer.singleShot(0, self, self._grab_if_waiting)
+        QTimer.singleShot(0, self, self._rendered)
+
+    def _rendered(self) -> None:
+        if self._waiting_for == "render" and not self._done:
+            self._stop_waiting()
+            self._then()
 
     def _on_timeout(self) -> None:
-        if self._waiting_for == "scroll":
-            self._page.scrollPositionChanged.disconnect(self._on_scroll_position)
+        waiting = self._waiting_for
+        self._stop_waiting()
+        if waiting == "scroll" and self._fail_on_timeout:
             self._fail("The page did not scroll, so the whole page could not be captured. "
                        "Try \u201cCapture visible area\u201d instead.")
-        elif self._waiting_for == "render":
-            self._grab_if_waiting()  # nothing new was drawn: what is on screen is current
+        elif waiting:
+            self._then()  # nothing new was drawn (or the page was already there): go on
 
-    def _grab_if_waiting(self) -> None:
-        if self._waiting_for != "render" or self._done:
-            return
+    def _stop_waiting(self) -> None:
+        if self._waiting_for == "scroll":
+            self._page.scrollPositionChanged.disconnect(self._on_scroll_position)
+        elif self._waiting_for == "render" and self._quick is not None:
+            self._quick.afterRendering.disconnect(self._on_rendered)  # type: ignore[attr-defined]
         self._waiting_for = ""
         self._timer.stop()
-        if self._quick is not None:
-            self._quick.afterRendering.disconnect(self._on_rendered)  # type: ignore[attr-defined]
+
+    def _grab(self) -> None:
+        if self._done:
+            return
         self._place(grab_viewport(self._view), self._target)
         self._next()
 
@@ -248,7 +274,7 @@ class FullPageGrabber(QObject):
     def _fail(self, message: str) -> None:
         if self._done:
             return
+        self._stop_waiting()
         self._restore()
         self._done = True
-        self._timer.stop()
         self.failed.emit(message)
