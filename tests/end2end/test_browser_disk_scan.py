@@ -1,0 +1,40 @@
+"""After a browsing session, neither the page's marker text nor the capture's bytes are anywhere on disk.
+
+Scans the case folder, the temp folder and the home folder (files changed
+during the test, below 50 MB) for the marker in UTF-8 and UTF-16 and for the
+capture's PNG bytes (whole, and a slice from its middle, in case a fragment
+was written). This is what the off-the-record profile and the encrypted vault
+promise: evidence in memory and in ciphertext only.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from pathlib import Path
+
+from evidence_app import Kind
+from tests.helpers.browser import browser, events, files_changed_since, files_containing, load, wait_for, web  # noqa: F401
+from tests.helpers.webserver import MARKER
+
+
+def test_no_plaintext_evidence_on_disk_after_a_session(browser, case, web, qtbot, store) -> None:
+    started = time.time()
+    load(qtbot, browser, web.url("/marker"), paint=True)
+    load(qtbot, browser, web.url("/long?h=2000"), paint=True)
+    load(qtbot, browser, web.url("/marker"), paint=True)  # a second visit: would hit any disk cache
+    with qtbot.waitSignal(browser.captured, timeout=10_000) as blocker:
+        browser.capture_viewport()
+    capture = blocker.args[0]
+    png = case.read_capture(capture.id)
+    browser.flush()
+    wait_for(qtbot, lambda: len(events(case, Kind.SNAPSHOT)) >= 3)
+    qtbot.wait(500)  # let any lazy writer (cache, cookies, session) have its go
+
+    places = [Path(case.folder), Path(tempfile.gettempdir()), Path.home()]
+    scanned = files_changed_since(places, started)
+    assert any(Path(case.folder) in p.parents for p in scanned), "the scan must see the case's own files"
+    middle = png[len(png) // 2: len(png) // 2 + 64]
+    needles = [MARKER.encode("utf-8"), MARKER.encode("utf-16-le"), png, middle]
+    hits = files_containing(needles, places, started)
+    assert {needle[:24]: found for needle, found in hits.items() if found} == {}
