@@ -5,6 +5,7 @@ protects evidence can be tested and scripted without a screen. The names
 exported here are the public face the UI and the tests use.
 """
 
+from .blocklist import Blocklist, BlocklistError, BlocklistMatch
 from .bundle_export import ExportCancelled, ExportResult
 from .bundle_verify import BundleProblem, BundleReport, BundleUnreadable, verify_bundle
 from .case import Case
@@ -25,7 +26,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "BundleProblem", "BundleReport", "BundleUnreadable", "ExportCancelled", "ExportResult", "Recipient",
-    "verify_bundle", "Conclusion",
+    "verify_bundle", "Conclusion", "Blocklist", "BlocklistError", "BlocklistMatch",
     "Capture", "Case", "CaseClosedForEvidence", "CaseConcluded", "CaseDetails", "CaseInUse",
     "CaseLocked", "CaseNotFound", "CaseSealed", "CaseStore", "CaseSummary", "Event",
     "EvidenceError", "InvalidInput", "Investigator", "KdfParams", "Kind", "Machine", "Person",
