@@ -44,8 +44,9 @@ class CaptureTiming:
     """How long the last capture took: from the click to the pixels, and to its being stored and shown."""
 
     kind: str
-    grabbed_s: float
-    stored_s: float
+    grabbed_s: float   # click to pixels in hand
+    durable_s: float   # click to add_capture returned (PNG encoded, hashed, encrypted, fsynced)
+    shown_s: float     # click to the captured signal, on the UI thread
 
 
 class RecordedBrowser(QWidget):
@@ -404,11 +405,15 @@ class RecordedBrowser(QWidget):
         note, concern = self.form.note(), self.form.concern_id()
         case = self._case
 
+        durable: list[float] = []
+
         def work() -> Capture:
-            return case.add_capture(png_bytes(image), kind=kind, url=url, note=note, concern=concern)
+            capture = case.add_capture(png_bytes(image), kind=kind, url=url, note=note, concern=concern)
+            durable.append(time.perf_counter() - started)
+            return capture
 
         def stored(capture: Capture) -> None:
-            self.last_timing = CaptureTiming(kind, grabbed, time.perf_counter() - started)
+            self.last_timing = CaptureTiming(kind, grabbed, durable[0], time.perf_counter() - started)
             self.form.clear_note()
             self._say(f"Saved {capture.id} ({KIND_WORDS[kind]}) · SHA-256 {capture.sha256[:16]}…")
             self.captured.emit(capture)
