@@ -44,6 +44,7 @@ class TestSite:
         handler: Callable[[dict[str, list[str]]], Response] | None = {
             "/": self.index,
             "/plain": self.plain,
+            "/forum": self.forum,
             "/marker": self.marker,
             "/redirect/1": lambda q: self.redirect("/redirect/2"),
             "/redirect/2": lambda q: self.redirect("/redirect/3"),
@@ -81,6 +82,22 @@ class TestSite:
         return Response(200, _page("Plain page", "<h1>Plain page</h1>"
                                    "<p style='font-size:20px'>Nothing to see here.</p>",
                                    "<style>body{background:#fafafa;font-family:sans-serif}</style>"))
+
+    def forum(self, query: dict[str, list[str]]) -> Response:
+        """A made-up forum thread, for screenshots of the browser."""
+        posts = [("quietfox_22", "Anyone else see what was posted on the year group page last night?"),
+                 ("nightowl", "yeah it was horrible, someone screenshotted it before it got deleted"),
+                 ("quietfox_22", "they said they'd do it again tomorrow if nobody stops them"),
+                 ("mod_team", "This thread has been reported and is under review.")]
+        items = "".join(f"<div class='post'><b>{who}</b><span>posted 21:4{n}</span><p>{text}</p></div>"
+                        for n, (who, text) in enumerate(posts))
+        style = ("<style>body{margin:0;font-family:sans-serif;background:#eef1f5}"
+                 "header{background:#3b4a6b;color:#fff;padding:14px 24px;font-size:20px}"
+                 ".post{background:#fff;margin:14px 24px;padding:12px 16px;border-radius:6px;"
+                 "box-shadow:0 1px 2px #0002}.post span{color:#888;margin-left:10px;font-size:13px}"
+                 ".post p{margin:8px 0 0}</style>")
+        return Response(200, _page("Year 9 chat - Local test forum", f"<header>Local test forum · Year 9 chat</header>{items}",
+                                   style))
 
     def marker(self, query: dict[str, list[str]]) -> Response:
         return Response(200, _page(f"Marker {MARKER}", f"<p id='m'>{MARKER}</p>"

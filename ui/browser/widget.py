@@ -107,6 +107,7 @@ class RecordedBrowser(QWidget):
         nav = QHBoxLayout()
         nav.setContentsMargins(0, 0, 0, 0)
         for widget in (self.back_button, self.forward_button, self.reload_button, self.stop_button):
+            widget.setFixedWidth(36)
             nav.addWidget(widget)
         nav.addWidget(self.address, 1)
         nav.addWidget(go)
