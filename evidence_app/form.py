@@ -75,30 +75,28 @@ def _load_images(case: Case, data: FormData, step: Callable[[], None]) -> dict[s
 
 
 def render_form(case: Case, *, progress: Progress | None = None) -> bytes:
-    """The signed PDF of ``case``'s form. ``progress(done, total)`` is called as work goes on."""
+    """The signed PDF of ``case``'s form. ``progress(done, total)`` is called as work goes on.
+
+    The steps counted: each picture read and checked, each capture placed on
+    its page, and the signature.
+    """
     data = gather(case)
-    pictures = sum(1 for c in data.captures if not c.quarantined) if data.pictures else 0
     listed = sum(1 for c in data.captures if not c.quarantined)
-    total = pictures + listed + 2
+    total = (listed if data.pictures else 0) + listed + 1
     done = 0
 
     def step() -> None:
         nonlocal done
-        done += 1
+        done = min(done + 1, total - 1)
         if progress is not None:
-            progress(min(done, total), total)
+            progress(done, total)
 
     if progress is not None:
         progress(0, total)
     images = _load_images(case, data, step)
     unsigned = build_pdf(data, images, tick=step)
-    done = total - 1
-    step_to = done
-    if progress is not None:
-        progress(step_to, total)
     reason = f"Record of reviewing devices / internet sites, case {data.details.id}; journal head {data.head}"
-    signed = sign_pdf(unsigned, case.signing_key, reason=reason,
-                      location=data.details.computer_location)
+    signed = sign_pdf(unsigned, case.signing_key, reason=reason, location=data.details.computer_location)
     if progress is not None:
         progress(total, total)
     return signed

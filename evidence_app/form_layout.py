@@ -278,7 +278,7 @@ class _Layout:
 
     # ---------------------------------------------------------------- appendices
 
-    def captures(self, tick: Callable[[], None]) -> list[Flowable]:
+    def captures(self) -> list[Flowable]:
         s = self.s
         shown = [c for c in self.data.captures if not c.quarantined]
         out: list[Flowable] = [PageBreak(), Paragraph(f"Appendix A: screenshots ({len(shown)})", s.h1)]
@@ -295,7 +295,7 @@ class _Layout:
             out.append(Paragraph("No screenshots were taken.", s.body))
         for capture in shown:
             out += self._capture(capture)
-            tick()
+            out.append(ProgressMark())
         return out
 
     def _capture(self, capture: Capture) -> list[Flowable]:
@@ -373,6 +373,26 @@ class _Layout:
         return out
 
 
+class ProgressMark(Flowable):
+    """Takes no room; laying it out tells the progress callback one more capture is placed."""
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        return 0, 0
+
+    def draw(self) -> None:
+        pass
+
+
+class _Document(BaseDocTemplate):
+    def __init__(self, tick: Callable[[], None], *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self._tick = tick
+
+    def afterFlowable(self, flowable: Flowable) -> None:  # noqa: N802
+        if isinstance(flowable, ProgressMark):
+            self._tick()
+
+
 def meta_height(table: Table) -> float:
     _, height = table.wrap(WIDTH, PAGE[1])
     return height
@@ -425,7 +445,10 @@ def canvas_class(data: FormData) -> type[rl_canvas.Canvas]:
 
 
 def build_pdf(data: FormData, images: dict[str, PdfImage], *, tick: Callable[[], None] = lambda: None) -> bytes:
-    """The unsigned PDF. ``images`` maps capture id to picture (absent: printed without one)."""
+    """The unsigned PDF. ``images`` maps capture id to picture (absent: printed without one).
+
+    ``tick()`` is called as each capture is placed on its page.
+    """
     layout = _Layout(data, images)
     story: list[Flowable] = []
     story += layout.heading()
@@ -435,11 +458,11 @@ def build_pdf(data: FormData, images: dict[str, PdfImage], *, tick: Callable[[],
     story += layout.concern_table()
     story += layout.conclusion()
     story += layout.notes()
-    story += layout.captures(tick)
+    story += layout.captures()
     story += layout.quarantined()
     story += layout.visits()
     buffer = io.BytesIO()
-    doc = BaseDocTemplate(
+    doc = _Document(tick,
         buffer, pagesize=PAGE, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=TOP, bottomMargin=BOTTOM,
         title=f"{TITLE}: case {data.details.id}", author="Evidence App", subject=SUBTITLE,
         creator="Evidence App", keywords=f"case {data.details.id}; journal head {data.head}")

@@ -73,7 +73,6 @@ def check_form(pdf: bytes, certificate_der: bytes) -> SignatureCheck:
     """Validate the form's signature, trusting ``certificate_der`` (the case's certificate) alone."""
     from asn1crypto import x509 as asn1_x509
     from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.general import SignatureStatus  # noqa: F401 - keeps pyHanko's plugins loaded
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko.sign.validation.status import SignatureCoverageLevel
     from pyhanko_certvalidator import ValidationContext
