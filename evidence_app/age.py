@@ -34,6 +34,8 @@ INTRO = b"age-encryption.org/v1\n"
 CHUNK = 64 * 1024
 TAG = 16
 SCRYPT_LOG_N = 18          # age's own default; its decrypter accepts up to 22
+EXPORT_SCRYPT_LOG_N = 17   # the officer's key file: 128 MiB and about half a second, so the
+                           # export and its check stay under 200 MB whatever the case size
 SCRYPT_MAX_LOG_N = 22
 _X25519_INFO = b"age-encryption.org/v1/X25519"
 _SCRYPT_LABEL = b"age-encryption.org/v1/scrypt"
@@ -282,18 +284,22 @@ class Encryptor:
         self._counter = 0
         self.plaintext_bytes = 0
 
-    def _seal(self, chunk: bytes, last: bool) -> None:
+    def _seal(self, chunk: bytes | memoryview, last: bool) -> None:
         nonce = self._counter.to_bytes(11, "big") + (b"\x01" if last else b"\x00")
         self._target.write(self._aead.encrypt(nonce, chunk, None))
         self._counter += 1
 
     def write(self, data: bytes) -> int:
-        self._buffer += data
+        buffer = self._buffer
+        buffer += data
         self.plaintext_bytes += len(data)
         # Keep at least one byte back: the last chunk must be sealed as the last.
-        while len(self._buffer) > CHUNK:
-            self._seal(bytes(self._buffer[:CHUNK]), last=False)
-            del self._buffer[:CHUNK]
+        start = 0
+        with memoryview(buffer) as view:
+            while len(buffer) - start > CHUNK:
+                self._seal(view[start: start + CHUNK], last=False)
+                start += CHUNK
+        del buffer[:start]
         return len(data)
 
     def close(self) -> None:

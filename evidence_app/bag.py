@@ -9,7 +9,6 @@ bytes, for the case key to sign. Nothing is held but the file being written.
 from __future__ import annotations
 
 import hashlib
-import io
 import tarfile
 from collections.abc import Callable
 from typing import BinaryIO
@@ -18,9 +17,12 @@ BAGIT_TXT = b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
 
 
 class BagTarWriter:
+    """Writes tar (POSIX pax) members itself: a header, the bytes, padding; no copying in small pieces."""
+
     def __init__(self, stream: BinaryIO, bag_name: str, mtime: float,
                  on_bytes: Callable[[int], None] | None = None) -> None:
-        self._tar = tarfile.open(fileobj=stream, mode="w|", format=tarfile.PAX_FORMAT)
+        self._out = stream
+        self._written = 0
         self._bag = bag_name
         self._mtime = mtime
         self._payload: list[tuple[str, str]] = []
@@ -28,20 +30,27 @@ class BagTarWriter:
         self._payload_bytes = 0
         self._on_bytes = on_bytes or (lambda n: None)
 
-    def _add(self, path: str, data: bytes) -> str:
+    def _write(self, data: bytes) -> None:
+        self._out.write(data)
+        self._written += len(data)
+
+    def _add(self, path: str, data: bytes, sha256: str | None = None) -> str:
         info = tarfile.TarInfo(f"{self._bag}/{path}")
         info.size = len(data)
         info.mtime = int(self._mtime)
         info.mode = 0o644
-        self._tar.addfile(info, io.BytesIO(data))
+        self._write(info.tobuf(tarfile.PAX_FORMAT, "utf-8", "surrogateescape"))
+        self._write(data)
+        if len(data) % tarfile.BLOCKSIZE:
+            self._write(bytes(tarfile.BLOCKSIZE - len(data) % tarfile.BLOCKSIZE))
         self._on_bytes(len(data))
-        return hashlib.sha256(data).hexdigest()
+        return sha256 or hashlib.sha256(data).hexdigest()
 
-    def add_payload(self, path: str, data: bytes) -> str:
-        """Add ``data/<path>``; return its SHA-256."""
+    def add_payload(self, path: str, data: bytes, sha256: str | None = None) -> str:
+        """Add ``data/<path>``; return its SHA-256 (``sha256``, when the caller has just checked it)."""
         if path.startswith("/") or ".." in path.split("/") or "\n" in path or "\r" in path:
             raise ValueError(f"unsafe payload path {path!r}")
-        digest = self._add(f"data/{path}", data)
+        digest = self._add(f"data/{path}", data, sha256)
         self._payload.append((digest, f"data/{path}"))
         self._payload_bytes += len(data)
         return digest
@@ -67,7 +76,10 @@ class BagTarWriter:
         self._add(path, data)
 
     def close(self) -> None:
-        self._tar.close()
+        """The end-of-archive marker (two zero blocks), padded to a whole tar record."""
+        self._write(bytes(2 * tarfile.BLOCKSIZE))
+        if self._written % tarfile.RECORDSIZE:
+            self._write(bytes(tarfile.RECORDSIZE - self._written % tarfile.RECORDSIZE))
 
 
 def _one_line(value: str) -> str:

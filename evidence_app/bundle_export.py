@@ -20,8 +20,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import queue
 import shutil
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
@@ -60,18 +63,52 @@ class ExportResult:
 
 
 class _HashingWriter:
-    """Writes through to a file, hashing and counting what passes."""
+    """Writes through to a file, hashing what passes, on a thread of its own.
+
+    SHA-256 and the file write release the GIL, so they run beside the
+    encryption; a bounded queue keeps at most a few chunks in flight.
+    """
 
     def __init__(self, target: BinaryIO) -> None:
         self._target = target
         self.sha256 = hashlib.sha256()
         self.size = 0
+        self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=16)
+        self._failure: BaseException | None = None
+        self._thread = threading.Thread(target=self._drain, name="export-write", daemon=True)
+        self._thread.start()
+
+    def _drain(self) -> None:
+        while (data := self._queue.get()) is not None:
+            if self._failure is None:
+                try:
+                    self._target.write(data)
+                    self.sha256.update(data)
+                except BaseException as exc:  # handed back to the writer on the next write or close
+                    self._failure = exc
 
     def write(self, data: bytes) -> int:
-        self._target.write(data)
-        self.sha256.update(data)
+        if self._failure is not None:
+            raise self._failure
+        self._queue.put(bytes(data))
         self.size += len(data)
         return len(data)
+
+    def close(self) -> None:
+        """Wait until everything queued is written; raise what the writing thread met."""
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join()
+        if self._failure is not None:
+            raise self._failure
+
+    def __enter__(self) -> _HashingWriter:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._thread.is_alive():  # on an error or a cancel: stop the thread, keep the first error
+            self._queue.put(None)
+            self._thread.join()
 
 
 def _json_bytes(value: Any) -> bytes:
@@ -121,8 +158,13 @@ def export_case(case: Case, dest_dir: Path | str, *, passphrase: str | None = No
                 recipient: Recipient | None = None, include_quarantined: bool = False,
                 progress: Callable[[int, int], None] | None = None,
                 cancel: Callable[[], bool] | None = None,
-                key_cost: int = age.SCRYPT_LOG_N) -> ExportResult:
-    """Write the police bundle for ``case`` into a new folder under ``dest_dir``."""
+                key_cost: int = age.EXPORT_SCRYPT_LOG_N, form: bytes | None = None) -> ExportResult:
+    """Write the police bundle for ``case`` into a new folder under ``dest_dir``.
+
+    ``form`` is the incident form's PDF if the caller already rendered it (the
+    window's preview); otherwise it is rendered here. Either way it is kept in
+    the vault and journaled before the bundle is written.
+    """
     dest = Path(dest_dir)
     if not dest.is_dir():
         raise InvalidInput(f"The export folder {dest} does not exist.")
@@ -136,7 +178,8 @@ def export_case(case: Case, dest_dir: Path | str, *, passphrase: str | None = No
                 raise InvalidInput(f"Please give the {what} (up to 500 characters).")
     secret = passphrase or generate_passphrase()
 
-    form = case.render_form()
+    if form is None:
+        form = case.render_form()
     case.add_form(form)
     events = list(case.events())
     exported_at = utc_now()
@@ -173,16 +216,14 @@ def export_case(case: Case, dest_dir: Path | str, *, passphrase: str | None = No
         raise storage_error(exc, "the export folder") from exc
     try:
         evidence_path = partial / f"{case.id}.evidence.age"
-        with evidence_path.open("xb") as raw:
-            hashed = _HashingWriter(raw)
+        with evidence_path.open("xb") as raw, _HashingWriter(raw) as hashed:
             encryptor = age.Encryptor(hashed, recipient=identity.recipient)  # type: ignore[arg-type]
             bag = BagTarWriter(encryptor, case.id, parse_utc(exported_at).timestamp(), on_bytes=advance)  # type: ignore[arg-type]
             bag.add_payload("summary.txt", _summary(case, events, recipient, exported_at, withheld).encode("utf-8"))
             bag.add_payload("form/incident-form.pdf", form)
-            for event in included:
-                data = case._read_for_export(event)
+            for event, data in _prefetched(case, included):
                 capture = captures[event.data["id"]]
-                bag.add_payload(f"captures/{capture.id}.png", data)
+                bag.add_payload(f"captures/{capture.id}.png", data, sha256=capture.sha256)
                 bag.add_payload(f"captures/{capture.id}.json", _json_bytes({
                     "id": capture.id, "kind": capture.kind, "url": capture.url,
                     "captured_at_utc": capture.captured_at, "sha256": capture.sha256, "size": capture.size,
@@ -194,9 +235,8 @@ def export_case(case: Case, dest_dir: Path | str, *, passphrase: str | None = No
                                    + ("They are included because the police asked for them."
                                       if include_quarantined else "They are withheld from this export; "
                                       "the police may ask for them."), "captures": withheld}))
-            for event in snapshots:
-                data = case._read_for_export(event)
-                bag.add_payload(f"snapshots/{event.data['id']}.html", data)
+            for event, data in _prefetched(case, snapshots):
+                bag.add_payload(f"snapshots/{event.data['id']}.html", data, sha256=event.data["sha256"])
                 bag.add_payload(f"snapshots/{event.data['id']}.json", _json_bytes({
                     key_: event.data[key_] for key_ in ("id", "url", "title", "sha256", "size")}
                     | {"journal_record": event.seq, "recorded_at_utc": event.time}))
@@ -223,6 +263,7 @@ def export_case(case: Case, dest_dir: Path | str, *, passphrase: str | None = No
             bag.add_untracked("case-signing-key.pem", key.public_pem())
             bag.close()
             encryptor.close()
+            hashed.close()
             raw.flush()
             os.fsync(raw.fileno())
         evidence_sha256 = hashed.sha256.hexdigest()
@@ -252,6 +293,21 @@ def export_case(case: Case, dest_dir: Path | str, *, passphrase: str | None = No
                         sha256_file=final / sha_path.name, readme=final / readme_path.name,
                         evidence_sha256=evidence_sha256, passphrase=secret, files=len(included),
                         payload_bytes=total, quarantined_included=include_quarantined)
+
+
+def _prefetched(case: Case, events: list[Event]) -> Iterator[tuple[Event, bytes]]:
+    """Each event's blob (decrypted, hash checked), the next one read on a second thread meanwhile.
+
+    Decryption and hashing release the GIL, so reading the next file overlaps
+    encrypting this one; at most two files are in memory at once.
+    """
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="export-read") as reader:
+        upcoming = reader.submit(case._read_for_export, events[0]) if events else None
+        for index, event in enumerate(events):
+            assert upcoming is not None
+            data = upcoming.result()
+            upcoming = reader.submit(case._read_for_export, events[index + 1]) if index + 1 < len(events) else None
+            yield event, data
 
 
 def _write_synced(path: Path, data: bytes) -> None:

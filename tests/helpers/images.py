@@ -31,3 +31,13 @@ def make_png(width: int = 64, height: int = 48, seed: int = 0, *, noise: float =
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     return (b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header)
             + _chunk(b"IDAT", zlib.compress(b"".join(rows), 6)) + _chunk(b"IEND", b""))
+
+
+def random_png(width: int, height: int) -> bytes:
+    """A valid PNG of random pixels: incompressible, quick to make at any size."""
+    import os
+
+    raw = b"".join(b"\x00" + os.urandom(3 * width) for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header)
+            + _chunk(b"IDAT", zlib.compress(raw, 1)) + _chunk(b"IEND", b""))

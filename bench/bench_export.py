@@ -1,0 +1,137 @@
+"""Export and verify of a large case, against ``tar | age`` and ``sha256sum`` on the same files.
+
+    .venv/bin/python -m bench.bench_export [--size-mb 1024]
+
+A case of SIZE MB of captures (1 MB incompressible PNGs) is generated, then:
+
+* export (``case.export``) runs in a child process whose peak RSS is read;
+* the floor for export is ``tar -c`` of the same PNGs piped into Debian's
+  ``age -r`` (encryption with the same kind of recipient);
+* verify (``verify_bundle``) runs in a child too, against ``age -d | tar -t``
+  plus ``sha256sum`` of the same files as its floor.
+
+Prints throughput (MB/s), the ratio to each floor (target >= 0.7x) and peak
+memory (target < 200 MB).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+CHILD_FORM = """
+import json, resource, sys, time
+from pathlib import Path
+from tests.helpers.cases import PASSPHRASES, make_store
+case = make_store(sys.argv[1]).open(sys.argv[2], PASSPHRASES)
+start = time.perf_counter()
+Path(sys.argv[3]).write_bytes(case.render_form())
+elapsed = time.perf_counter() - start
+case.lock()
+print(json.dumps({"seconds": elapsed, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+CHILD_EXPORT = """
+import json, sys, time
+from pathlib import Path
+from tests.helpers.cases import PASSPHRASES, make_store
+from tests.helpers.bundles import OFFICER
+store = make_store(sys.argv[1])
+case = store.open(sys.argv[2], PASSPHRASES)
+form = Path(sys.argv[4]).read_bytes()
+start = time.perf_counter()
+result = case.export(sys.argv[3], passphrase="tiger-orbit-lemon-crane-fabric-juice", recipient=OFFICER, form=form)
+elapsed = time.perf_counter() - start
+case.lock()
+import resource
+print(json.dumps({"seconds": elapsed, "folder": str(result.folder), "bytes": result.payload_bytes,
+                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+CHILD_VERIFY = """
+import json, sys, time
+from evidence_app import verify_bundle
+start = time.perf_counter()
+report = verify_bundle(sys.argv[1], "tiger-orbit-lemon-crane-fabric-juice")
+import resource
+print(json.dumps({"seconds": time.perf_counter() - start, "ok": report.ok,
+                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def _child(code: str, *args: str) -> tuple[dict[str, object], float]:
+    """Run ``code`` in a fresh Python; return its JSON answer and its own peak RSS in MB."""
+    done = subprocess.run([sys.executable, "-c", code, *args], cwd=REPO, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"the child failed:\n{done.stderr}")
+    answer = json.loads(done.stdout.strip().splitlines()[-1])
+    return answer, float(answer["peak_mb"])
+
+
+def _timed(command: str, cwd: Path) -> float:
+    start = time.perf_counter()
+    subprocess.run(["bash", "-o", "pipefail", "-c", command], cwd=cwd, check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Export and verify throughput and memory.")
+    parser.add_argument("--size-mb", type=int, default=1024)
+    args = parser.parse_args(argv)
+    if shutil.which("age") is None or shutil.which("age-keygen") is None:
+        print("Debian's age is needed for the floor: run ./scripts/setup")
+        return 2
+    sys.path.insert(0, str(REPO))
+    from tests.helpers.cases import make_case, make_store
+    from tests.helpers.images import random_png
+
+    with tempfile.TemporaryDirectory(prefix="evidence-bench-export-") as temp:
+        work = Path(temp)
+        plain = work / "plain"
+        plain.mkdir()
+        store = make_store(work / "cases")
+        case = make_case(store)
+        start = time.perf_counter()
+        for n in range(args.size_mb):
+            data = random_png(591, 591)  # about 1 MB, incompressible
+            (plain / f"C{n + 1:04d}.png").write_bytes(data)
+            case.add_capture(data, kind="page", url=f"https://example.org/{n}")
+        case.lock()
+        print(f"generated a case of {args.size_mb} captures of 1 MB in {time.perf_counter() - start:.1f} s")
+        out = work / "usb"
+        out.mkdir()
+        formed, form_peak = _child(CHILD_FORM, str(store.root), case.id, str(work / "form.pdf"))
+        form_mb = (work / "form.pdf").stat().st_size / 1e6
+        exported, export_peak = _child(CHILD_EXPORT, str(store.root), case.id, str(out), str(work / "form.pdf"))
+        size_mb = float(exported["bytes"]) / 1e6  # type: ignore[arg-type]
+        subprocess.run(["age-keygen", "-o", str(work / "key.txt")], check=True, capture_output=True)
+        recipient = [line.split()[-1] for line in (work / "key.txt").read_text().splitlines() if "public key" in line][0]
+        floor_export = _timed(f"tar -cf - plain | age -r {recipient} > floor.age", work)
+        verified, verify_peak = _child(CHILD_VERIFY, str(exported["folder"]))
+        floor_verify = _timed("age -d -i key.txt floor.age | tar -t > /dev/null && sha256sum plain/* > /dev/null", work)
+        export_rate = size_mb / float(exported["seconds"])  # type: ignore[arg-type]
+        verify_rate = size_mb / float(verified["seconds"])  # type: ignore[arg-type]
+        print(f"form:    {formed['seconds']:.1f} s to render the incident form with {args.size_mb} captures, "
+              f"{form_mb:.0f} MB, peak memory {form_peak:.0f} MB (made apart; it goes into the bag below)")
+        print(f"export:  {exported['seconds']:.1f} s, {export_rate:.0f} MB/s; tar | age {floor_export:.1f} s, "
+              f"{size_mb / floor_export:.0f} MB/s; ratio {export_rate / (size_mb / floor_export):.2f}x (target >= 0.7x); "
+              f"peak memory {export_peak:.0f} MB (target < 200 MB)")
+        print(f"verify:  {verified['seconds']:.1f} s, {verify_rate:.0f} MB/s; age -d | tar -t + sha256sum {floor_verify:.1f} s, "
+              f"{size_mb / floor_verify:.0f} MB/s; ratio {verify_rate / (size_mb / floor_verify):.2f}x; "
+              f"peak memory {verify_peak:.0f} MB; intact: {verified['ok']}")
+        ok = (export_rate >= 0.7 * size_mb / floor_export and export_peak < 200 and verify_peak < 200
+              and verified["ok"] is True)
+        print("targets met" if ok else "TARGET MISSED")
+        return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
