@@ -3,15 +3,16 @@
 :func:`run` is what ``evidence-app`` calls. :class:`Controller` owns the case
 store, the settings, the one idle watcher and the windows, and wires the start
 screen to the wizard, the sign-in and the case windows. Start-up imports only
-QtWidgets: the browser (QtWebEngine) is loaded by :func:`load_browser` when a
-case window opens, which is why ``AA_ShareOpenGLContexts`` is set before the
-QApplication exists.
+QtWidgets: the browser (QtWebEngine) is loaded by :func:`browser_factory` when a
+case window opens , which is why
+``AA_ShareOpenGLContexts`` is set before the QApplication exists.
 """
 
 from __future__ import annotations
 
 import importlib
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt
@@ -32,25 +33,16 @@ from .start_window import StartWindow
 BROWSER_MODULE = "ui.browser"
 
 
-def load_browser(window: CaseWindow) -> bool:
-    """Give ``window`` its recorded browser, if the browser package is installed.
+def browser_factory() -> tuple[Callable[[Case], QWidget] | None, str]:
+    """The recorded browser's class, imported now (QtWebEngine loads here, not at start-up).
 
-    The contract with ``ui/browser``: it provides ``attach(window: CaseWindow)``,
-    which builds the browser for ``window.case``, calls
-    ``window.set_browser_widget(widget)`` and follows ``window.locked``,
-    ``window.unlocked`` and ``window.closing``.
+    Returns ``(factory, "")``, or ``(None, why)`` when QtWebEngine cannot load.
     """
     try:
-        browser = importlib.import_module(BROWSER_MODULE)
-    except ModuleNotFoundError as exc:
-        if exc.name in (BROWSER_MODULE, "ui.browser"):
-            return False
-        raise
-    attach = getattr(browser, "attach", None)
-    if attach is None:
-        return False
-    attach(window)
-    return True
+        module = importlib.import_module(BROWSER_MODULE)
+    except ImportError as exc:
+        return None, str(exc)
+    return module.RecordedBrowser, ""
 
 
 class Controller(QObject):
@@ -154,17 +146,13 @@ class Controller(QObject):
     # ---------------------------------------------------------------- case windows
 
     def show_case(self, case: Case) -> CaseWindow:
-        window = CaseWindow(case, self.idle)
+        factory, problem = browser_factory() if self.with_browser else (None, "")
+        window = CaseWindow(case, self.idle, browser_factory=factory, browser_problem=problem)
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         window.closed.connect(lambda _id: self._case_closed(window))
         self.case_windows.append(window)
         window.show()
         self.start.hide()
-        if self.with_browser:
-            try:
-                load_browser(window)
-            except Exception as exc:  # noqa: BLE001 - the case stays usable without the browser
-                show_error(window, exc, "The browser could not start")
         return window
 
     def _case_closed(self, window: CaseWindow) -> None:

@@ -1,9 +1,10 @@
 """Verify a police export bundle from the start screen.
 
 Everything about it is in this one module. When the core's bundle checker
-(``evidence_app.bundle``, the export issue) is not installed yet, the button
-says so plainly; once it is, this asks for the export folder and its export
-passphrase and runs ``verify_bundle`` in the background.
+(``evidence_app.bundle_verify``, from the export issue) is not installed, the
+button says so plainly; when it is, this asks for the export folder and its
+export passphrase, runs ``verify_bundle`` in the background and shows the
+report's own text.
 """
 
 from __future__ import annotations
@@ -22,8 +23,18 @@ NOT_INSTALLED = ("Checking an export bundle is not installed in this copy of Evi
                  "the steps in its README.txt (age, tar and sha256sum).")
 
 
+CHECKER_MODULES = ("evidence_app.bundle_verify", "evidence_app.bundle")
+
+
+def checker_module() -> str | None:
+    for name in CHECKER_MODULES:
+        if importlib.util.find_spec(name) is not None:
+            return name
+    return None
+
+
 def bundle_checker_installed() -> bool:
-    return importlib.util.find_spec("evidence_app.bundle") is not None
+    return checker_module() is not None
 
 
 def start_bundle_check(parent: QWidget) -> QWidget:
@@ -47,14 +58,14 @@ def _ask_passphrase(parent: QWidget, path: str) -> None:
 
 
 def _verify(parent: QWidget, path: str, passphrase: str) -> None:
-    bundle: Any = importlib.import_module("evidence_app.bundle")
+    bundle: Any = importlib.import_module(checker_module() or CHECKER_MODULES[0])
 
     def report(result: Any) -> None:
         ok = bool(getattr(result, "ok", False))
-        problems = list(getattr(result, "problems", ()) or ())
-        text = ("The bundle is intact: every file matches its recorded hash and the signature is good."
-                if ok else "The bundle is NOT intact:\n" + "\n".join(f"• {p}" for p in problems))
-        show_message(parent, "Verify a bundle", text,
+        text = ("The bundle is intact: every file matches its recorded hash and the case's signature "
+                "is good." if ok else "The bundle is NOT intact. Do not rely on it: ask for a new export.")
+        details = result.text() if callable(getattr(result, "text", None)) else str(result)
+        show_message(parent, "Verify a bundle", text, details=details,
                      icon=QMessageBox.Icon.Information if ok else QMessageBox.Icon.Warning)
 
     run_in_background(parent, lambda: bundle.verify_bundle(path, passphrase=passphrase), report,

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
 
 from evidence_app import Capture, Case, EvidenceError
 
-from .texts import local_time
+from .texts import concern_words, local_time
 
 THUMB = QSize(96, 64)
 
@@ -48,7 +48,7 @@ def caption(capture: Capture) -> str:
         if capture.url:
             lines.append(capture.url if len(capture.url) <= 60 else capture.url[:57] + "…")
         if capture.concern:
-            lines.append(f"Concern: {capture.concern}")
+            lines.append(f"Concern: {concern_words(capture.concern)}")
     return "\n".join(lines)
 
 

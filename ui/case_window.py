@@ -1,9 +1,10 @@
 """The case window: the browser's room in the middle, the side panel on the right.
 
-The browser (next issue, ``ui/browser/``) is put in with
-:meth:`CaseWindow.set_browser_widget`; until then a placeholder holds its
-place. The window listens to :attr:`locked`, :attr:`unlocked` and
-:attr:`closing` so the browser can blank and tear itself down.
+The browser (``ui/browser/``) is built by ``browser_factory(case)`` whenever
+the case is unlocked, and shut down (its queued journal writes flushed, its
+pages and off-the-record profile deleted) *before* the case locks; the next
+unlock builds a fresh one. :meth:`CaseWindow.set_browser_widget` puts any
+widget in the central area; without one a placeholder holds its place.
 
 Locking (by hand, by the idle timer, or by closing the window) journals the
 lock through the core, empties every widget that shows case data (side panel,
@@ -14,6 +15,7 @@ which needs both passphrases.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -23,11 +25,13 @@ from PySide6.QtWidgets import (QLabel, QMainWindow, QMessageBox, QSplitter, QSta
 from evidence_app import Case, EvidenceError
 
 from .background import run_in_background
-from .errors import show_error
+from .errors import describe, show_error
 from .idle import IdleWatcher
 from .side_panel import SidePanel
 from .sign_in import UnlockForm
 from .timeline import TimelineDialog
+
+BrowserFactory = Callable[[Case], QWidget]
 
 WORK_PAGE, LOCKED_PAGE = 0, 1
 BROWSER_PLACEHOLDER = ("The recorded browser goes here.\n\n"
@@ -41,11 +45,14 @@ class CaseWindow(QMainWindow):
     unlocked = Signal()
     closing = Signal()
     closed = Signal(str)
+    stop_requested = Signal(str)  # the browser's "child sexual abuse images" concern (the stop's issue)
 
-    def __init__(self, case: Case, idle: IdleWatcher | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, case: Case, idle: IdleWatcher | None = None, parent: QWidget | None = None, *,
+                 browser_factory: BrowserFactory | None = None, browser_problem: str = "") -> None:
         super().__init__(parent)
         self.case = case
         self.idle = idle
+        self.browser_factory = browser_factory
         self.setWindowTitle(f"Case {case.id} · Evidence App")
         self.setAccessibleName("Case window")
         self.resize(1280, 800)
@@ -58,7 +65,8 @@ class CaseWindow(QMainWindow):
         self.browser_area.setAccessibleName("Browser area")
         self._browser_layout = QVBoxLayout(self.browser_area)
         self._browser_layout.setContentsMargins(0, 0, 0, 0)
-        self.placeholder = QLabel(BROWSER_PLACEHOLDER)
+        self.placeholder = QLabel(BROWSER_PLACEHOLDER if not browser_problem else
+                                  f"The browser could not start: {browser_problem}")
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.placeholder.setWordWrap(True)
         self.placeholder.setStyleSheet("color: #666; font-size: 13pt; border: 2px dashed #bbb;")
@@ -81,6 +89,7 @@ class CaseWindow(QMainWindow):
         self.pages.addWidget(self.unlock_form)
         self.setCentralWidget(self.pages)
         self.timeline: TimelineDialog | None = None
+        self.unsaved_note_question: QMessageBox | None = None
         self._stashed_note = ""
 
         self.actions_by_name: dict[str, QAction] = {}
@@ -120,6 +129,37 @@ class CaseWindow(QMainWindow):
         self.browser_widget = widget
         self._browser_layout.addWidget(widget)
         widget.setVisible(not self.case.locked)
+        for name, slot in (("captured", lambda *_: self.refresh()),
+                           ("message", self._say), ("capture_failed", self._say),
+                           ("stop_requested", self.stop_requested.emit)):
+            signal = getattr(widget, name, None)
+            if signal is not None:
+                signal.connect(slot)
+
+    def _say(self, text: str) -> None:
+        self.statusBar().showMessage(text, 10_000)
+
+    def _build_browser(self) -> None:
+        if self.browser_factory is None or self.case.locked:
+            return
+        try:
+            self.set_browser_widget(self.browser_factory(self.case))
+        except Exception as exc:  # noqa: BLE001 - the case stays usable without its browser
+            self.placeholder.setText(f"The browser could not start: {describe(exc)}")
+            self.placeholder.show()
+
+    def _drop_browser(self) -> None:
+        """Flush and tear down the browser before the case locks (its writes go first)."""
+        widget, self.browser_widget = self.browser_widget, None
+        if widget is None:
+            return
+        shutdown = getattr(widget, "shutdown", None)
+        if callable(shutdown):
+            shutdown()
+        widget.hide()
+        self._browser_layout.removeWidget(widget)
+        widget.deleteLater()
+        self.placeholder.show()
 
     # ---------------------------------------------------------------- showing the case
 
@@ -171,6 +211,7 @@ class CaseWindow(QMainWindow):
     def lock(self) -> None:
         """Lock the case and forget everything shown about it (safe to call twice)."""
         error: EvidenceError | None = None
+        self._drop_browser()
         if not self.case.locked:
             try:
                 self.case.lock()
@@ -185,8 +226,6 @@ class CaseWindow(QMainWindow):
             self.timeline.close()
             self.timeline.deleteLater()
             self.timeline = None
-        if self.browser_widget is not None:
-            self.browser_widget.hide()
         self.menuBar().setEnabled(False)
         for name in ("timeline", "note", "lock"):
             self.actions_by_name[name].setEnabled(False)
@@ -226,8 +265,8 @@ class CaseWindow(QMainWindow):
         self.menuBar().setEnabled(True)
         for action in self.actions_by_name.values():
             action.setEnabled(True)
-        if self.browser_widget is not None:
-            self.browser_widget.show()
+        if self.browser_widget is None:
+            self._build_browser()
         if self.idle is not None:
             self.idle.start()
 
@@ -238,8 +277,9 @@ class CaseWindow(QMainWindow):
             event.ignore()
             return
         draft = self.panel.note_box.toPlainText().strip() if not self.case.locked else ""
-        if draft and not self.confirm_discard_note():
+        if draft:
             event.ignore()
+            self.ask_about_unsaved_note()
             return
         self.closing.emit()
         self._closed = True
@@ -251,11 +291,22 @@ class CaseWindow(QMainWindow):
         self.closed.emit(self.case.id)
         event.accept()
 
-    def confirm_discard_note(self) -> bool:
-        """Ask before a typed note that was never added is lost (tests replace this)."""
-        answer = QMessageBox.question(
-            self, "Unsaved note", "You have typed a note that was not added to the case. "
-            "Close the case and lose it?",
-            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel)
-        return answer == QMessageBox.StandardButton.Discard
+    def ask_about_unsaved_note(self) -> QMessageBox:
+        """A typed note was never added: ask before closing loses it (never blocks)."""
+        box = self.unsaved_note_question
+        if box is None:
+            box = QMessageBox(QMessageBox.Icon.Question, "Unsaved note",
+                              "You typed a note that was not added to the case. "
+                              "Close the case and lose it?",
+                              QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel, self)
+            box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+            box.setAccessibleName("Unsaved note")
+            box.finished.connect(self._unsaved_note_answered)
+            self.unsaved_note_question = box
+        box.open()
+        return box
+
+    def _unsaved_note_answered(self, result: int) -> None:
+        if result == QMessageBox.StandardButton.Discard.value:
+            self.panel.note_box.clear()
+            self.close()

@@ -33,7 +33,7 @@ def steps_from(events: Iterable[Event], *, designated: bool, status: str) -> tup
             visited = True
         elif event.kind == Kind.NOTE:
             concern = True
-        elif event.kind == Kind.CAPTURE and str(event.data.get("concern", "")).strip():
+        elif event.kind in (Kind.CAPTURE, Kind.ANNOTATED) and str(event.data.get("concern", "")).strip():
             concern = True
         elif event.kind == Kind.FLAGGED:
             concern = True

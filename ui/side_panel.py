@@ -8,7 +8,7 @@ when the case locks, so nothing of the case stays reachable from a widget.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (QGroupBox, QLabel, QListWidget, QListWidgetItem, QPlainTextEdit,
                                QPushButton, QVBoxLayout, QWidget)
 
@@ -77,6 +77,20 @@ class ChecklistView(QGroupBox):
         return {key: label.text().startswith("✓") for key, label in self.labels.items()}
 
 
+class NoteBox(QPlainTextEdit):
+    """The note being written; Ctrl+Enter adds it."""
+
+    submitted = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+        if (event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+                and event.modifiers() & Qt.KeyboardModifier.ControlModifier):
+            self.submitted.emit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+
 class SidePanel(QWidget):
     """The right-hand column of the case window."""
 
@@ -101,17 +115,14 @@ class SidePanel(QWidget):
         self.notes = QListWidget()
         self.notes.setAccessibleName("Notes")
         self.notes.setWordWrap(True)
-        self.note_box = QPlainTextEdit()
+        self.note_box = NoteBox()
         self.note_box.setAccessibleName("New note")
         self.note_box.setPlaceholderText("Describe what you see and why it concerns you…")
         self.note_box.setTabChangesFocus(True)
         self.note_box.setMaximumHeight(80)
         self.add_note_button = QPushButton("Add note (Ctrl+Enter)")
         self.add_note_button.setAccessibleName("Add note")
-        for keys in ("Ctrl+Return", "Ctrl+Enter"):
-            shortcut = QShortcut(QKeySequence(keys), self.note_box)
-            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
-            shortcut.activated.connect(self.submit_note)
+        self.note_box.submitted.connect(self.submit_note)
         self.add_note_button.clicked.connect(self.submit_note)
 
         column = QVBoxLayout(self)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 
-from evidence_app import Kind, Status
+from evidence_app import EvidenceError, Kind, Status
+from evidence_app.policy import ConcernTable, load_concerns
 from evidence_app.timestamps import parse_utc
 
 STATUS_WORDS: dict[str, str] = {
@@ -16,12 +18,14 @@ STATUS_WORDS: dict[str, str] = {
 
 KIND_WORDS: dict[str, str] = {
     Kind.CREATED: "Case started",
+    Kind.KEY: "Case signing key made",
     Kind.OPENED: "Opened",
     Kind.LOCKED: "Locked",
     Kind.UNLOCKED: "Unlocked",
     Kind.CLOSED: "Closed",
     Kind.VISIT: "Site visited",
     Kind.CAPTURE: "Screenshot",
+    Kind.ANNOTATED: "Screenshot described",
     Kind.SNAPSHOT: "Page text saved",
     Kind.RESOURCES: "Page parts loaded",
     Kind.REFUSED: "Refused",
@@ -30,7 +34,8 @@ KIND_WORDS: dict[str, str] = {
     Kind.QUARANTINED: "Withheld",
     Kind.SEALED: "Sealed",
     Kind.CONCLUDED: "Concluded",
-    Kind.EXPORTED: "Exported",
+    Kind.FORM: "Form saved",
+    Kind.EXPORTED: "Exported for the police",
     Kind.REPAIRED: "Repaired after a crash",
 }
 
@@ -65,3 +70,17 @@ def local_date(stamp: str) -> str:
 def elapsed(seconds: float) -> str:
     seconds = max(0, int(seconds))
     return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+
+
+@cache
+def _concerns() -> ConcernTable | None:
+    try:
+        return load_concerns()
+    except EvidenceError:
+        return None
+
+
+def concern_words(concern_id: str) -> str:
+    """The policy's label for a stored concern id (the id itself if the table cannot be read)."""
+    table = _concerns()
+    return table.label(concern_id) if table is not None else concern_id

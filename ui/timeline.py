@@ -21,7 +21,7 @@ from evidence_app import Case, Event, Kind, TamperDetected, VerifyReport
 from .background import run_in_background
 from .errors import describe
 from .sign_in import busy_bar
-from .texts import KIND_WORDS, kind_words, local_time
+from .texts import KIND_WORDS, concern_words, kind_words, local_time
 
 COLUMNS = ("#", "Time", "What", "Who", "Details")
 ALL_KINDS = ""
@@ -51,10 +51,15 @@ def event_details(event: Event) -> str:
         title = f" · {d['title']}" if d.get("title") else ""
         return _short(f"{d.get('url', '')}{title}")
     if kind == Kind.CAPTURE:
-        concern = f" · Concern: {d['concern']}" if d.get("concern") else ""
+        concern = f" · Concern: {concern_words(d['concern'])}" if d.get("concern") else ""
         note = f" · {d['note']}" if d.get("note") else ""
         return _short(f"{d.get('id')} ({d.get('kind')}) of {d.get('url') or 'the screen'} · "
                       f"SHA-256 {str(d.get('sha256', ''))[:16]}…{concern}{note}")
+    if kind == Kind.ANNOTATED:
+        concern = concern_words(d["concern"]) if d.get("concern") else "no concern"
+        return _short(f"{d.get('capture')}: {concern}" + (f" · {d['note']}" if d.get("note") else ""))
+    if kind == Kind.CONCLUDED:
+        return _short(d.get("summary", "") or "Concluded")
     if kind == Kind.NOTE:
         return _short(d.get("text", ""), 1000)
     if kind == Kind.SNAPSHOT:

@@ -20,8 +20,9 @@ from ui.background import wait_for_background
 from ui.idle import IdleWatcher
 
 
-@pytest.fixture(autouse=True)
-def _no_leftovers(qapp: QApplication) -> Iterator[None]:
+@pytest.fixture
+def clean_qt(qapp: QApplication) -> Iterator[None]:
+    """Close every window a test left open and let background work finish."""
     yield
     wait_for_background()
     for widget in qapp.topLevelWidgets():
@@ -36,7 +37,7 @@ def settings_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def controller(qapp: QApplication, store, settings_path: Path) -> Iterator[Controller]:
+def controller(qapp: QApplication, store, settings_path: Path, clean_qt: None) -> Iterator[Controller]:
     made = Controller(qapp, store=store, settings_path=settings_path, kdf=CHEAP, with_browser=False)
     made.show_start()
     yield made

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import os
 import subprocess
 import sys
@@ -16,6 +18,8 @@ from ui.start_window import FIRST_RUN_TEXT, StartWindow
 from ui.texts import status_words
 
 REPO = Path(__file__).resolve().parents[3]
+
+pytestmark = pytest.mark.usefixtures("clean_qt")
 
 
 def test_first_run_explains_in_two_sentences(qtbot, store) -> None:
