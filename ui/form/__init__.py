@@ -1,0 +1,18 @@
+"""The incident form in the application: conclude the case, make the form, preview, print, save a copy.
+
+What the case window calls:
+
+* ``open_conclusion(case, parent)`` → :class:`ConclusionDialog` (signal ``concluded(Event)``);
+* ``open_form(case, parent)`` → :class:`FormDialog`, whose ``preview`` (a
+  :class:`FormPreview`) makes the form in the background, keeps it in the
+  vault (hash journaled), shows it from memory, prints it and saves a copy
+  on request (signals ``ready(IssuedForm)``, ``failed(exc)``, ``printed(ok)``,
+  ``saved(path)``).
+"""
+
+from .conclusion import ConclusionDialog, open_conclusion
+from .preview import SAVE_WARNING, FormDialog, FormPreview, PrintJob, open_form
+from .worker import FormJob, start_form_job
+
+__all__ = ["ConclusionDialog", "FormDialog", "FormJob", "FormPreview", "PrintJob", "SAVE_WARNING",
+           "open_conclusion", "open_form", "start_form_job"]
