@@ -120,9 +120,10 @@ class TimelineFilter(QSortFilterProxyModel):
         self.text = ""
 
     def set_filter(self, kind: str, text: str) -> None:
+        self.beginFilterChange()
         self.kind = kind
         self.text = text.casefold().strip()
-        self.invalidateFilter()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:  # noqa: N802
         model = self.sourceModel()
@@ -204,10 +205,8 @@ class TimelineDialog(QDialog):
         self.kinds.blockSignals(True)
         self.kinds.clear()
         self.kinds.addItem("All events", ALL_KINDS)
-        present = {e.kind for e in events}
         for kind, words in KIND_WORDS.items():
-            if kind in present:
-                self.kinds.addItem(words, str(kind))
+            self.kinds.addItem(words, str(kind))
         self.kinds.setCurrentIndex(max(0, self.kinds.findData(chosen)))
         self.kinds.blockSignals(False)
         self._apply_filter()

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QAbstractListModel, QModelIndex, Qt
 from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QApplication, QComboBox, QGroupBox,
                                QLabel, QLineEdit, QMainWindow, QPlainTextEdit, QTextEdit, QWidget)
 
@@ -57,8 +57,9 @@ def model_text(view: QAbstractItemView) -> list[str]:
     if model is None:
         return []
     found: list[str] = []
-    for row in range(model.rowCount()):
-        for column in range(model.columnCount()):
+    root = QModelIndex()
+    for row in range(model.rowCount(root)):
+        for column in range(1 if isinstance(model, QAbstractListModel) else model.columnCount(root)):
             index = model.index(row, column)
             for role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.UserRole):
                 value = index.data(role)
