@@ -20,13 +20,16 @@ from .people import Investigator
 from .records import Capture, CaseDetails, CaseSummary, Person, VerifyReport
 from .state import Status
 from .sanctions import Conclusion
-from .store import CaseStore
+from .register import RegisterEntry
+from .school_key import SchoolKey, SchoolKeyError, SchoolPublicKey
+from .store import CaseStore, DeletionReport
 
 __version__ = "0.1.0"
 
 __all__ = [
     "BundleProblem", "BundleReport", "BundleUnreadable", "ExportCancelled", "ExportResult", "Recipient",
-    "verify_bundle", "Conclusion", "Blocklist", "BlocklistError", "BlocklistMatch",
+    "verify_bundle", "Conclusion", "Blocklist", "BlocklistError", "BlocklistMatch", "DeletionReport",
+    "RegisterEntry", "SchoolKey", "SchoolKeyError", "SchoolPublicKey",
     "Capture", "Case", "CaseClosedForEvidence", "CaseConcluded", "CaseDetails", "CaseInUse",
     "CaseLocked", "CaseNotFound", "CaseSealed", "CaseStore", "CaseSummary", "Event",
     "EvidenceError", "InvalidInput", "Investigator", "KdfParams", "Kind", "Machine", "Person",

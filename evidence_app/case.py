@@ -24,7 +24,8 @@ from .errors import (CaseConcluded, CaseLocked, CaseSealed, InvalidInput, Quaran
                      TamperDetected, WrongMachine)
 from .events import Event, Kind
 from .filelock import CaseFileLock
-from .header import Header, unwrap_data_key
+from .header import Header, unwrap_data_key, unwrap_with_school_key
+from .school_key import SchoolKey
 from .journal import FILE_NAME as JOURNAL_FILE
 from .journal import Journal
 from .machine import Machine
@@ -33,7 +34,7 @@ from .sanctions import Conclusion, check_conclusion, load_sanctions
 from .signing import SigningKey
 from .records import Capture, CaseDetails, Person, VerifyReport
 from .state import State, Status, read_state, stricter, write_state
-from .timestamps import utc_now
+from .timestamps import add_months, parse_utc, utc_now
 from .urls import normalise_url
 
 CAPTURE_KINDS = ("viewport", "page", "screen", "region")
@@ -68,12 +69,19 @@ class CaseKeys:
         self.blobs = crypto.subkey(data_key, "blobs")
 
 
+Registrar = Callable[..., None]
+"""Writes an incident-register entry: ``registrar(event=, incident=, action=, by=)``."""
+
+
 class Case:
     """One open case. Use :meth:`lock` when done; both passphrases :meth:`unlock` it."""
 
     def __init__(self, folder: Path, header: Header, data_key: bytes, machine: Machine,
-                 file_lock: CaseFileLock, writable: bool | None) -> None:
+                 file_lock: CaseFileLock, writable: bool | None, *, retention_months: int = 12,
+                 registrar: Registrar | None = None) -> None:
         self.folder = folder
+        self._retention_months = retention_months
+        self._registrar = registrar
         self.id = header.case_id
         self._header = header
         self._machine = machine
@@ -173,8 +181,35 @@ class Case:
 
     def _checkpoint(self) -> None:
         keys = self._require_keys()
-        state = State(self._status, len(self._events) - 1, self._events[-1].hash).signed(self.id, keys.data)
+        state = State(self._status, len(self._events) - 1, self._events[-1].hash,
+                      self.retain_until).signed(self.id, keys.data)
         write_state(self.folder, state)
+
+    @property
+    def retain_until(self) -> str:
+        """The ISO date from which the pair are asked to delete the case; "" while it must be kept.
+
+        Counted from the conclusion, or for a sealed case from the police's release,
+        by the retention period in force when that was recorded.
+        """
+        self._require_keys()
+        anchor_kind = Kind.RELEASED if self._status is Status.SEALED else Kind.CONCLUDED
+        anchors = [e for e in self._events if e.kind == anchor_kind]
+        if not anchors:
+            return ""
+        anchor = anchors[-1]
+        return add_months(parse_utc(anchor.time).date(), int(anchor.data.get("retention_months", 12))).isoformat()
+
+    def register_fields(self, event: str, action: str, by: str = "") -> dict[str, str]:
+        """An incident-register entry for this case: no pupil's name, no free text of the pair's."""
+        table = load_concerns()
+        concerns = sorted({table.label(c.concern) for c in self.captures() if c.concern})
+        incident = f"{self.details.group}: " + (", ".join(concerns) if concerns else "no concern recorded yet")
+        return {"event": event, "incident": incident, "action": action, "by": by or " and ".join(self._signed_in())}
+
+    def _register(self, event: str, action: str, by: str = "") -> None:
+        if self._registrar is not None:
+            self._registrar(**self.register_fields(event, action, by))
 
     # ------------------------------------------------------------------ reading
 
@@ -196,7 +231,8 @@ class Case:
             subject=data["subject"], computer_name=data["computer_name"],
             computer_location=data["computer_location"],
             investigators=(Person(people[0]["name"], people[0]["position"]),
-                           Person(people[1]["name"], people[1]["position"])))
+                           Person(people[1]["name"], people[1]["position"])),
+            reported_by=data.get("reported_by", ""))
 
     def events(self) -> Iterator[Event]:
         """Every journal event, in order."""
@@ -376,6 +412,8 @@ class Case:
                                                 "sha256": [c.sha256 for c in caught], "url": url})
             self._append(Kind.SEALED, {"reason": "suspected child sexual abuse imagery", "flag": flagged.seq})
             self._checkpoint()
+            self._register("sealed", "Monitoring halted and the case sealed: suspected child sexual abuse "
+                           "imagery; referred to the police")
             return flagged
 
     # ------------------------------------------------------------------ conclusion and form
@@ -390,10 +428,31 @@ class Case:
                 raise WrongMachine("A case can only be concluded on its designated computer.")
             if self._counts[Kind.CONCLUDED]:
                 raise CaseConcluded("This case has already been concluded.")
-            check_conclusion(conclusion, tables=load_sanctions(), police_required_because=self._police_reason())
-            event = self._append(Kind.CONCLUDED, conclusion.to_json())
+            tables = load_sanctions()
+            check_conclusion(conclusion, tables=tables, police_required_because=self._police_reason())
+            event = self._append(Kind.CONCLUDED, conclusion.to_json() | {"retention_months": self._retention_months})
             self._status = stricter(self._status, Status.CONCLUDED)
             self._checkpoint()
+            subject = tables.for_subject(conclusion.subject)
+            actions = [found.label for a in conclusion.actions if (found := subject.action(a)) is not None]
+            self._register("concluded", f"Concluded (substance: {conclusion.substance}); "
+                           + ("; ".join(actions) if actions else "no action from the policy's table"))
+            return event
+
+    def record_police_release(self, reference: str, note: str = "") -> Event:
+        """The police have released a sealed case: its retention period starts now."""
+        checked_text(reference, "police reference", 500)
+        checked_text(note, "note")
+        with self._mutex:
+            self._require_keys()
+            if self._status is not Status.SEALED:
+                raise InvalidInput("Only a sealed case waits for the police to release it.")
+            if not reference.strip():
+                raise InvalidInput("Give the police reference for the release.")
+            event = self._append(Kind.RELEASED, {"reference": reference, "note": note,
+                                                 "retention_months": self._retention_months})
+            self._checkpoint()
+            self._register("released", f"Released by the police (reference {reference})")
             return event
 
     def _police_reason(self) -> str:
@@ -444,7 +503,11 @@ class Case:
     def _journal_export(self, data: dict[str, Any]) -> Event:
         with self._mutex:
             self._require_keys()
-            return self._append(Kind.EXPORTED, data)
+            event = self._append(Kind.EXPORTED, data)
+            to = data.get("to")
+            self._register("exported", "Evidence exported for the police"
+                           + (f" ({to['name']}, {to['force']}, reference {to['reference']})" if to else ""))
+            return event
 
     def read_blob_of(self, event: Event) -> bytes:
         """The bytes an event refers to (form, snapshot, capture), hash re-checked. Not for quarantined captures."""
@@ -513,7 +576,28 @@ class Case:
         with self._mutex:
             if self._keys is not None:
                 return
-            data_key = unwrap_data_key(self._header, passphrases)
+            self._reopen(unwrap_data_key(self._header, passphrases))
+
+    def unlock_with_school_key(self, passphrase: str, school_key: SchoolKey) -> None:
+        """One investigator's passphrase and the school key; journaled loudly, like the first opening."""
+        with self._mutex:
+            if self._keys is not None:
+                return
+            data_key, which = unwrap_with_school_key(self._header, passphrase, school_key)
+            self._reopen(data_key)
+            self._note_school_key(which, school_key)
+
+    def _note_school_key(self, which: str, school_key: SchoolKey) -> None:
+        person = self.details.investigators[0 if which == "A" else 1]
+        self._append(Kind.RECOVERED, {
+            "warning": "OPENED WITH THE SCHOOL KEY, NOT BY BOTH INVESTIGATORS",
+            "investigator": person.name, "school_key": school_key.public.id,
+            "computer": self._machine.name})
+        self._register("recovered", "Case opened with the school key (an investigator was not available)",
+                       by=f"{person.name} with the eSafeguarding coordinator's school key")
+
+    def _reopen(self, data_key: bytes) -> None:
+        with self._mutex:
             self._file_lock.acquire()
             try:
                 self._load(data_key)

@@ -33,6 +33,8 @@ class Kind(StrEnum):
     CONCLUDED = "concluded"
     FORM = "form"
     EXPORTED = "exported"
+    RECOVERED = "recovered"
+    RELEASED = "released"
     REPAIRED = "repaired"
 
 

@@ -22,8 +22,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
 from . import crypto
 from .crypto import KdfParams
+from .school_key import SchoolKey, SchoolPublicKey
 from .durable import storage_error, write_new_file
 from .errors import TamperDetected, WrongPassphrase
 
@@ -60,16 +65,25 @@ class SecretSpec:
 
 
 @dataclass(frozen=True)
+class SchoolSpec:
+    """How the school key (secret ``S``) reaches this case: an ephemeral X25519 share."""
+
+    ephemeral: bytes
+    key_id: str
+
+
+@dataclass(frozen=True)
 class Header:
     case_id: str
     created: str
     machine: str
     secrets: dict[str, SecretSpec]
-    slots: dict[str, bytes]  # "A+B" -> sealed data key
+    slots: dict[str, bytes]  # "A+B" (and "A+S", "B+S" with a school key) -> sealed data key
     mac: str
+    school: SchoolSpec | None = None
 
     def _body(self) -> dict[str, Any]:
-        return {
+        body: dict[str, Any] = {
             "format": FORMAT,
             "case_id": self.case_id,
             "created": self.created,
@@ -78,6 +92,9 @@ class Header:
                         for name, spec in sorted(self.secrets.items())},
             "slots": {name: _b64(sealed) for name, sealed in sorted(self.slots.items())},
         }
+        if self.school is not None:
+            body["school"] = {"ephemeral": _b64(self.school.ephemeral), "key_id": self.school.key_id}
+        return body
 
     def to_bytes(self) -> bytes:
         body = self._body()
@@ -100,6 +117,8 @@ class Header:
                          for name, spec in body["secrets"].items()},
                 slots={name: _unb64(sealed) for name, sealed in body["slots"].items()},
                 mac=body["mac"],
+                school=(SchoolSpec(_unb64(body["school"]["ephemeral"]), body["school"]["key_id"])
+                        if "school" in body else None),
             )
         except TamperDetected:
             raise
@@ -129,31 +148,69 @@ def _slot_associated(case_id: str, slot: str) -> bytes:
     return f"{case_id}|slot|{slot}".encode("utf-8")
 
 
+def _school_secret(shared: bytes, ephemeral: bytes, school_public: bytes) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=crypto.KEY_BYTES, salt=ephemeral + school_public,
+                info=b"evidence-app/v1/school-secret").derive(shared)
+
+
+def _seal_slot(case_id: str, slot: str, first: bytes, second: bytes, data_key: bytes) -> bytes:
+    return crypto.seal(crypto.pair_key(first, second, "slot/" + slot), data_key, _slot_associated(case_id, slot))
+
+
 def build_header(case_id: str, created: str, machine: str, passphrases: tuple[str, str],
-                 kdf: KdfParams) -> tuple[Header, bytes]:
-    """A new header for two investigators, and the new data key it wraps."""
+                 kdf: KdfParams, school: SchoolPublicKey | None = None) -> tuple[Header, bytes]:
+    """A new header and the new data key it wraps: for the pair, and with a school key, for each one with it."""
     data_key = crypto.random_bytes(crypto.KEY_BYTES)
     specs = {name: SecretSpec(kdf, crypto.random_bytes(crypto.SALT_BYTES)) for name in INVESTIGATOR_SLOTS}
-    keys = [crypto.derive_passphrase_key(p, specs[n].salt, kdf) for n, p in zip(INVESTIGATOR_SLOTS, passphrases)]
-    slot = "+".join(INVESTIGATOR_SLOTS)
-    slots = {slot: crypto.seal(crypto.pair_key(keys[0], keys[1], "slot/" + slot), data_key,
-                               _slot_associated(case_id, slot))}
-    unsigned = Header(case_id, created, machine, specs, slots, mac="")
-    signed = Header(case_id, created, machine, specs, slots,
+    keys = {n: crypto.derive_passphrase_key(p, specs[n].salt, kdf) for n, p in zip(INVESTIGATOR_SLOTS, passphrases)}
+    slots = {"A+B": _seal_slot(case_id, "A+B", keys["A"], keys["B"], data_key)}
+    school_spec = None
+    if school is not None:
+        ephemeral = X25519PrivateKey.generate()
+        share = ephemeral.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+        school_secret = _school_secret(school.shared_secret(ephemeral), share, school.public)
+        for name in INVESTIGATOR_SLOTS:
+            slots[f"{name}+S"] = _seal_slot(case_id, f"{name}+S", keys[name], school_secret, data_key)
+        school_spec = SchoolSpec(share, school.id)
+    unsigned = Header(case_id, created, machine, specs, slots, mac="", school=school_spec)
+    signed = Header(case_id, created, machine, specs, slots, school=school_spec,
                     mac=crypto.mac(crypto.subkey(data_key, "header"), _canonical(unsigned._body())))
     return signed, data_key
+
+
+def unwrap_with_school_key(header: Header, passphrase: str, school_key: SchoolKey) -> tuple[bytes, str]:
+    """The data key from one investigator's passphrase and the school key; also which investigator ("A" or "B")."""
+    if header.school is None:
+        raise WrongPassphrase("This case was made before the school key existed, so only both "
+                              "investigators together can open it.")
+    if school_key.public.id != header.school.key_id:
+        raise WrongPassphrase("That is not the school key this case was made with.")
+    if not passphrase:
+        raise WrongPassphrase("One investigator must type their passphrase as well as the school key.")
+    school_secret = _school_secret(school_key.shared_secret(header.school.ephemeral), header.school.ephemeral,
+                                   school_key.public.public)
+    for name in INVESTIGATOR_SLOTS:
+        spec = header.secrets[name]
+        key = crypto.derive_passphrase_key(passphrase, spec.salt, spec.kdf)
+        try:
+            data_key = crypto.open_sealed(crypto.pair_key(key, school_secret, f"slot/{name}+S"),
+                                          header.slots[f"{name}+S"], _slot_associated(header.case_id, f"{name}+S"))
+        except crypto.DecryptionFailed:
+            continue
+        header.check_mac(data_key)
+        return data_key, name
+    raise WrongPassphrase("The passphrase and the school key do not open this case together. Nothing was changed.")
 
 
 def unwrap_data_key(header: Header, passphrases: tuple[str, str]) -> bytes:
     """The data key, from both investigators' passphrases; :class:`WrongPassphrase` otherwise."""
     if len(passphrases) != 2 or not all(passphrases):
         raise WrongPassphrase("Both investigators must type their passphrase to open a case.")
-    slot = "+".join(INVESTIGATOR_SLOTS)
     keys = [crypto.derive_passphrase_key(p, header.secrets[n].salt, header.secrets[n].kdf)
             for n, p in zip(INVESTIGATOR_SLOTS, passphrases)]
     try:
-        data_key = crypto.open_sealed(crypto.pair_key(keys[0], keys[1], "slot/" + slot),
-                                      header.slots[slot], _slot_associated(header.case_id, slot))
+        data_key = crypto.open_sealed(crypto.pair_key(keys[0], keys[1], "slot/A+B"),
+                                      header.slots["A+B"], _slot_associated(header.case_id, "A+B"))
     except crypto.DecryptionFailed:
         raise WrongPassphrase() from None
     header.check_mac(data_key)

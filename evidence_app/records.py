@@ -14,6 +14,7 @@ class CaseSummary:
     id: str
     created: str
     status: Status
+    retain_until: str = ""  # ISO date from which the pair are asked to delete it; "" while it must be kept
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class CaseDetails:
     computer_name: str
     computer_location: str
     investigators: tuple[Person, Person]
+    reported_by: str = ""
 
 
 @dataclass(frozen=True)

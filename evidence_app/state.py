@@ -45,16 +45,17 @@ class State:
     status: Status
     checkpoint_seq: int
     checkpoint_head: str
+    retain_until: str = ""  # ISO date after which the pair are asked to delete the case; "" while open or sealed
     mac: str = ""
 
     def _body(self, case_id: str) -> bytes:
         return json.dumps({"case_id": case_id, "status": str(self.status),
                            "checkpoint_seq": self.checkpoint_seq,
-                           "checkpoint_head": self.checkpoint_head},
+                           "checkpoint_head": self.checkpoint_head, "retain_until": self.retain_until},
                           sort_keys=True, separators=(",", ":")).encode("ascii")
 
     def signed(self, case_id: str, data_key: bytes) -> State:
-        return State(self.status, self.checkpoint_seq, self.checkpoint_head,
+        return State(self.status, self.checkpoint_seq, self.checkpoint_head, self.retain_until,
                      crypto.mac(crypto.subkey(data_key, "state"), self._body(case_id)))
 
     def check(self, case_id: str, data_key: bytes) -> None:
@@ -63,7 +64,8 @@ class State:
 
     def to_bytes(self) -> bytes:
         return json.dumps({"status": str(self.status), "checkpoint_seq": self.checkpoint_seq,
-                           "checkpoint_head": self.checkpoint_head, "mac": self.mac},
+                           "checkpoint_head": self.checkpoint_head, "retain_until": self.retain_until,
+                           "mac": self.mac},
                           sort_keys=True, indent=1).encode("ascii") + b"\n"
 
 
@@ -74,19 +76,20 @@ def read_state(folder: Path) -> State:
         status = Status(body["status"])
         if status is Status.UNREADABLE:
             raise ValueError
-        return State(status, int(body["checkpoint_seq"]), str(body["checkpoint_head"]), str(body["mac"]))
+        return State(status, int(body["checkpoint_seq"]), str(body["checkpoint_head"]),
+                     str(body["retain_until"]), str(body["mac"]))
     except FileNotFoundError:
         raise TamperDetected(FILE_NAME, "the file is missing") from None
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         raise TamperDetected(FILE_NAME, "it is not a readable case status") from None
 
 
-def peek_status(folder: Path) -> Status:
-    """The status for listing, never raising: ``unreadable`` when the file is damaged."""
+def peek_state(folder: Path) -> State:
+    """The state for listing, never raising: status ``unreadable`` when the file is damaged."""
     try:
-        return read_state(folder).status
+        return read_state(folder)
     except TamperDetected:
-        return Status.UNREADABLE
+        return State(Status.UNREADABLE, -1, "")
 
 
 def write_state(folder: Path, state: State, *, new: bool = False) -> None:

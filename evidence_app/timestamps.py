@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+import calendar
+from datetime import date, datetime, timezone
 
 
 def utc_now() -> str:
@@ -20,3 +21,10 @@ def format_utc(moment: datetime) -> str:
 def parse_utc(text: str) -> datetime:
     """The inverse of :func:`format_utc`."""
     return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
+
+
+def add_months(start: date, months: int) -> date:
+    """``start`` plus whole months, the day clamped to the month's end (31 Jan + 1 = 28/29 Feb)."""
+    index = start.month - 1 + months
+    year, month = start.year + index // 12, index % 12 + 1
+    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))

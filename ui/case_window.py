@@ -232,6 +232,7 @@ class CaseWindow(QMainWindow):
         self.pages.setCurrentIndex(LOCKED_PAGE)
         self.unlock_form.reset()
         self.unlock_form.pair.first.setFocus()
+        self.statusBar().showMessage("The case is locked and its journal saved. Both passphrases unlock it.")
         self.locked.emit()
         if error is not None and not self._closed:
             show_error(self, error, "The lock was not recorded")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from evidence_app.passphrase_policy import RULES, passphrase_problems
@@ -26,12 +26,16 @@ def secret_box(accessible_name: str, placeholder: str = "") -> QLineEdit:
     return box
 
 
-class NewPassphrase(QWidget):
-    """A passphrase typed twice, with the school's rules checked live."""
+class NewPassphrase(QObject):
+    """A passphrase typed twice, with the school's rules checked live.
+
+    Its three widgets go into the caller's form with :meth:`add_rows`, so the
+    labels line up with the rest of the form.
+    """
 
     changed = Signal()
 
-    def __init__(self, who: str, name_of: Callable[[], str], parent: QWidget | None = None) -> None:
+    def __init__(self, who: str, name_of: Callable[[], str], parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._name_of = name_of
         self.first = secret_box(f"{who}: passphrase")
@@ -39,14 +43,16 @@ class NewPassphrase(QWidget):
         self.feedback = QLabel()
         self.feedback.setWordWrap(True)
         self.feedback.setAccessibleName(f"{who}: passphrase rules")
-        form = QFormLayout(self)
-        form.setContentsMargins(0, 0, 0, 0)
-        form.addRow("Passphrase", self.first)
-        form.addRow("Type it again", self.again)
-        form.addRow(self.feedback)
+        self.feedback.setMinimumHeight(self.feedback.fontMetrics().lineSpacing() * 4)
+        self.feedback.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.first.textChanged.connect(self.update_feedback)
         self.again.textChanged.connect(self.update_feedback)
         self.update_feedback()
+
+    def add_rows(self, form: QFormLayout) -> None:
+        form.addRow("&Passphrase", self.first)
+        form.addRow("Type it &again", self.again)
+        form.addRow(self.feedback)
 
     def passphrase(self) -> str:
         return self.first.text()
@@ -93,11 +99,10 @@ class PassphrasePair(QWidget):
         for title, box in (("First investigator", self.first), ("Second investigator", self.second)):
             group = QGroupBox(title)
             column = QVBoxLayout(group)
-            hint = QLabel("The person who was entered first when the case was started."
-                          if box is self.first else
-                          "The person who was entered second when the case was started.")
-            hint.setWordWrap(True)
+            hint = QLabel("Entered first when the case began" if box is self.first else
+                          "Entered second when the case began")
             hint.setStyleSheet("color: #555;")
+            box.setMinimumWidth(240)
             column.addWidget(box)
             column.addWidget(hint)
             row.addWidget(group)

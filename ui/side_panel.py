@@ -98,7 +98,7 @@ class SidePanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setMinimumWidth(320)
+        self.setMinimumWidth(300)
         self.setMaximumWidth(420)
         self.case_id = QLabel()
         self.case_id.setStyleSheet("font-size: 13pt; font-weight: bold;")

@@ -86,7 +86,7 @@ class SignInDialog(QDialog):
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.open_button)
         layout.addLayout(buttons)
-        self.setMinimumWidth(620)
+        self.setMinimumWidth(640)
 
         self.open_button.clicked.connect(self.attempt)
         self.pair.submitted.connect(self.attempt)
@@ -124,6 +124,7 @@ class SignInDialog(QDialog):
         self.message.setStyleSheet(MESSAGE_STYLE if error else "")
         self.message.setText(text)
         self.message.show()
+        self.resize(self.width(), max(self.height(), self.sizeHint().height()))
 
     def _opened(self, case: Case) -> None:
         self._set_busy(False)

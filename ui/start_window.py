@@ -11,7 +11,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QMainWindow,
-                               QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+                               QPushButton, QSizePolicy, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from evidence_app import CaseStore, CaseSummary, EvidenceError
 
@@ -89,10 +89,15 @@ class StartWindow(QMainWindow):
         quit_action.triggered.connect(self.close)
         self.addAction(quit_action)
 
+        self.buttons["new"].setStyleSheet("font-weight: bold; padding: 6px 18px;")
+        self.empty_space = QWidget()
+        self.empty_space.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
         column = QVBoxLayout()
+        column.setSpacing(12)
         column.addWidget(title)
         column.addWidget(self.intro)
         column.addWidget(self.table, 1)
+        column.addWidget(self.empty_space, 1)
         column.addWidget(self.problem)
         column.addLayout(row)
         body = QWidget()
@@ -123,6 +128,8 @@ class StartWindow(QMainWindow):
                 self.table.setItem(row, column, item)
         first_run = not cases
         self.table.setVisible(not first_run)
+        self.empty_space.setVisible(first_run)
+        self.buttons["open"].setVisible(not first_run)
         self.intro.setText(FIRST_RUN_TEXT if first_run else CASES_TEXT)
         if cases:
             self.table.selectRow(0)

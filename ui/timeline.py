@@ -42,6 +42,8 @@ def event_details(event: Event) -> str:
         return _short(f"Reason: {d.get('reason', '')} · Group: {d.get('group', '')} · "
                       f"Under review: {d.get('subject', '') or 'not given'} · By {people} · "
                       f"Computer: {d.get('computer_name', '')}, {d.get('computer_location', '')}")
+    if kind == Kind.KEY:
+        return f"The case's own signing key, used to sign the form and the export (fingerprint {d.get('fingerprint', '?')})"
     if kind == Kind.OPENED:
         return (f"On {d.get('computer', '?')}" + (" (read-only: not the designated computer)"
                                                  if d.get("read_only") else ""))

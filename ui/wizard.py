@@ -38,12 +38,12 @@ class InvestigatorBox(QGroupBox):
         super().__init__(who, parent)
         self.name = line(f"{who}: name", "e.g. Alice Hughes")
         self.position = line(f"{who}: position", "e.g. Headteacher")
-        self.secret = NewPassphrase(who, lambda: self.name.text())
+        self.secret = NewPassphrase(who, lambda: self.name.text(), self)
         self.name.textChanged.connect(self.secret.update_feedback)
         form = QFormLayout(self)
         form.addRow("&Name", self.name)
-        form.addRow("Position", self.position)
-        form.addRow(self.secret)
+        form.addRow("P&osition", self.position)
+        self.secret.add_rows(form)
 
     def investigator(self) -> Investigator:
         return Investigator(self.name.text().strip(), self.position.text().strip(), self.secret.passphrase())
