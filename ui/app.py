@@ -14,6 +14,7 @@ import importlib
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt
 from PySide6.QtWidgets import QApplication, QWidget
@@ -24,11 +25,13 @@ from evidence_app.settings import Settings, SettingsError
 
 from .background import wait_for_background
 from .bundle_check import start_bundle_check
-from .case_window import CaseWindow
 from .errors import show_error
 from .idle import IdleWatcher
-from .sign_in import SignInDialog
 from .start_window import StartWindow
+
+if TYPE_CHECKING:  # the case window and sign-in load when first needed, not at start-up
+    from .case_window import CaseWindow
+    from .sign_in import SignInDialog
 
 BROWSER_MODULE = "ui.browser"
 
@@ -65,7 +68,7 @@ class Controller(QObject):
         self.kdf = kdf
         self.with_browser = with_browser
         self.idle = IdleWatcher(app, self.settings.idle_lock_minutes, self)
-        self.case_windows: list[CaseWindow] = []
+        self.case_windows: list["CaseWindow"] = []
         self.dialogs: list[QWidget] = []
         self.start = StartWindow(self.store)
         self.start.new_case.connect(self.new_case)
@@ -110,12 +113,14 @@ class Controller(QObject):
                 show_error(self.start, exc, "The computer's name was not remembered")
         self.show_case(case)
 
-    def open_case(self, case_id: str) -> SignInDialog | None:
+    def open_case(self, case_id: str) -> "SignInDialog | None":
         for window in self.case_windows:
             if window.case.id == case_id:
                 window.raise_()
                 window.activateWindow()
                 return None
+        from .sign_in import SignInDialog
+
         dialog = SignInDialog(self.store, case_id, parent=self.start)
         dialog.opened.connect(self.show_case)
         self._keep(dialog)
@@ -145,7 +150,9 @@ class Controller(QObject):
 
     # ---------------------------------------------------------------- case windows
 
-    def show_case(self, case: Case) -> CaseWindow:
+    def show_case(self, case: Case) -> "CaseWindow":
+        from .case_window import CaseWindow
+
         factory, problem = browser_factory() if self.with_browser else (None, "")
         window = CaseWindow(case, self.idle, browser_factory=factory, browser_problem=problem)
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -155,7 +162,7 @@ class Controller(QObject):
         self.start.hide()
         return window
 
-    def _case_closed(self, window: CaseWindow) -> None:
+    def _case_closed(self, window: "CaseWindow") -> None:
         if window in self.case_windows:
             self.case_windows.remove(window)
         if not self.case_windows:

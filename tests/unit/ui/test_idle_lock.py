@@ -125,3 +125,25 @@ def test_bad_settings_are_refused_in_words(qtbot, controller, settings_path) -> 
     dialog.save()
     assert "full path" in dialog.message.text()
     assert dialog.isVisible() and not settings_path.exists()
+
+
+def test_the_real_browser_is_torn_down_on_lock_and_rebuilt_on_unlock(qtbot, qapp, store, settings_path,
+                                                                     clean_qt) -> None:
+    from tests.helpers.cases import CHEAP, make_case
+    from ui.app import Controller
+
+    controller = Controller(qapp, store=store, settings_path=settings_path, kdf=CHEAP, with_browser=True)
+    case = make_case(store)
+    try:
+        window = controller.show_case(case)
+        first = window.browser_widget
+        assert first is not None and type(first).__name__ == "RecordedBrowser"
+        window.lock()
+        assert window.browser_widget is None and first.closed and case.locked
+        window.unlock((PASS_A, PASS_B))
+        qtbot.waitUntil(lambda: not case.locked and window.browser_widget is not None, timeout=10_000)
+        assert window.browser_widget is not first
+    finally:
+        controller.shutdown()
+    assert case.locked
+
