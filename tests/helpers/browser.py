@@ -8,7 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+import subprocess
 from typing import Any
+
+import pytest
 
 from evidence_app import Case, Event, Kind
 
@@ -77,8 +82,6 @@ def run_js(qtbot: Any, page: Any, script: str, timeout: int = WAIT_MS) -> Any:
 # ---------------------------------------------------------------------- fixtures
 # Imported by the browser test modules: ``from tests.helpers.browser import browser, web``.
 
-import pytest  # noqa: E402
-
 
 @pytest.fixture(scope="module")
 def web() -> Iterator[Any]:
@@ -107,10 +110,6 @@ def files_changed_since(places: list[Any], since: float) -> list[Any]:
 
     Uses find(1), which walks a home folder with toolchains in it in a fraction of Python's time.
     """
-    import subprocess
-    from datetime import datetime, timezone
-    from pathlib import Path
-
     stamp = datetime.fromtimestamp(since - 1, timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f +0000")
     found: set[Path] = set()
     for place in places:

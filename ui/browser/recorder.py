@@ -106,9 +106,12 @@ class VisitRecorder(QObject):
 
         def got_html(html: str) -> None:
             # Journal only if the page still shows that address: otherwise the HTML is the next page's.
-            if not isinstance(html, str) or page.url().toString() != url:
+            try:
+                if not isinstance(html, str) or page.url().toString() != url:
+                    return
+                title = page.title()
+            except RuntimeError:  # the tab was closed meanwhile
                 return
-            title = page.title()
             writer.submit(lambda: case.add_page_snapshot(html, url=url, title=title), what="the page snapshot")
 
         page.toHtml(got_html)
