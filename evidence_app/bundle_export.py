@@ -36,12 +36,15 @@ from .durable import fsync_dir, storage_error
 from .errors import EvidenceError, InvalidInput
 from .events import Event, Kind
 from .passphrase_words import generate_passphrase
+from .timestamping import request_token
 from .timestamps import parse_utc, utc_now
 
 if TYPE_CHECKING:
     from .case import Case
 
 README_TEMPLATE = "README.txt.template"
+TIMESTAMP_TEMPLATE = "README-timestamp.txt.template"
+TIMESTAMP_FILE = "tagmanifest-sha256.txt.tsr"
 
 
 class ExportCancelled(EvidenceError):
@@ -146,19 +149,23 @@ def _summary(case: Case, events: list[Event], recipient: Recipient | None, expor
     return "\n".join(lines) + "\n"
 
 
-def _readme(case_id: str, folder_name: str, key_fingerprint: str, recipient: Recipient | None) -> str:
+def _readme(case_id: str, folder_name: str, key_fingerprint: str, recipient: Recipient | None, *,
+            stamped: bool) -> str:
     from resources import resource_path
 
     template = resource_path("export", README_TEMPLATE).read_text(encoding="utf-8")
+    stamp = resource_path("export", TIMESTAMP_TEMPLATE).read_text(encoding="utf-8") if stamped else ""
     return template.format(case=case_id, folder=folder_name, fingerprint=key_fingerprint,
-                           recipient=recipient.describe() if recipient else "the receiving officer")
+                           recipient=recipient.describe() if recipient else "the receiving officer",
+                           timestamp_step=stamp.format(case=case_id))
 
 
 def export_case(case: Case, dest_dir: Path | str, *, passphrase: str | None = None,
                 recipient: Recipient | None = None, include_quarantined: bool = False,
                 progress: Callable[[int, int], None] | None = None,
                 cancel: Callable[[], bool] | None = None,
-                key_cost: int = age.EXPORT_SCRYPT_LOG_N, form: bytes | None = None) -> ExportResult:
+                key_cost: int = age.EXPORT_SCRYPT_LOG_N, form: bytes | None = None,
+                tsa_url: str | None = None) -> ExportResult:
     """Write the police bundle for ``case`` into a new folder under ``dest_dir``.
 
     ``form`` is the incident form's PDF if the caller already rendered it (the
@@ -260,6 +267,8 @@ def export_case(case: Case, dest_dir: Path | str, *, passphrase: str | None = No
                                                "made by a school's two-person review.",
             })
             bag.add_untracked("tagmanifest-sha256.txt.sig", key.sign(tag_manifest))
+            if tsa_url:
+                bag.add_untracked(TIMESTAMP_FILE, request_token(tsa_url, tag_manifest))
             bag.add_untracked("case-signing-key.pem", key.public_pem())
             bag.close()
             encryptor.close()
@@ -275,7 +284,8 @@ def export_case(case: Case, dest_dir: Path | str, *, passphrase: str | None = No
         sha_path = partial / f"{case.id}.sha256"
         _write_synced(sha_path, f"{evidence_sha256}  {evidence_path.name}\n".encode("ascii"))
         readme_path = partial / "README.txt"
-        _write_synced(readme_path, _readme(case.id, folder_name, key.fingerprint, recipient).encode("utf-8"))
+        _write_synced(readme_path, _readme(case.id, folder_name, key.fingerprint, recipient,
+                                           stamped=bool(tsa_url)).encode("utf-8"))
         fsync_dir(partial)
         os.replace(partial, final)
         fsync_dir(dest)

@@ -30,6 +30,9 @@ from . import age
 from .errors import EvidenceError
 from .events import GENESIS
 from .signing import fingerprint_of, verify_signature
+from .timestamping import TimestampError, check_token
+
+TIMESTAMP_FILE = "tagmanifest-sha256.txt.tsr"
 
 SMALL_FILE = 4 * 1024 * 1024
 _MANIFEST_LINE = re.compile(r"^([0-9a-f]{64})  (.+)$")
@@ -283,6 +286,7 @@ def verify_bundle(path: Path | str, passphrase: str, *,
 
     checks += _check_bag(digests, small, problems)
     fingerprint = _check_signature(small, journal, problems, checks)
+    _check_timestamp(small, problems, checks)
     journal.close()
     _check_journal(journal, digests, small, problems, checks)
     return BundleReport(folder, case_id, tuple(problems), len(digests), payload_bytes, journal.records,
@@ -340,6 +344,19 @@ def _check_signature(small: dict[str, bytes], journal: _JournalChecker, problems
     if journal.public_key and base64.b64decode(journal.public_key) != raw:
         problems.append(BundleProblem("case-signing-key.pem", "not the key the journal recorded for this case"))
     return fingerprint_of(raw)
+
+
+def _check_timestamp(small: dict[str, bytes], problems: list[BundleProblem], checks: list[str]) -> None:
+    token = small.get(TIMESTAMP_FILE)
+    if token is None:
+        return
+    try:
+        info = check_token(token, small.get("tagmanifest-sha256.txt", b""))
+    except TimestampError as exc:
+        problems.append(BundleProblem(TIMESTAMP_FILE, str(exc)))
+        return
+    checks.append(f"RFC 3161 time stamp over tagmanifest-sha256.txt: {info.time} by {info.authority} "
+                  f"(certificate SHA-256 {info.certificate_sha256[:16]}...; whether to trust it is yours to judge)")
 
 
 def _check_journal(journal: _JournalChecker, digests: dict[str, str], small: dict[str, bytes],
