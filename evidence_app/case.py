@@ -558,11 +558,18 @@ class Case:
 
     def lock(self) -> None:
         """Journal the lock, checkpoint, and drop every key and decrypted record from memory."""
+        self._drop(Kind.LOCKED)
+
+    def close(self) -> None:
+        """As :meth:`lock`, journaled as the pair closing the case (the window was closed)."""
+        self._drop(Kind.CLOSED)
+
+    def _drop(self, kind: Kind) -> None:
         with self._mutex:
             if self._keys is None:
                 return
             try:
-                self._append(Kind.LOCKED, {"computer": self._machine.name})
+                self._append(kind, {"computer": self._machine.name})
                 self._checkpoint()
             finally:
                 self._journal.close()
