@@ -97,7 +97,7 @@ class RecordedBrowser(QWidget):
         self.back_button = self._button("◀", "Back (Alt+Left)", lambda: self._trigger("back"))
         self.forward_button = self._button("▶", "Forward (Alt+Right)", lambda: self._trigger("forward"))
         self.reload_button = self._button("⟳", "Reload (F5)", lambda: self._trigger("reload"))
-        self.stop_button = self._button("✕", "Stop loading (Esc)", lambda: self._trigger("stop"))
+        self.stop_button = self._button("✕", "Stop loading", lambda: self._trigger("stop"))
         self.address = QLineEdit(self)
         self.address.setMaxLength(MAX_ADDRESS_CHARS)
         self.address.setPlaceholderText("Type the address of the site to review, e.g. https://example.org")
@@ -150,9 +150,11 @@ class RecordedBrowser(QWidget):
         for keys, slot in (
                 ("Ctrl+Shift+1", self.capture_viewport), ("Ctrl+Shift+2", self.capture_page),
                 ("Ctrl+Shift+3", self.capture_screen), ("Ctrl+Shift+4", self.capture_region),
-                ("Ctrl+L", lambda: (self.address.setFocus(), self.address.selectAll())),
+                # Not Ctrl+L nor Ctrl+T: the case window uses them (lock, timeline).
+                ("Alt+D", lambda: (self.address.setFocus(), self.address.selectAll())),
+                ("F6", lambda: (self.address.setFocus(), self.address.selectAll())),
                 ("Alt+Left", lambda: self._trigger("back")), ("Alt+Right", lambda: self._trigger("forward")),
-                ("F5", lambda: self._trigger("reload")), ("Ctrl+T", lambda: self.new_tab())):
+                ("F5", lambda: self._trigger("reload"))):
             action = QAction(self)
             action.setShortcut(QKeySequence(keys))
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
