@@ -1,4 +1,5 @@
-"""The application's settings on this computer: idle lock, computer, case folder, contacts.
+"""The application's settings on this computer: idle lock, computer, case folder, contacts,
+the school's blocklist file, how long cases are kept, and an optional time-stamp authority.
 
 Settings are a frozen :class:`Settings` value saved as JSON in the platform's
 per-user configuration folder (``user_config_path("Evidence App")``). They hold
@@ -14,16 +15,22 @@ import json
 import os
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .durable import replace_file, storage_error
 from .errors import EvidenceError
+
+if TYPE_CHECKING:
+    from .blocklist import Blocklist
 
 FILE_NAME = "settings.json"
 MIN_IDLE_MINUTES = 1
 MAX_IDLE_MINUTES = 60
 MAX_TEXT_CHARS = 500
 MAX_FILE_BYTES = 64 * 1024
+MIN_RETENTION_MONTHS = 1
+MAX_RETENTION_MONTHS = 120
+DEFAULT_RETENTION_MONTHS = 12
 
 
 class SettingsError(EvidenceError):
@@ -39,7 +46,10 @@ _LABELS = {
     "safeguarding_lead_contact": "the safeguarding lead's contact",
     "police_contact": "the police contact",
     "local_authority_contact": "the local authority contact",
+    "blocklist_file": "the blocklist file",
+    "tsa_url": "the time-stamp authority's address",
 }
+_NUMBERS = ("idle_lock_minutes", "retention_months")
 
 
 @dataclass(frozen=True)
@@ -54,6 +64,9 @@ class Settings:
     safeguarding_lead_contact: str = ""
     police_contact: str = ""
     local_authority_contact: str = ""
+    blocklist_file: str = ""
+    retention_months: int = DEFAULT_RETENTION_MONTHS
+    tsa_url: str = ""
 
     def __post_init__(self) -> None:
         minutes = self.idle_lock_minutes
@@ -62,8 +75,14 @@ class Settings:
         if not MIN_IDLE_MINUTES <= minutes <= MAX_IDLE_MINUTES:
             raise SettingsError(f"The idle lock time must be between {MIN_IDLE_MINUTES} and "
                                 f"{MAX_IDLE_MINUTES} minutes; it is {minutes}.")
+        months = self.retention_months
+        if isinstance(months, bool) or not isinstance(months, int):
+            raise SettingsError("The retention period must be a whole number of months.")
+        if not MIN_RETENTION_MONTHS <= months <= MAX_RETENTION_MONTHS:
+            raise SettingsError(f"The retention period must be between {MIN_RETENTION_MONTHS} and "
+                                f"{MAX_RETENTION_MONTHS} months; it is {months}.")
         for item in fields(self):
-            if item.name == "idle_lock_minutes":
+            if item.name in _NUMBERS:
                 continue
             value = getattr(self, item.name)
             label = _LABELS[item.name]
@@ -77,6 +96,25 @@ class Settings:
         if self.cases_folder and not Path(self.cases_folder).is_absolute():
             raise SettingsError("The case folder must be a full path (for example "
                                 f"/home/staff/Cases), not {self.cases_folder!r}.")
+        if self.blocklist_file and not Path(self.blocklist_file).is_absolute():
+            raise SettingsError("The blocklist file must be a full path (for example "
+                                f"/home/staff/blocklist.txt), not {self.blocklist_file!r}.")
+        _check_tsa_url(self.tsa_url)
+
+    def check_blocklist(self) -> Blocklist | None:
+        """Read the blocklist file named here (None when none is set); :class:`SettingsError` if it is not usable.
+
+        Kept apart from the value checks above so that settings still load when
+        the file is missing for a while; the settings dialog calls it before saving.
+        """
+        if not self.blocklist_file:
+            return None
+        from .blocklist import Blocklist, BlocklistError
+
+        try:
+            return Blocklist.from_file(self.blocklist_file)
+        except BlocklistError as exc:
+            raise SettingsError(str(exc)) from exc
 
     def with_changes(self, **changes: Any) -> Settings:
         """A copy with some values changed, checked like any other."""
@@ -92,6 +130,23 @@ class Settings:
         known = {item.name for item in fields(cls)}
         # Unknown keys (from a newer version) are ignored, not fatal.
         return cls(**{key: value for key, value in data.items() if key in known})
+
+
+def _check_tsa_url(url: str) -> None:
+    """Empty, or an http(s) address with a host (RFC 3161 over HTTP)."""
+    if not url:
+        return
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:
+        parts, host = None, None
+    if parts is None or parts.scheme.lower() not in ("http", "https") or not host or " " in url:
+        raise SettingsError("The time-stamp authority's address must start with http:// or https:// and name "
+                            f"a server (for example https://freetsa.org/tsr), not {url!r}. Leave it empty "
+                            "to export without a time stamp.")
 
 
 def default_path() -> Path:
