@@ -70,7 +70,7 @@ class CaseKeys:
 
 
 Registrar = Callable[..., None]
-"""Writes an incident-register entry: ``registrar(event=, incident=, action=, by=)``."""
+"""Writes an incident-register entry: ``registrar(event=, incident=, action=, by=, reported_by=)``."""
 
 
 class Case:
@@ -205,7 +205,8 @@ class Case:
         table = load_concerns()
         concerns = sorted({table.label(c.concern) for c in self.captures() if c.concern})
         incident = f"{self.details.group}: " + (", ".join(concerns) if concerns else "no concern recorded yet")
-        return {"event": event, "incident": incident, "action": action, "by": by or " and ".join(self._signed_in())}
+        return {"event": event, "incident": incident, "action": action, "by": by or " and ".join(self._signed_in()),
+                "reported_by": self.details.reported_by}
 
     def _register(self, event: str, action: str, by: str = "") -> None:
         if self._registrar is not None:

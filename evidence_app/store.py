@@ -83,14 +83,14 @@ class CaseStore:
     def read_register(self, key: SchoolKey) -> list[register.RegisterEntry]:
         return register.read(self.root, key)
 
-    def _registrar(self, case_id: str, reported_by: str) -> Callable[..., None] | None:
+    def _registrar(self, case_id: str) -> Callable[..., None] | None:
+        """Writes this case's register entries, when a school key exists here."""
         public = self.school_public()
         if public is None:
             return None
 
-        def write(*, event: str, incident: str, action: str, by: str) -> None:
-            register.append(self.root, public, case_id=case_id, event=event, incident=incident, action=action,
-                            by=by, reported_by=reported_by)
+        def write(**entry: str) -> None:
+            register.append(self.root, public, case_id=case_id, **entry)
 
         return write
 
@@ -206,8 +206,7 @@ class CaseStore:
         file_lock.acquire()
         try:
             case = Case(folder, header, data_key, self.machine, file_lock, writable,
-                        retention_months=self.retention_months)
-            case._registrar = self._registrar(case.id, case.details.reported_by)
+                        retention_months=self.retention_months, registrar=self._registrar(header.case_id))
             if not created:
                 case._after_open()
         except BaseException:
@@ -242,7 +241,7 @@ class CaseStore:
             by = " and ".join(p.name for p in case.details.investigators)
             entry = case.register_fields("deleted", "Case deleted at the end of its retention period: its keys "
                                          "destroyed, then every file", by=by)
-            registrar = case._registrar
+            registrar = self._registrar(case_id)
         finally:
             case.lock()
         folder = self.root / case_id
