@@ -19,6 +19,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Evidence App: investigate suspected online misuse as the school policy asks.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--cases", metavar="FOLDER", help="use this case folder instead of the default")
+    parser.add_argument("--self-test", action="store_true",
+                        help="check this installation without a screen (a throwaway case: browse, capture, "
+                             "export, verify); exit 0 if it works")
     commands = parser.add_subparsers(dest="command")
     commands.add_parser("list", help="list the cases on this computer (no passphrase needed)")
     verify = commands.add_parser(
@@ -78,6 +81,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.command == "verify":
         return verify_command(args.bundle, args.passphrase_file)
+    if args.self_test:
+        try:
+            from ui.selftest import main as self_test
+        except ImportError as exc:  # PySide6 or its system libraries are missing
+            print(f"evidence-app: the self-test cannot start: {exc}", file=sys.stderr)
+            return 2
+        return self_test()
     try:
         from ui.app import run
     except ImportError as exc:  # PySide6 or its system libraries are missing
