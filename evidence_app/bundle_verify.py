@@ -121,11 +121,16 @@ class _ChunkStream:
         return data
 
     def drain(self) -> int:
-        """Read to the end (checking the age stream's last chunk); return how many bytes were left."""
-        left = len(self._buffer)
+        """Read to the end (checking the age stream's last chunk); return how many non-zero bytes were left.
+
+        Zero bytes after the end-of-archive marker are the tar record's padding: the
+        marker's second block may start a new 10 KiB record, which a streaming reader
+        stops short of, so they are expected; anything else is not.
+        """
+        left = len(self._buffer) - self._buffer.count(0)
         self._buffer = b""
         for chunk in self._chunks:
-            left += len(chunk)
+            left += len(chunk) - chunk.count(0)
         self._ended = True
         return left
 
