@@ -107,7 +107,10 @@ class Report:
         if self.out is None:  # a windowed program with no console: the exit status still tells
             return
         try:
-            self.out.write(text + "\n")
+            try:
+                self.out.write(text + "\n")
+            except UnicodeEncodeError:  # a console that cannot show some character of a message
+                self.out.write(text.encode("ascii", "replace").decode("ascii") + "\n")
             self.out.flush()
         except (OSError, ValueError):  # the console went away
             pass
@@ -286,7 +289,7 @@ class SelfTest:
             raise StepFailed(f"the capture does not show the page (colour {colour.name()} where "
                              f"the page is rgb{BLOCK_RGB})")
         return (f"{capture.id}, {image.width()}x{image.height()} PNG, "
-                f"SHA-256 {capture.sha256[:16]}…, re-read and checked")
+                f"SHA-256 {capture.sha256[:16]}..., re-read and checked")
 
     def check_journal(self) -> str:
         from evidence_app import Kind
@@ -334,7 +337,7 @@ class SelfTest:
                                        recipient=Recipient("Self test", "Self test", "0"), key_cost=10,
                                        form=self.form)
         return (f"{self.export.evidence_file.name} ({self.export.files} capture(s) and the signed form), "
-                f"SHA-256 {self.export.evidence_sha256[:16]}…")
+                f"SHA-256 {self.export.evidence_sha256[:16]}...")
 
     def verify_export(self) -> str:
         from evidence_app import verify_bundle
@@ -345,7 +348,7 @@ class SelfTest:
         if bundle.evidence_sha256 != self.export.evidence_sha256:
             raise StepFailed("the bundle's hash is not the one the export wrote")
         return (f"intact ({len(bundle.checks)} checks): {bundle.files_checked} files in the bag, "
-                f"{bundle.journal_records} journal records, key fingerprint {bundle.key_fingerprint[:19]}…")
+                f"{bundle.journal_records} journal records, key fingerprint {bundle.key_fingerprint[:19]}...")
 
     def close(self) -> None:
         """Browser (pages, then profile) before the case is locked; then let Qt delete them."""
