@@ -170,5 +170,5 @@ def to_csv(entries: list[RegisterEntry]) -> bytes:
     writer = csv.writer(out)
     writer.writerow(COLUMNS)
     for row in rows(entries):
-        writer.writerow([cell if not cell[:1] in "=+-@" else "'" + cell for cell in row])
+        writer.writerow(["'" + cell if cell[:1] and cell[:1] in "=+-@" else cell for cell in row])
     return ("\ufeff" + out.getvalue()).encode("utf-8")

@@ -91,6 +91,15 @@ def test_csv_export_guards_against_spreadsheet_formulas(store, school) -> None:
     assert text.splitlines()[0].startswith("Date,Time,Case,Incident")
 
 
+def test_csv_keeps_empty_cells_empty(store, school) -> None:
+    make_case(store).lock()  # no "reported by"
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(to_csv(store.read_register(school)).decode("utf-8-sig"))))
+    assert rows[1][-1] == ""
+
+
 def test_without_a_school_key_nothing_is_registered(store) -> None:
     make_case(store).lock()
     assert not (store.root / FILE_NAME).exists()
