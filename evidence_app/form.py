@@ -58,23 +58,34 @@ class IssuedForm:
         return len(self.pdf)
 
 
-def _load_images(case: Case, data: FormData, step: Callable[[], None]) -> dict[str, PdfImage]:
-    """The pictures to print: none for a sealed case, never a quarantined one."""
+PICTURE_BUDGET_BYTES = 192 * 1024 * 1024
+"""The most picture data one form holds. A case with more captures than that (hundreds of
+full-page shots) prints the rest as listed entries: a paper form of thousands of pages helps
+no one, and the vault keeps forms in memory-sized pieces. Every original stays in the case
+and in the police export."""
+
+
+def _load_images(case: Case, data: FormData, step: Callable[[], None], budget: int) -> dict[str, PdfImage]:
+    """The pictures to print: none for a sealed case, never a quarantined one, up to the budget."""
     images: dict[str, PdfImage] = {}
     if not data.pictures:
         return images
+    spent = 0
     for capture in data.captures:
         if capture.quarantined:
             continue
-        try:
-            images[capture.id] = prepare_png(case.read_capture(capture.id))
-        except Quarantined:
-            continue  # quarantined since the list was read: never printed
+        if spent + capture.size <= budget:
+            try:
+                image = prepare_png(case.read_capture(capture.id))
+            except Quarantined:
+                continue  # quarantined since the list was read: never printed
+            images[capture.id] = image
+            spent += len(image.stream)
         step()
     return images
 
 
-def render_form(case: Case, *, progress: Progress | None = None) -> bytes:
+def render_form(case: Case, *, progress: Progress | None = None, picture_budget: int = PICTURE_BUDGET_BYTES) -> bytes:
     """The signed PDF of ``case``'s form. ``progress(done, total)`` is called as work goes on.
 
     The steps counted: each picture read and checked, each capture placed on
@@ -93,7 +104,7 @@ def render_form(case: Case, *, progress: Progress | None = None) -> bytes:
 
     if progress is not None:
         progress(0, total)
-    images = _load_images(case, data, step)
+    images = _load_images(case, data, step, picture_budget)
     unsigned = build_pdf(data, images, tick=step)
     reason = f"Record of reviewing devices / internet sites, case {data.details.id}; journal head {data.head}"
     signed = sign_pdf(unsigned, case.signing_key, reason=reason, location=data.details.computer_location)

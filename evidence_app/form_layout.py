@@ -321,6 +321,11 @@ class _Layout:
             ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5)]))
         image = self.images.get(capture.id) if self.data.pictures else None
         if image is None:
+            if self.data.pictures:
+                return [KeepTogether([meta, Paragraph(
+                    "Picture not printed: this form already holds as many pictures as it can. The original "
+                    "is kept in the digital case and in the police export, with the SHA-256 above.", self.s.small)]),
+                    Spacer(1, 5)]
             return [KeepTogether([meta]), Spacer(1, 5)]
         picture = CaptureImage(image, whole_page=FRAME_HEIGHT - meta_height(meta) - 4)
         _, picture_height = picture.wrap(WIDTH, FRAME_HEIGHT)

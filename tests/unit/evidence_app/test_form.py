@@ -364,3 +364,22 @@ def test_a_concluded_case_can_still_print_its_form(tmp_path: Path) -> None:
         assert check_form(issued.pdf, case.signing_key.certificate_der).ok
     finally:
         case.lock()
+
+
+def test_pictures_beyond_the_budget_are_listed_not_printed(case, tmp_path) -> None:
+    import subprocess
+
+    from evidence_app.form import render_form
+    from tests.helpers.images import random_png
+
+    captures = [case.add_capture(random_png(200, 150), kind="viewport", url=f"https://example.org/{n}")
+                for n in range(5)]
+    pdf = render_form(case, picture_budget=2 * captures[0].size + 10)
+    (tmp_path / "form.pdf").write_bytes(pdf)
+    listing = subprocess.run(["pdfimages", "-list", str(tmp_path / "form.pdf")], capture_output=True, text=True)
+    rows = [line for line in listing.stdout.splitlines()[2:] if line.strip()]
+    assert len([r for r in rows if " image " in r]) == 2
+    text = subprocess.run(["pdftotext", str(tmp_path / "form.pdf"), "-"], capture_output=True, text=True).stdout
+    assert text.count("Picture not printed") == 3
+    for capture in captures:
+        assert capture.sha256 in text.replace("\n", "")
