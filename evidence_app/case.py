@@ -9,6 +9,7 @@ not in the UI, so no UI path can get round it.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import os
 import threading
@@ -25,14 +26,14 @@ from .errors import (CaseConcluded, CaseLocked, CaseSealed, InvalidInput, Quaran
 from .events import Event, Kind
 from .filelock import CaseFileLock
 from .header import Header, unwrap_data_key, unwrap_with_school_key
-from .school_key import SchoolKey
 from .journal import FILE_NAME as JOURNAL_FILE
 from .journal import Journal
 from .machine import Machine
 from .policy import CSAM, load_concerns
-from .sanctions import Conclusion, check_conclusion, load_sanctions
-from .signing import SigningKey
 from .records import Capture, CaseDetails, Person, VerifyReport
+from .sanctions import Conclusion, check_conclusion, load_sanctions
+from .school_key import SchoolKey
+from .signing import SigningKey
 from .state import State, Status, read_state, stricter, write_state
 from .timestamps import add_months, parse_utc, utc_now
 from .urls import normalise_url
@@ -52,12 +53,6 @@ def checked_text(value: str, what: str, limit: int = MAX_TEXT_CHARS) -> str:
         raise InvalidInput(f"The {what} is too long ({len(value):,} characters); the limit is "
                            f"{limit:,}. Nothing was saved: shorten it and try again.")
     return value
-
-
-def _b64decode(text: str) -> bytes:
-    import base64
-
-    return base64.b64decode(text)
 
 
 class CaseKeys:
@@ -110,13 +105,13 @@ class Case:
         if state.checkpoint_seq >= 0 and loaded.events[state.checkpoint_seq].hash != state.checkpoint_head:
             raise TamperDetected(f"journal record {state.checkpoint_seq}",
                                  "it is not the record that was checkpointed")
+        if not loaded.events or loaded.events[0].kind != Kind.CREATED:
+            raise TamperDetected("journal record 0", "the journal does not begin with the case's creation")
         self._keys = keys
         self._journal = journal
         self._blobs = BlobStore(self.folder / BLOB_FOLDER, keys.blobs, self.id)
         self._events = list(loaded.events)
         self._counts = Counter(event.kind for event in self._events)
-        if not self._events or self._events[0].kind != Kind.CREATED:
-            raise TamperDetected("journal record 0", "the journal does not begin with the case's creation")
         self._status = stricter(state.status, self._status_from_events())
         journal.open_for_append()
         repairs: list[dict[str, Any]] = []
@@ -524,7 +519,7 @@ class Case:
         with self._mutex:
             self._require_keys()
             event = next(e for e in self._events if e.kind == Kind.KEY)
-            return SigningKey(self.id, self._checked_blob(event), _b64decode(event.data["certificate"]))
+            return SigningKey(self.id, self._checked_blob(event), base64.b64decode(event.data["certificate"]))
 
     # ------------------------------------------------------------------ checking
 
