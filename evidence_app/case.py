@@ -88,9 +88,7 @@ class Case:
         self.read_only = not self.designated or writable is False
         self._mutex = threading.RLock()
         self._file_lock = file_lock
-        self._keys: CaseKeys | None = None
-        self._events: list[Event] = []
-        self._counts: Counter[str] = Counter()
+        self._forget()
         self._status = Status.OPEN
         self._load(data_key)
 
@@ -107,11 +105,12 @@ class Case:
                                  "it is not the record that was checkpointed")
         if not loaded.events or loaded.events[0].kind != Kind.CREATED:
             raise TamperDetected("journal record 0", "the journal does not begin with the case's creation")
+        self._forget()
         self._keys = keys
         self._journal = journal
         self._blobs = BlobStore(self.folder / BLOB_FOLDER, keys.blobs, self.id)
-        self._events = list(loaded.events)
-        self._counts = Counter(event.kind for event in self._events)
+        for event in loaded.events:
+            self._index(event)
         self._status = stricter(state.status, self._status_from_events())
         journal.open_for_append()
         repairs: list[dict[str, Any]] = []
@@ -170,9 +169,19 @@ class Case:
     def _append(self, kind: Kind, data: dict[str, Any]) -> Event:
         by = self._signed_in() if self._events else ()
         event = self._journal.append(kind, by, data)
-        self._events.append(event)
-        self._counts[kind] += 1
+        self._index(event)
         return event
+
+    def _index(self, event: Event) -> None:
+        """Keep the event, and the look-ups captures need, in step with the journal."""
+        self._events.append(event)
+        self._counts[event.kind] += 1
+        if event.kind == Kind.CAPTURE:
+            self._capture_events[event.data["id"]] = event
+        elif event.kind == Kind.ANNOTATED:
+            self._annotations[event.data["capture"]] = event.data
+        elif event.kind == Kind.QUARANTINED:
+            self._quarantined.update(event.data["captures"])
 
     def _checkpoint(self) -> None:
         keys = self._require_keys()
@@ -244,10 +253,8 @@ class Case:
     def captures(self) -> list[Capture]:
         """Every capture, with its latest note and concern, and whether it is quarantined."""
         self._require_keys()
-        quarantined = {cid for e in self._events if e.kind == Kind.QUARANTINED for cid in e.data["captures"]}
-        annotations = {e.data["capture"]: e.data for e in self._events if e.kind == Kind.ANNOTATED}
-        return [self._capture_from(event, event.data["id"] in quarantined, annotations.get(event.data["id"]))
-                for event in self._events if event.kind == Kind.CAPTURE]
+        return [self._capture_from(event, capture_id in self._quarantined, self._annotations.get(capture_id))
+                for capture_id, event in self._capture_events.items()]
 
     @staticmethod
     def _capture_from(event: Event, quarantined: bool, annotation: Any = None) -> Capture:
@@ -258,22 +265,20 @@ class Case:
                        media_type=d["media_type"], by=event.by, quarantined=quarantined)
 
     def _capture_event(self, capture_id: str) -> Event:
-        for event in self._events:
-            if event.kind == Kind.CAPTURE and event.data["id"] == capture_id:
-                return event
-        raise InvalidInput(f"There is no capture {capture_id!r} in this case.")
+        event = self._capture_events.get(capture_id)
+        if event is None:
+            raise InvalidInput(f"There is no capture {capture_id!r} in this case.")
+        return event
 
     def read_capture(self, capture_id: str) -> bytes:
         """The capture's original bytes, after re-checking their SHA-256."""
         with self._mutex:
             self._require_keys()
-            capture = next((c for c in self.captures() if c.id == capture_id), None)
-            if capture is None:
-                raise InvalidInput(f"There is no capture {capture_id!r} in this case.")
-            if capture.quarantined:
+            event = self._capture_event(capture_id)
+            if capture_id in self._quarantined:
                 raise Quarantined(f"Capture {capture_id} was taken of flagged content. It is kept for "
                                   "the police and is never shown, printed or copied.")
-            return self._checked_blob(self._capture_event(capture_id))
+            return self._checked_blob(event)
 
     def _checked_blob(self, event: Event) -> bytes:
         data = self._blobs.get(event.data["blob"])
@@ -569,10 +574,17 @@ class Case:
                 self._checkpoint()
             finally:
                 self._journal.close()
-                self._keys = None
-                self._events = []
-                self._counts = Counter()
+                self._forget()
                 self._file_lock.release()
+
+    def _forget(self) -> None:
+        """Drop the keys and everything decrypted."""
+        self._keys: CaseKeys | None = None
+        self._events: list[Event] = []
+        self._counts: Counter[str] = Counter()
+        self._capture_events: dict[str, Event] = {}
+        self._annotations: dict[str, Any] = {}
+        self._quarantined: set[str] = set()
 
     def unlock(self, passphrases: tuple[str, str]) -> None:
         """Both passphrases again; :class:`WrongPassphrase` leaves the case locked."""
@@ -608,8 +620,7 @@ class Case:
             except BaseException:
                 if self._keys is not None:
                     self._journal.close()
-                self._keys = None
-                self._events = []
+                self._forget()
                 self._file_lock.release()
                 raise
 
