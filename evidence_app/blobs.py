@@ -45,7 +45,7 @@ class BlobStore:
                                f"{MAX_BLOB_BYTES // 1024 // 1024} MB.")
         blob_id = secrets.token_hex(16)
         sealed = crypto.seal(self._key, data, self._associated(blob_id))
-        write_new_file(self.path_of(blob_id), MAGIC + sealed, what)
+        write_new_file(self.path_of(blob_id), MAGIC, what, sealed)
         return blob_id
 
     def get(self, blob_id: str) -> bytes:

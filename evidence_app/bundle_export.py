@@ -216,6 +216,10 @@ def export_case(case: Case, dest_dir: Path | str, *, passphrase: str | None = No
             progress(min(done, total), total)
 
     identity = age.Identity.generate()
+    identity_text = (f"# age identity for {case.id}, export of {exported_at}\n"
+                     f"# public key: {identity.recipient_text()}\n{identity.to_text()}\n")
+    # scrypt first: its 128 MiB are freed before the evidence streams, so the two never add up.
+    key_file = age.encrypt_bytes(identity_text.encode("ascii"), passphrase=secret, scrypt_log_n=key_cost)
     key = case.signing_key
     try:
         partial.mkdir(mode=0o700)
@@ -277,10 +281,7 @@ def export_case(case: Case, dest_dir: Path | str, *, passphrase: str | None = No
             os.fsync(raw.fileno())
         evidence_sha256 = hashed.sha256.hexdigest()
         key_path = partial / f"{case.id}.key.age"
-        identity_text = (f"# age identity for {case.id}, export of {exported_at}\n"
-                         f"# public key: {identity.recipient_text()}\n{identity.to_text()}\n")
-        _write_synced(key_path, age.encrypt_bytes(identity_text.encode("ascii"), passphrase=secret,
-                                                  scrypt_log_n=key_cost))
+        _write_synced(key_path, key_file)
         sha_path = partial / f"{case.id}.sha256"
         _write_synced(sha_path, f"{evidence_sha256}  {evidence_path.name}\n".encode("ascii"))
         readme_path = partial / "README.txt"

@@ -51,15 +51,16 @@ def write_all(fd: int, data: bytes) -> None:
         view = view[written:]
 
 
-def write_new_file(path: Path, data: bytes, what: str) -> None:
-    """Create ``path`` (which must not exist) holding ``data``, durably."""
+def write_new_file(path: Path, data: bytes, what: str, *more: bytes) -> None:
+    """Create ``path`` (which must not exist) holding ``data`` (then ``more``, unjoined), durably."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
     try:
         fd = os.open(path, flags, 0o600)
     except OSError as exc:
         raise storage_error(exc, what) from exc
     try:
-        write_all(fd, data)
+        for part in (data, *more):
+            write_all(fd, part)
         _sync(fd)
     except OSError as exc:
         os.close(fd)

@@ -58,7 +58,7 @@ class IssuedForm:
         return len(self.pdf)
 
 
-PICTURE_BUDGET_BYTES = 192 * 1024 * 1024
+PICTURE_BUDGET_BYTES = 64 * 1024 * 1024
 """The most picture data one form holds. A case with more captures than that (hundreds of
 full-page shots) prints the rest as listed entries: a paper form of thousands of pages helps
 no one, and the vault keeps forms in memory-sized pieces. Every original stays in the case
