@@ -44,8 +44,8 @@ class BlobStore:
             raise InvalidInput(f"{what} is {len(data) // 1024 // 1024} MB; the limit is "
                                f"{MAX_BLOB_BYTES // 1024 // 1024} MB.")
         blob_id = secrets.token_hex(16)
-        sealed = crypto.seal(self._key, data, self._associated(blob_id))
-        write_new_file(self.path_of(blob_id), MAGIC, what, sealed)
+        nonce, sealed = crypto.seal_parts(self._key, data, self._associated(blob_id))
+        write_new_file(self.path_of(blob_id), MAGIC, what, nonce, sealed)
         return blob_id
 
     def get(self, blob_id: str) -> bytes:

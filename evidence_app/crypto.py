@@ -89,8 +89,14 @@ def pair_key(first: bytes, second: bytes, purpose: str) -> bytes:
 
 def seal(key: bytes, plaintext: bytes, associated: bytes) -> bytes:
     """nonce || ciphertext || tag."""
+    nonce, sealed = seal_parts(key, plaintext, associated)
+    return nonce + sealed
+
+
+def seal_parts(key: bytes, plaintext: bytes, associated: bytes) -> tuple[bytes, bytes]:
+    """The nonce and ciphertext || tag, unjoined, so a large one is never copied to prepend the nonce."""
     nonce = os.urandom(NONCE_BYTES)
-    return nonce + AESGCM(key).encrypt(nonce, plaintext, associated)
+    return nonce, AESGCM(key).encrypt(nonce, plaintext, associated)
 
 
 def open_sealed(key: bytes, sealed: bytes, associated: bytes) -> bytes:
