@@ -154,13 +154,28 @@ class Controller(QObject):
         from .case_window import CaseWindow
 
         factory, problem = browser_factory() if self.with_browser else (None, "")
-        window = CaseWindow(case, self.idle, browser_factory=factory, browser_problem=problem)
+        window = CaseWindow(case, self.idle, browser_factory=self._with_blocklist(factory) if factory else None,
+                            browser_problem=problem, settings=self._current_settings)
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         window.closed.connect(lambda _id: self._case_closed(window))
         self.case_windows.append(window)
         window.show()
         self.start.hide()
         return window
+
+    def _current_settings(self) -> Settings:
+        return self.settings
+
+    def _with_blocklist(self, factory: Callable[..., QWidget]) -> Callable[[Case], QWidget]:
+        """The browser with the school's blocklist, read afresh at each build (each unlock).
+
+        A blocklist that is set but cannot be read stops the browser from starting, with the
+        reason: browsing without the list the school relies on would be unsafe.
+        """
+        def build(case: Case) -> QWidget:
+            return factory(case, blocklist=self.settings.check_blocklist())
+
+        return build
 
     def _case_closed(self, window: "CaseWindow") -> None:
         if window in self.case_windows:

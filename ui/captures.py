@@ -3,12 +3,13 @@
 Thumbnails are decrypted through the core (``read_capture`` re-checks the
 hash) and cached by capture id while the case is unlocked; :meth:`clear`
 drops every one of them. A quarantined capture is never decrypted: it shows
-as a grey "withheld" tile.
+as a grey "withheld" tile. Double-clicking (or Enter on) a capture that is not
+withheld emits :attr:`CapturesList.capture_chosen`, to describe it afterwards.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSize, Qt, Signal, Slot
 from PySide6.QtGui import QColor, QFont, QIcon, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
 
@@ -55,8 +56,11 @@ def caption(capture: Capture) -> str:
 class CapturesList(QListWidget):
     """Every capture of the case, newest last."""
 
+    capture_chosen = Signal(str)  # capture id (never a withheld one)
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.itemActivated.connect(self._on_activated)
         self.setAccessibleName("Screenshots taken")
         self.setIconSize(THUMB)
         self.setWordWrap(True)
@@ -90,8 +94,15 @@ class CapturesList(QListWidget):
                 self._thumbs[capture.id] = pixmap
         item = QListWidgetItem(QIcon(pixmap), caption(capture))
         item.setData(Qt.ItemDataRole.UserRole, capture.id)
-        item.setToolTip(f"SHA-256 {capture.sha256}")
+        item.setData(Qt.ItemDataRole.UserRole + 1, capture.quarantined)
+        hint = "" if capture.quarantined else "\nDouble-click to change its note or concern."
+        item.setToolTip(f"SHA-256 {capture.sha256}{hint}")
         return item
+
+    @Slot(QListWidgetItem)
+    def _on_activated(self, item: QListWidgetItem) -> None:
+        if not item.data(Qt.ItemDataRole.UserRole + 1):
+            self.capture_chosen.emit(str(item.data(Qt.ItemDataRole.UserRole)))
 
     def clear(self) -> None:  # type: ignore[override]
         super().clear()

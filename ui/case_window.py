@@ -10,6 +10,16 @@ Locking (by hand, by the idle timer, or by closing the window) journals the
 lock through the core, empties every widget that shows case data (side panel,
 thumbnails, notes, the timeline's model) and leaves only the unlock form,
 which needs both passphrases.
+
+The stop (suspected child sexual abuse imagery; DESIGN.md "The stop"): the
+browser's red button, Ctrl+Shift+X and choosing that concern (for the next
+capture or for one already taken) ask for one confirmation (:mod:`ui.stop`);
+an address on the school's blocklist halts at once. :meth:`CaseWindow.halt`
+then, in this order: tears the browser down (nothing more is fetched, shown or
+captured), seals the case through ``case.flag_csam`` (which withholds every
+capture of the address), and puts the referral screen
+(:mod:`ui.referral_screen`) where the browser was. A sealed case never builds a
+browser again: reopening it shows the referral screen.
 """
 
 from __future__ import annotations
@@ -22,16 +32,20 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (QLabel, QMainWindow, QMessageBox, QSplitter, QStackedWidget, QVBoxLayout,
                                QWidget)
 
-from evidence_app import Case, EvidenceError
+from evidence_app import Case, CaseSealed, EvidenceError, Status
+from evidence_app import settings as settings_file
+from evidence_app.settings import Settings
 
 from .background import run_in_background
 from .errors import describe, show_error
 from .idle import IdleWatcher
 from .side_panel import SidePanel
+from .stop import STOP_KEYS, StopConfirm, StopRequest
 from .sign_in import UnlockForm
 from .timeline import TimelineDialog
 
 BrowserFactory = Callable[[Case], QWidget]
+SettingsSource = Callable[[], Settings]
 
 WORK_PAGE, LOCKED_PAGE = 0, 1
 BROWSER_PLACEHOLDER = ("The recorded browser goes here.\n\n"
@@ -45,12 +59,19 @@ class CaseWindow(QMainWindow):
     unlocked = Signal()
     closing = Signal()
     closed = Signal(str)
-    stop_requested = Signal(str)  # the browser's "child sexual abuse images" concern (the stop's issue)
+    stop_requested = Signal(str)  # the stop was asked for (the address); it still needs confirming
+    sealed = Signal(str)          # the stop happened: the browser is gone and the case sealed (the address)
 
     def __init__(self, case: Case, idle: IdleWatcher | None = None, parent: QWidget | None = None, *,
-                 browser_factory: BrowserFactory | None = None, browser_problem: str = "") -> None:
+                 browser_factory: BrowserFactory | None = None, browser_problem: str = "",
+                 settings: SettingsSource | None = None) -> None:
         super().__init__(parent)
         self.case = case
+        self.settings_source = settings or _saved_settings
+        self.referral: QWidget | None = None
+        self.stop_confirm: StopConfirm | None = None
+        self.annotate_dialog: QWidget | None = None
+        self._halted = False
         self.idle = idle
         self.browser_factory = browser_factory
         self.setWindowTitle(f"Case {case.id} · Evidence App")
@@ -76,6 +97,7 @@ class CaseWindow(QMainWindow):
 
         self.panel = SidePanel()
         self.panel.note_requested.connect(self.add_note)
+        self.panel.captures.capture_chosen.connect(self.describe_capture)
         self.unlock_form = UnlockForm()
         self.unlock_form.submitted.connect(self.unlock)
         splitter = QSplitter()
@@ -99,6 +121,7 @@ class CaseWindow(QMainWindow):
             ("note", "Write a &note", "Ctrl+Shift+N", self.focus_note),
             ("lock", "&Lock now", "Ctrl+L", self.lock),
             ("close", "&Close the case", "Ctrl+W", self.close),
+            ("stop", "&Stop: suspected child abuse imagery…", STOP_KEYS, self._stop_key),
         ):
             action = QAction(text, self)
             action.setShortcut(QKeySequence(keys))
@@ -107,7 +130,8 @@ class CaseWindow(QMainWindow):
             menu.addAction(action)
             self.addAction(action)
             self.actions_by_name[name] = action
-        self.statusBar().showMessage("Ctrl+T timeline · Ctrl+Shift+N note · Ctrl+L lock · Ctrl+W close")
+        self.statusBar().showMessage("Ctrl+T timeline · Ctrl+Shift+N note · Ctrl+L lock · Ctrl+W close · "
+                                     f"{STOP_KEYS} stop: suspected child abuse imagery")
 
         self.tick = QTimer(self)
         self.tick.setInterval(1000)
@@ -131,7 +155,7 @@ class CaseWindow(QMainWindow):
         widget.setVisible(not self.case.locked)
         for name, slot in (("captured", lambda *_: self.refresh()),
                            ("message", self._say), ("capture_failed", self._say),
-                           ("stop_requested", self.stop_requested.emit)):
+                           ("stop_requested", self._on_browser_stop), ("blocked", self._on_blocked)):
             signal = getattr(widget, name, None)
             if signal is not None:
                 signal.connect(slot)
@@ -140,6 +164,9 @@ class CaseWindow(QMainWindow):
         self.statusBar().showMessage(text, 10_000)
 
     def _build_browser(self) -> None:
+        if self._halted or self.case.status is Status.SEALED:
+            self.show_referral()  # a sealed case is never browsed again: no browser is even built
+            return
         if self.browser_factory is None or self.case.locked:
             return
         try:
@@ -153,13 +180,164 @@ class CaseWindow(QMainWindow):
         widget, self.browser_widget = self.browser_widget, None
         if widget is None:
             return
-        shutdown = getattr(widget, "shutdown", None)
+        shutdown = getattr(widget, "halt" if self._halted else "shutdown", None)
         if callable(shutdown):
             shutdown()
         widget.hide()
         self._browser_layout.removeWidget(widget)
         widget.deleteLater()
-        self.placeholder.show()
+        if self.referral is None:
+            self.placeholder.show()
+
+    # ---------------------------------------------------------------- the stop
+
+    def _stop_key(self) -> None:
+        self.request_stop()
+
+    def request_stop(self, url: str | None = None) -> StopConfirm | None:
+        """The red control or Ctrl+Shift+X: hide the page, then ask for the one confirmation."""
+        browser = self.browser_widget
+        if url is None:
+            current = getattr(browser, "current_url", None)
+            url = current() if callable(current) else ""
+            cover = getattr(browser, "cover", None)
+            if callable(cover):
+                cover(True)
+        return self.ask_to_stop(StopRequest(url or "", "button"))
+
+    def _on_browser_stop(self, url: str) -> None:
+        form = getattr(self.browser_widget, "form", None)
+        concern = getattr(form, "blocks_capture", False)
+        self.ask_to_stop(StopRequest(url, "concern" if concern else "button",
+                                     note=form.note() if concern and form is not None else ""))
+
+    def ask_to_stop(self, request: StopRequest) -> StopConfirm | None:
+        if self._halted or self.case.locked or self.case.status is Status.SEALED:
+            return None
+        self.stop_requested.emit(request.url)
+        if self.stop_confirm is not None:
+            self.stop_confirm.raise_()
+            return self.stop_confirm
+        dialog = StopConfirm(request, self)
+        dialog.confirmed.connect(self.halt)
+        dialog.rejected.connect(self._stop_cancelled)
+        dialog.finished.connect(self._stop_confirm_closed)
+        self.stop_confirm = dialog
+        dialog.open()
+        return dialog
+
+    def _stop_cancelled(self) -> None:
+        cancel = getattr(self.browser_widget, "cancel_stop", None)
+        if callable(cancel) and not self._halted:
+            cancel()
+
+    def _stop_confirm_closed(self, _result: int) -> None:
+        dialog, self.stop_confirm = self.stop_confirm, None
+        if dialog is not None:
+            dialog.deleteLater()
+
+    def _on_blocked(self, blocked: object) -> None:
+        """A blocklisted address was refused before it was requested: the stop, with no question asked."""
+        describe_ = getattr(blocked, "describe", None)
+        self.halt(StopRequest(str(getattr(blocked, "url", "")), "blocklist",
+                              note=describe_() if callable(describe_) else ""))
+
+    def halt(self, request: StopRequest) -> None:
+        """The stop, at once and in this order: browser down, every capture path off, case sealed, referral."""
+        if self._halted:
+            return
+        self._halted = True
+        if self.stop_confirm is not None:
+            self.stop_confirm.close()
+        if self.annotate_dialog is not None:
+            self.annotate_dialog.close()
+        self._drop_browser()  # the browser's halt(): requests refused, pages hidden and deleted, captures off
+        self.actions_by_name["stop"].setEnabled(False)
+        self.actions_by_name["note"].setEnabled(False)
+        error: EvidenceError | None = None
+        try:
+            self.case.flag_csam(request.url, note=request.note, captures=request.captures)
+        except CaseSealed:
+            pass  # sealed already (another window, or the core's own add_capture stop)
+        except EvidenceError as exc:
+            error = exc
+        self.show_referral()
+        self.refresh()
+        self.sealed.emit(request.url)
+        if error is not None:
+            show_error(self, error, "The seal was not saved")
+
+    def show_referral(self) -> QWidget:
+        """Put the referral screen where the browser was (built once)."""
+        if self.referral is None:
+            from evidence_app.referral import load_referral
+
+            from .referral_screen import ReferralScreen, school_contacts
+
+            settings = self.settings_source()
+            self.referral = ReferralScreen(load_referral(), self.case.id, school_contacts(settings),
+                                           school_name=settings.school_name)
+            self.referral.print_requested.connect(self.print_form)  # type: ignore[attr-defined]
+            self.referral.export_requested.connect(self.start_police_export)  # type: ignore[attr-defined]
+            self._browser_layout.addWidget(self.referral)
+        self.placeholder.hide()
+        self.referral.show()
+        self.actions_by_name["stop"].setEnabled(False)
+        return self.referral
+
+    def print_form(self) -> QWidget | None:
+        """The incident form; a sealed case's form never has images in it (the core sees to it)."""
+        if self.case.locked:
+            return None
+        from .form import open_form
+
+        return open_form(self.case, self)
+
+    def start_police_export(self) -> QWidget | None:
+        """The police export (ui.case_extras adds it to every case window; see ui.export_dialog)."""
+        extras = getattr(self, "extras", None)
+        open_export = getattr(extras, "open_export", None)
+        if callable(open_export):
+            return open_export()
+        self._say("The police export is not available in this window.")
+        return None
+
+    # ---------------------------------------------------------------- describing a capture afterwards
+
+    def describe_capture(self, capture_id: str) -> QWidget | None:
+        """Change a capture's note and concern (the side panel's double-click); CSAM there is the stop."""
+        if self.case.locked or self._halted or self.case.status is not Status.OPEN or self.case.read_only:
+            return None
+        capture = next((c for c in self.case.captures() if c.id == capture_id), None)
+        if capture is None or capture.quarantined:
+            return None
+        if self.annotate_dialog is not None:
+            self.annotate_dialog.close()
+        from .annotate import AnnotateDialog
+
+        dialog = AnnotateDialog(self.case, capture, self)
+        dialog.saved.connect(self._capture_described)
+        dialog.stop_requested.connect(self._capture_stop)
+        dialog.finished.connect(self._annotate_closed)
+        self.annotate_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _capture_described(self, capture_id: str) -> None:
+        self._say(f"The note and concern of {capture_id} were saved to the case.")
+        self.refresh()
+
+    def _capture_stop(self, request: object) -> None:
+        cover = getattr(self.browser_widget, "cover", None)
+        if callable(cover):
+            cover(True)
+        if isinstance(request, StopRequest):
+            self.ask_to_stop(request)
+
+    def _annotate_closed(self, _result: int) -> None:
+        dialog, self.annotate_dialog = self.annotate_dialog, None
+        if dialog is not None:
+            dialog.deleteLater()
 
     # ---------------------------------------------------------------- showing the case
 
@@ -227,7 +405,7 @@ class CaseWindow(QMainWindow):
             self.timeline.deleteLater()
             self.timeline = None
         self.menuBar().setEnabled(False)
-        for name in ("timeline", "note", "lock"):
+        for name in ("timeline", "note", "lock", "stop"):
             self.actions_by_name[name].setEnabled(False)
         self.pages.setCurrentIndex(LOCKED_PAGE)
         self.unlock_form.reset()
@@ -264,8 +442,9 @@ class CaseWindow(QMainWindow):
     def _show_unlocked_state(self) -> None:
         self.pages.setCurrentIndex(WORK_PAGE)
         self.menuBar().setEnabled(True)
-        for action in self.actions_by_name.values():
-            action.setEnabled(True)
+        sealed = self._halted or self.case.status is Status.SEALED
+        for name, action in self.actions_by_name.items():
+            action.setEnabled(not (sealed and name in ("stop", "note")))
         if self.browser_widget is None:
             self._build_browser()
         if self.idle is not None:
@@ -311,3 +490,11 @@ class CaseWindow(QMainWindow):
         if result == QMessageBox.StandardButton.Discard.value:
             self.panel.note_box.clear()
             self.close()
+
+
+def _saved_settings() -> Settings:
+    """This computer's saved settings (for the referral screen's contacts), or the defaults."""
+    try:
+        return settings_file.load()
+    except EvidenceError:
+        return Settings()

@@ -44,7 +44,7 @@ class RecordingLight(QLabel):
 
 def recording_state(case: Case) -> tuple[bool, str]:
     if case.status is Status.SEALED:
-        return False, "Not recording: this case is sealed"
+        return False, "SEALED: the case is sealed. Nothing more is recorded."
     if case.status is Status.CONCLUDED:
         return False, "Not recording: this case is concluded"
     if case.read_only:
@@ -166,6 +166,9 @@ class SidePanel(QWidget):
         writable = recording_state(case)[0]
         self.note_box.setEnabled(writable)
         self.add_note_button.setEnabled(writable)
+        sealed = case.status is Status.SEALED  # after the stop: no empty box inviting a note that cannot be added
+        self.note_box.setVisible(not sealed)
+        self.add_note_button.setVisible(not sealed)
 
     def show_elapsed(self, seconds: float) -> None:
         self.elapsed.setText(f"Open for {elapsed(seconds)}")

@@ -142,3 +142,36 @@ def test_captures_are_only_taken_when_asked(browser, case, web, qtbot) -> None:
     browser.flush()
     assert events(case, Kind.CAPTURE) == []
     assert len(events(case, Kind.SNAPSHOT)) >= 4  # text snapshots, never images
+
+
+def test_a_screen_still_showing_the_previous_frame_is_grabbed_again(browser, case, web, qtbot, monkeypatch) -> None:
+    """The race a loaded machine hit: a render with the previous screen's pixels arriving after the new
+    scroll position was reported. Every first grab after a scroll here returns that stale frame."""
+    import ui.browser.grab as grab
+
+    load(qtbot, browser, web.url("/bands?n=37"), paint=True)
+    page = browser.current_tab().page
+    real = grab.grab_viewport
+    state: dict[str, object] = {"image": None, "y": None}
+
+    def stale_once(view, rect=None):  # type: ignore[no-untyped-def]
+        y = page.scrollPosition().y()
+        if state["image"] is not None and y != state["y"]:
+            state["y"] = y  # served stale once for this position
+            return state["image"]
+        image = real(view, rect)
+        state["image"], state["y"] = image, y
+        return image
+
+    monkeypatch.setattr(grab, "grab_viewport", stale_once)
+    grabbers: list[object] = []
+    monkeypatch.setattr(grab.FullPageGrabber, "start",
+                        lambda self, _start=grab.FullPageGrabber.start: (grabbers.append(self), _start(self))[1])
+    capture = take(qtbot, browser, browser.capture_page)
+    image = stored_image(case, capture)
+    x = image.width() // 2
+    wrong = [y for y in range(image.height()) if y % 100 not in (0, 99)
+             and (lambda c, band: (c.red(), c.green(), c.blue()) != ((band * 37) % 256, (band * 91) % 256, band % 256))(
+                 image.pixelColor(x, y), y // 100)]
+    assert wrong == []
+    assert grabbers and grabbers[0].stale_grabs >= 5  # type: ignore[attr-defined]

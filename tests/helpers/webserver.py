@@ -6,6 +6,12 @@ a long page with a coloured block at the bottom, a page that never finishes
 loading (held open for a bounded time), and a page with thousands of
 sub-resources. The server records every request path it receives, so tests
 can check what the browser fetched (and that nothing was fetched twice).
+
+For the stop's blocklist tests, anything under ``/listed/`` is a page of its
+own (so a request for it would show in :attr:`WebServer.paths`), and three
+pages lead into it: ``/to-listed`` redirects there, ``/frame-host`` frames
+it, and ``/image-host?host=...`` shows an image from it (on another host name
+for the same server, so a host entry can list one and not the other).
 """
 
 from __future__ import annotations
@@ -68,7 +74,13 @@ class TestSite:
             "/res": lambda q: Response(200, b"/* r */", (("Content-Type", "text/css"),)),
             "/file-link": lambda q: Response(200, _page("File link",
                                              "<a id='f' href='file:///etc/hostname'>local file</a>")),
+            "/to-listed": lambda q: self.redirect("/listed/redirected"),
+            "/frame-host": lambda q: Response(200, _page("Frame host", "<h1>A page with a frame</h1>"
+                                              f"<iframe src='{q.get('src', ['/listed/framed'])[0]}'></iframe>")),
+            "/image-host": self.image_host,
         }.get(path)
+        if handler is None and path.startswith("/listed/"):
+            handler = self.listed
         return handler(query) if handler is not None else None
 
     # ---------------------------------------------------------------- pages
@@ -151,6 +163,15 @@ class TestSite:
         bands = "".join(f"<div style='height:100px;background:rgb({(i * 37) % 256},{(i * 91) % 256},{i % 256})'>"
                         "</div>" for i in range(count))
         return Response(200, _page("Bands", bands, "<style>body{margin:0}</style>"))
+
+    def listed(self, query: dict[str, list[str]]) -> Response:
+        return Response(200, _page("Listed", f"<h1>A listed page {MARKER}</h1>"))
+
+    def image_host(self, query: dict[str, list[str]]) -> Response:
+        host = query.get("host", ["127.0.0.1"])[0]
+        port = self.base.rsplit(":", 1)[-1]
+        return Response(200, _page("Image host", f"<h1>A page with an image</h1>"
+                                   f"<img src='http://{host}:{port}/listed/picture.png' width=50 height=50>"))
 
     def many_page(self, query: dict[str, list[str]]) -> Response:
         count = int(query.get("n", ["3000"])[0])

@@ -28,16 +28,9 @@ class CaptureForm(QWidget):
         self._concerns = concerns
         self.note_edit = QLineEdit(self)
         self.note_edit.setPlaceholderText("Note for the next capture: what it shows and why it matters")
+        self.note_edit.setMinimumWidth(120)
         self.note_edit.setMaxLength(5000)
-        self.concern_box = QComboBox(self)
-        self.concern_box.addItem("Concern: not chosen yet", NO_CONCERN)
-        for level, heading in (("illegal", "Illegal"), ("unacceptable", "Unacceptable"),
-                               ("acceptable", "Acceptable at times / for some users")):
-            for concern in concerns:
-                if concern.level == level:
-                    self.concern_box.addItem(f"{heading}: {concern.label}", concern.id)
-                    self.concern_box.setItemData(self.concern_box.count() - 1, _tooltip(concern),
-                                                 Qt.ItemDataRole.ToolTipRole)
+        self.concern_box = concern_box(concerns, self)
         self.concern_box.setToolTip("The policy's category for what the capture shows")
         self.warning = QLabel(self)
         self.warning.setStyleSheet(POLICE_STYLE)
@@ -92,6 +85,23 @@ class CaptureForm(QWidget):
         self.warning.show()
         if concern.stop:
             self.stop_requested.emit()
+
+
+def concern_box(concerns: ConcernTable, parent: QWidget | None = None) -> QComboBox:
+    """The policy's concerns, illegal first, "not chosen yet" on top; narrow, the full text in each tooltip."""
+    box = QComboBox(parent)
+    box.addItem("Concern: not chosen yet", NO_CONCERN)
+    for level, heading in (("illegal", "Illegal"), ("unacceptable", "Unacceptable"),
+                           ("acceptable", "Acceptable at times / for some users")):
+        for concern in concerns:
+            if concern.level == level:
+                box.addItem(f"{heading}: {concern.label}", concern.id)
+                box.setItemData(box.count() - 1, _tooltip(concern), Qt.ItemDataRole.ToolTipRole)
+    # As wide as ~18 characters, not as the longest concern: the toolbar must fit a 1366-pixel screen.
+    box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    box.setMinimumContentsLength(18)
+    box.view().setMinimumWidth(box.view().sizeHintForColumn(0) + 24)
+    return box
 
 
 def _tooltip(concern: Concern) -> str:

@@ -7,7 +7,13 @@
   one screen at a time, each screen grabbed once Chromium has drawn it, and the
   screens stitched into one image. "Drawn" is known, not guessed: the page
   reports its new scroll position only when a compositor frame with it has
-  arrived, and the view's Qt Quick delegate then renders it once;
+  arrived, and the view's Qt Quick delegate then renders it. That report and
+  the drawing reach the UI thread separately, though: on a loaded machine a
+  render that was already on its way (with the previous screen's pixels) can
+  come first. So each screen is also checked against the one before it: after
+  a scroll, a grab identical to the previous screen is that previous frame,
+  not the new one (the scroll bar alone moves between any two screens), and
+  the grabber waits for the next render instead of stitching it in;
 - the whole screen: mss, which needs a real display (X11 here); without one the
   pair get a plain sentence, not a crash;
 - a dragged region: a rectangle of the visible area (see :mod:`.region`).
@@ -21,6 +27,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -33,6 +40,7 @@ from PySide6.QtWebEngineWidgets import QWebEngineView
 MAX_PAGE_HEIGHT_PX = 16_000  # device pixels; longer pages are captured from the top down to here
 SCROLL_TIMEOUT_MS = 2_000
 RENDER_TIMEOUT_MS = 250
+FRESH_FRAME_DEADLINE_S = 3.0  # how long a screen may still show the previous one before it is believed
 
 
 class CaptureUnavailable(Exception):
@@ -129,13 +137,26 @@ class FullPageGrabber(QObject):
         self._then: Callable[[], None] = lambda: None
         self._fail_on_timeout = True
         self._position_goal = 0.0
+        self._previous: QImage | None = None  # the last screen grabbed (or the view before the first scroll)
+        self._previous_y = 0.0
+        self._fresh_deadline = 0.0
+        self.stale_grabs = 0  # screens that still showed the previous frame and were grabbed again
 
     def start(self) -> None:
         self._page.runJavaScript(_METRICS_JS, 0, self._on_metrics)
 
+    def abort(self) -> None:
+        """Stop at once, emitting nothing and running nothing more in the page (the stop)."""
+        if self._done:
+            return
+        self._stop_waiting()
+        self._done = True
+
     # ------------------------------------------------------------------ steps
 
     def _on_metrics(self, answer: object) -> None:
+        if self._done:
+            return
         try:
             metrics = json.loads(answer) if isinstance(answer, str) else None
         except ValueError:
@@ -145,6 +166,7 @@ class FullPageGrabber(QObject):
             return
         height, client, sx, sy = (float(v) for v in metrics)
         self._origin = (sx, sy)
+        self._previous, self._previous_y = grab_viewport(self._view), sy
         self._client_height = max(1, int(client))
         self._page_height = max(int(height), self._client_height)
         step = self._client_height
@@ -171,6 +193,7 @@ class FullPageGrabber(QObject):
         if self._done:
             return
         self._target = float(actual) if isinstance(actual, (int, float)) else 0.0
+        self._fresh_deadline = time.monotonic() + FRESH_FRAME_DEADLINE_S
         self._await_position(self._target, lambda: self._await_render(self._grab), fail_on_timeout=True)
 
     # ------------------------------------------------------------------ waiting for Chromium
@@ -229,7 +252,15 @@ class FullPageGrabber(QObject):
     def _grab(self) -> None:
         if self._done:
             return
-        self._place(grab_viewport(self._view), self._target)
+        shot = grab_viewport(self._view)
+        moved = abs(self._target - self._previous_y) >= 0.5
+        if moved and shot == self._previous and time.monotonic() < self._fresh_deadline:
+            # Still the previous screen's frame: the new one has not been drawn yet. Wait for it.
+            self.stale_grabs += 1
+            self._await_render(self._grab)
+            return
+        self._previous, self._previous_y = shot, self._target
+        self._place(shot, self._target)
         self._next()
 
     def _place(self, shot: QImage, css_y: float) -> None:

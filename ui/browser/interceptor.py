@@ -4,6 +4,11 @@ It refuses requests for schemes that are not web schemes (``file:`` and the
 like; ``data:``, ``blob:`` and web sockets are fine for sub-resources) and
 counts each page's sub-resource requests for the journal's summary. One
 interceptor per tab, so each tab's counts stay its own.
+
+First of all it asks the browser's :class:`~ui.browser.guard.RequestGuard`:
+any request whose address is on the school's blocklist (a page, a frame, a
+redirect's target, an image, a script...) is blocked here, before it is sent,
+and so is every request once the browser has been halted by the stop.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject
 from PySide6.QtWebEngineCore import QWebEngineUrlRequestInfo, QWebEngineUrlRequestInterceptor
 
+from .guard import RequestGuard
 from .schemes import page_allowed, subresource_allowed
 from .summary import ResourceCounter
 
@@ -24,15 +30,19 @@ def type_name(resource_type: QWebEngineUrlRequestInfo.ResourceType) -> str:
 
 
 class RequestInterceptor(QWebEngineUrlRequestInterceptor):
-    """Blocks non-web schemes and feeds :attr:`counter` with every sub-resource request."""
+    """Blocks listed addresses and non-web schemes; feeds :attr:`counter` with every sub-resource request."""
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, guard: RequestGuard | None = None) -> None:
         super().__init__(parent)
         self.counter = ResourceCounter()
+        self.guard = guard
 
     def interceptRequest(self, info: QWebEngineUrlRequestInfo) -> None:  # noqa: N802 - Qt's name
         url = info.requestUrl().toString()
         kind = info.resourceType()
+        if self.guard is not None and self.guard.refuses(url, "page" if kind == _MAIN_FRAME else type_name(kind)):
+            info.block(True)  # the school's blocklist, or the stop: it never leaves
+            return
         if kind == _MAIN_FRAME:
             if not page_allowed(url):
                 info.block(True)  # the page refuses and journals it; this is the second lock

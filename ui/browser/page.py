@@ -9,7 +9,11 @@ an in-page jump, or the first page of a new tab) so the recorder can journal it.
 Everything else a page may ask for is refused and announced as a refusal:
 permissions (camera, microphone, location, notifications, clipboard, ...),
 full screen, file uploads from this computer, file-system access, screen
-sharing, protocol handlers. New windows (``window.open``, ``target=_blank``)
+sharing, protocol handlers. Before all of that, every navigation (a page or a
+frame in it, a redirect's target) is put to the browser's
+:class:`~ui.browser.guard.RequestGuard`: an address on the school's blocklist
+is never navigated to, and nothing is once the stop has halted the browser.
+New windows (``window.open``, ``target=_blank``)
 become new tabs through :attr:`RecordedPage.new_tab_requested`.
 """
 
@@ -21,6 +25,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, QUrl, Signal
 from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineProfile
 
+from .guard import RequestGuard
 from .schemes import BLANK, page_allowed, refusal_message
 
 _Nav = QWebEnginePage.NavigationType
@@ -57,9 +62,11 @@ class RecordedPage(QWebEnginePage):
     new_tab_requested = Signal(object)       # the new RecordedPage, to be shown in a tab
 
     def __init__(self, profile: QWebEngineProfile, may_record: Callable[[], str | None],
-                 parent: QObject | None = None, *, opened_by_page: bool = False) -> None:
+                 parent: QObject | None = None, *, opened_by_page: bool = False,
+                 guard: RequestGuard | None = None) -> None:
         super().__init__(profile, parent)
         self._may_record = may_record
+        self.guard = guard
         self._first_navigation_cause = "new-tab" if opened_by_page else ""
         self.permissionRequested.connect(self._on_permission)
         self.fullScreenRequested.connect(lambda request: request.reject())
@@ -72,6 +79,8 @@ class RecordedPage(QWebEnginePage):
     def acceptNavigationRequest(self, url: QUrl | str, navigation_type: QWebEnginePage.NavigationType,
                                 is_main_frame: bool) -> bool:  # noqa: N802 - Qt's name
         text = url.toString() if isinstance(url, QUrl) else str(url)
+        if self.guard is not None and self.guard.refuses(text, "page" if is_main_frame else "frame"):
+            return False  # on the school's blocklist (the stop follows), or the browser is halted
         if not page_allowed(text):
             self.refused.emit(Refusal("scheme", text, f"{'page' if is_main_frame else 'frame'} "
                                       f"navigation ({navigation_type.name})", refusal_message(text)))
@@ -101,7 +110,7 @@ class RecordedPage(QWebEnginePage):
         return "navigation"
 
     def createWindow(self, window_type: QWebEnginePage.WebWindowType) -> QWebEnginePage | None:  # noqa: N802
-        page = RecordedPage(self.profile(), self._may_record, None, opened_by_page=True)
+        page = RecordedPage(self.profile(), self._may_record, None, opened_by_page=True, guard=self.guard)
         self.new_tab_requested.emit(page)
         return page
 

@@ -27,7 +27,7 @@ class BrowserTab(QWidget):
         super().__init__(parent)
         page.setParent(self)
         self.page = page
-        self.interceptor = RequestInterceptor(page)
+        self.interceptor = RequestInterceptor(page, page.guard)
         page.setUrlRequestInterceptor(self.interceptor)
         self.view = QWebEngineView(page, self)
         self.recorder = VisitRecorder(page, self.interceptor.counter, case, writer, self)

@@ -9,24 +9,34 @@ the writer thread, and then announced with :attr:`RecordedBrowser.captured`.
 Before the case is locked or closed, call :meth:`RecordedBrowser.flush` (so
 queued journal writes land) or :meth:`RecordedBrowser.shutdown` (which also
 deletes every page and then the profile: the order QtWebEngine needs).
+
+The stop (suspected child sexual abuse imagery) starts here in three ways:
+the big red button (:attr:`RecordedBrowser.stop_requested`, which the case
+window confirms), choosing that concern in the capture form (the same signal),
+and an address on the school's blocklist, refused before it is requested
+(:attr:`RecordedBrowser.blocked`, no confirmation). :meth:`RecordedBrowser.halt`
+is the browser's part of the stop: nothing more is fetched, shown or captured,
+and the browser is shut down. A sealed case never gets a browser at all.
 """
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass
 
 import shiboken6
 from PySide6.QtCore import QRect, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QImage, QKeySequence
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QLineEdit, QPushButton, QTabWidget, QToolButton,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSizePolicy,
+                               QTabWidget, QToolButton, QVBoxLayout, QWidget)
 
-from evidence_app import Capture, Case, Status
+from evidence_app import Blocklist, Capture, Case, CaseSealed, Status
 from evidence_app.policy import ConcernTable, load_concerns
 
 from .capture_form import CaptureForm
 from .grab import CaptureUnavailable, FullPage, FullPageGrabber, grab_screen, grab_viewport, png_bytes
+from .guard import Blocked, RequestGuard
 from .page import RecordedPage, Refusal
 from .profile import DownloadGuard, RefusedDownload, make_profile
 from .schemes import address_from_typed, page_allowed, refusal_message, scheme_of
@@ -37,6 +47,14 @@ KIND_WORDS = {"viewport": "visible area", "page": "whole page", "screen": "whole
 ERROR_STYLE = "color: #b3261e;"
 OK_STYLE = "color: #1b5e20;"
 MAX_ADDRESS_CHARS = 2_000_000  # Chromium's own limit on a URL
+STOP_TEXT = "Stop: suspected child abuse imagery"
+STOP_KEYS = "Ctrl+Shift+X"  # the case window's shortcut for the stop (no clash: see docs/shortcuts in README)
+STOP_STYLE = ("QPushButton { background: #b3261e; color: white; font-weight: bold; font-size: 10pt;"
+              " border: 2px solid #7f1d17; border-radius: 5px; padding: 2px 12px; }"
+              "QPushButton:hover { background: #c62828; } QPushButton:pressed { background: #8e1c15; }"
+              "QPushButton:disabled { background: #d9a09b; border-color: #c98f8a; }")
+HALTED = "The investigation was stopped: nothing more is browsed or captured in this case."
+COVERED = "The page is hidden."
 
 
 @dataclass(frozen=True)
@@ -55,14 +73,22 @@ class RecordedBrowser(QWidget):
     captured = Signal(object)        # evidence_app.Capture, once it is durable
     capture_failed = Signal(str)     # why a capture was not taken or not stored
     refused = Signal(object)         # Refusal: a download, permission, scheme ... (journaled)
-    stop_requested = Signal(str)     # the "child sexual abuse images" concern was chosen (the page's URL)
+    stop_requested = Signal(str)     # the stop button, or the "child sexual abuse images" concern (the page's URL)
+    blocked = Signal(object)         # Blocked: a listed address was refused before it was requested
     message = Signal(str)            # anything the pair should read
 
     def __init__(self, case: Case, parent: QWidget | None = None, *,
-                 concerns: ConcernTable | None = None, home: str = "") -> None:
+                 concerns: ConcernTable | None = None, home: str = "",
+                 blocklist: Blocklist | None = None) -> None:
+        if case.status is Status.SEALED:
+            raise CaseSealed("This case is sealed: it can never be browsed again. Follow the referral steps.")
         super().__init__(parent)
         self._case = case
         self._closed = False
+        self._halted = threading.Event()  # set by the stop; read by queued captures on the writer thread
+        self.guard = RequestGuard(blocklist, self)
+        # Queued: the stop tears pages down, never inside the page's own interceptor or navigation call.
+        self.guard.tripped.connect(self._on_blocked, Qt.ConnectionType.QueuedConnection)
         self._grabber: FullPageGrabber | None = None
         self.last_timing: CaptureTiming | None = None
         self._writer = CaseWriter(self)
@@ -75,7 +101,7 @@ class RecordedBrowser(QWidget):
         self._downloads = DownloadGuard(self._profile, self)
         self._downloads.refused.connect(self._on_download_refused)
         self.form = CaptureForm(concerns or load_concerns(), self)
-        self.form.stop_requested.connect(lambda: self.stop_requested.emit(self.current_url()))
+        self.form.stop_requested.connect(self._on_stop_concern)
         self._build(home)
         self.new_tab(home)
 
@@ -112,30 +138,61 @@ class RecordedBrowser(QWidget):
         nav.addWidget(self.address, 1)
         nav.addWidget(go)
 
+        # Short labels (the full words and the shortcut are in each tooltip) so that the browser and the
+        # side panel fit a 1366-pixel screen.
         self.capture_buttons = {
-            "viewport": self._button("Capture visible area", "Ctrl+Shift+1", self.capture_viewport),
-            "page": self._button("Capture whole page", "Ctrl+Shift+2", self.capture_page),
-            "screen": self._button("Capture screen", "Ctrl+Shift+3", self.capture_screen),
-            "region": self._button("Capture region…", "Ctrl+Shift+4: drag a rectangle; Esc cancels",
+            "viewport": self._button("Visible area", "Capture the visible area (Ctrl+Shift+1)",
+                                     self.capture_viewport),
+            "page": self._button("Whole page", "Capture the whole page, scrolled and stitched (Ctrl+Shift+2)",
+                                 self.capture_page),
+            "screen": self._button("Screen", "Capture the whole screen (Ctrl+Shift+3)", self.capture_screen),
+            "region": self._button("Region…", "Capture a region (Ctrl+Shift+4): drag a rectangle; Esc cancels",
                                    self.capture_region),
         }
         captures = QHBoxLayout()
         captures.setContentsMargins(0, 0, 0, 0)
         captures.addWidget(self.form, 1)
+        captures.addWidget(QLabel("Capture:", self))
         for button in self.capture_buttons.values():
             captures.addWidget(button)
+
+        # The stop: big, red, beside both rows of the toolbar, so it is never scrolled or squeezed away.
+        self.stop_all_button = QPushButton("■ STOP\nsuspected child\nabuse imagery", self)
+        self.stop_all_button.setObjectName("stop-csam")
+        self.stop_all_button.setAccessibleName(STOP_TEXT)
+        self.stop_all_button.setToolTip(f"{STOP_TEXT} ({STOP_KEYS}). The page is hidden at once; after you "
+                                        "confirm, the investigation halts, the case is sealed and you are told "
+                                        "what to do next.")
+        self.stop_all_button.setStyleSheet(STOP_STYLE)
+        self.stop_all_button.setAutoDefault(False)
+        self.stop_all_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Expanding)
+        self.stop_all_button.clicked.connect(self._on_stop_button)
 
         self.status = QLabel(self)
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.status.setText("Recording: every page opened here is written to the case's journal.")
+        self.cover_label = QLabel(COVERED, self)
+        self.cover_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.cover_label.setStyleSheet("background: #3c3f44; color: #e8e8e8; font-size: 14pt;")
+        self.cover_label.setAccessibleName("Page hidden")
+        self.cover_label.hide()
+
+        toolbar = QGridLayout()
+        toolbar.setContentsMargins(0, 0, 0, 0)
+        toolbar.setHorizontalSpacing(8)
+        toolbar.setVerticalSpacing(4)
+        toolbar.addLayout(nav, 0, 0)
+        toolbar.addLayout(captures, 1, 0)
+        toolbar.addWidget(self.stop_all_button, 0, 1, 2, 1)
+        toolbar.setColumnStretch(0, 1)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.setSpacing(4)
-        layout.addLayout(nav)
-        layout.addLayout(captures)
+        layout.addLayout(toolbar)
         layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.cover_label, 1)
         layout.addWidget(self.status)
         self._shortcuts()
 
@@ -147,6 +204,7 @@ class RecordedBrowser(QWidget):
         return button
 
     def _shortcuts(self) -> None:
+        self._actions: list[QAction] = []
         for keys, slot in (
                 ("Ctrl+Shift+1", self.capture_viewport), ("Ctrl+Shift+2", self.capture_page),
                 ("Ctrl+Shift+3", self.capture_screen), ("Ctrl+Shift+4", self.capture_region),
@@ -160,11 +218,12 @@ class RecordedBrowser(QWidget):
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             action.triggered.connect(lambda *_, s=slot: s())
             self.addAction(action)
+            self._actions.append(action)
 
     # ------------------------------------------------------------------ tabs
 
     def new_tab(self, url: str = "", page: RecordedPage | None = None) -> BrowserTab:
-        page = page or RecordedPage(self._profile, self._may_record)
+        page = page or RecordedPage(self._profile, self._may_record, guard=self.guard)
         tab = BrowserTab(page, self._case, self._writer, self.tabs)
         page.refused.connect(self._on_refused)
         page.new_tab_requested.connect(lambda new_page: self.new_tab(page=new_page))
@@ -303,6 +362,8 @@ class RecordedBrowser(QWidget):
     # ------------------------------------------------------------------ captures
 
     def _capture_refused(self) -> str | None:
+        if self._halted.is_set():
+            return HALTED
         if self.form.blocks_capture:
             return ("No capture is ever taken of suspected child abuse imagery. Follow the stop: "
                     "report to the police immediately.")
@@ -410,7 +471,11 @@ class RecordedBrowser(QWidget):
 
         durable: list[float] = []
 
+        halted = self._halted
+
         def work() -> Capture:
+            if halted.is_set():  # the stop came while this capture was queued: it is never stored
+                raise CaseSealed("The capture was not kept: the investigation was stopped before it was saved.")
             capture = case.add_capture(png_bytes(image), kind=kind, url=url, note=note, concern=concern)
             durable.append(time.perf_counter() - started)
             return capture
@@ -418,11 +483,78 @@ class RecordedBrowser(QWidget):
         def stored(capture: Capture) -> None:
             self.last_timing = CaptureTiming(kind, grabbed, durable[0], time.perf_counter() - started)
             self.form.clear_note()
-            self._say(f"Saved {capture.id} ({KIND_WORDS[kind]}) · SHA-256 {capture.sha256[:16]}…")
+            self._say(f"Saved {capture.id} ({KIND_WORDS[kind]}) · SHA-256 {capture.sha256[:16]}… · "
+                      "double-click it in the side panel to change its note or concern")
             self.captured.emit(capture)
 
         if not self._writer.submit(work, stored, what="the capture"):
             self._refuse_capture("The browser has been closed; the capture was not taken.")
+
+    # ------------------------------------------------------------------ the stop
+
+    def _on_stop_button(self) -> None:
+        self.cover(True)  # hide the page at once, before anyone confirms anything
+        self.stop_requested.emit(self.current_url())
+
+    def _on_stop_concern(self) -> None:
+        self.cover(True)
+        self.stop_requested.emit(self.current_url())
+
+    def _on_blocked(self, blocked: Blocked) -> None:
+        if self._closed:
+            return
+        self.cover(True)
+        self.blocked.emit(blocked)
+
+    def cover(self, covered: bool) -> None:
+        """Hide the pages (``True``) behind a grey panel, or show them again."""
+        if self._closed and not covered:
+            return
+        self.tabs.setVisible(not covered)
+        self.cover_label.setVisible(covered)
+        if covered:
+            for tab in self.tab_list():
+                tab.overlay.hide()
+
+    def cancel_stop(self) -> None:
+        """The pair did not confirm the stop: show the page again and unchoose that concern."""
+        if self._closed:
+            return
+        if self.form.blocks_capture:
+            self.form.set_concern("")
+        self.cover(False)
+
+    @property
+    def halted(self) -> bool:
+        return self._halted.is_set()
+
+    def halt(self) -> None:
+        """The browser's part of the stop, at once and in this order.
+
+        Every request is refused from now on; every page is stopped and hidden; every capture path
+        (buttons, shortcuts, the region overlay, a whole-page capture under way, captures still queued)
+        is disabled; then the browser shuts down: queued journal writes land, every page is deleted,
+        then the profile. The case window seals the case right after.
+        """
+        if self._halted.is_set():
+            return
+        self.guard.halt()
+        self._halted.set()
+        self.cover(True)
+        for tab in self.tab_list():
+            tab.overlay.hide()
+            tab.page.triggerAction(RecordedPage.WebAction.Stop)
+        if self._grabber is not None:
+            self._grabber.abort()
+        for button in self.capture_buttons.values():
+            button.setEnabled(False)
+        for action in self._actions:
+            action.setEnabled(False)
+        self.form.setEnabled(False)
+        self.stop_all_button.setEnabled(False)
+        self.address.setEnabled(False)
+        self.shutdown()
+        self._say(HALTED, error=True)
 
     # ------------------------------------------------------------------ closing
 
