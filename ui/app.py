@@ -24,7 +24,6 @@ from evidence_app import settings as settings_file
 from evidence_app.settings import Settings, SettingsError
 
 from .background import wait_for_background
-from .bundle_check import start_bundle_check
 from .errors import show_error
 from .idle import IdleWatcher
 from .start_window import StartWindow
@@ -64,8 +63,9 @@ class Controller(QObject):
             self.settings = Settings()
             self.settings_problem = str(exc)
         root = cases_root or self.settings.cases_folder or None
-        self.store = store or CaseStore(root)
+        self.store = store or CaseStore(root, retention_months=self.settings.retention_months)
         self.kdf = kdf
+        self.export_key_cost: int | None = None  # None: the export's standard scrypt cost (tests lower it)
         self.with_browser = with_browser
         self.idle = IdleWatcher(app, self.settings.idle_lock_minutes, self)
         self.case_windows: list["CaseWindow"] = []
@@ -73,8 +73,11 @@ class Controller(QObject):
         self.start = StartWindow(self.store)
         self.start.new_case.connect(self.new_case)
         self.start.open_case.connect(self.open_case)
-        self.start.verify_bundle.connect(lambda: start_bundle_check(self.start))
+        self.start.verify_bundle.connect(self.check_bundle)
         self.start.settings.connect(self.edit_settings)
+        self.start.register.connect(self.open_register)
+        self.start.school_key_setup.connect(self.set_up_school_key)
+        self.start.delete_case.connect(self.delete_case)
         if self.settings_problem:
             self.start.problem.setText(self.settings_problem + " The default settings are used for now.")
             self.start.problem.show()
@@ -127,6 +130,51 @@ class Controller(QObject):
         dialog.open()
         return dialog
 
+    def check_bundle(self):  # -> BundleCheckDialog
+        from .bundle_check import BundleCheckDialog
+
+        dialog = BundleCheckDialog(self.start)
+        self._keep(dialog)
+        dialog.open()
+        return dialog
+
+    # ---------------------------------------------------------------- the school key, register, retention (issue 8)
+
+    def set_up_school_key(self):  # -> SchoolKeySetupDialog
+        from .school_key_setup import SchoolKeySetupDialog
+
+        dialog = SchoolKeySetupDialog(self.store, self.start, kdf=self.kdf, school_name=self.settings.school_name,
+                                      computer_name=self.settings.computer_name)
+        dialog.finished.connect(self._school_key_setup_closed)
+        self._keep(dialog)
+        dialog.open()
+        return dialog
+
+    def open_register(self):  # -> RegisterDialog
+        from .register_view import RegisterDialog
+
+        dialog = RegisterDialog(self.store, self.start, school_name=self.settings.school_name)
+        self._keep(dialog)
+        dialog.open()
+        return dialog
+
+    def delete_case(self, case_id: str):  # -> DeleteCaseDialog
+        from .delete_case import DeleteCaseDialog
+
+        dialog = DeleteCaseDialog(self.store, case_id, self.start, today=self.start.today)
+        dialog.deleted.connect(self._case_deleted)
+        self._keep(dialog)
+        dialog.open()
+        return dialog
+
+    def _school_key_setup_closed(self, _result: int) -> None:
+        self.start.reload()
+
+    def _case_deleted(self, report: object) -> None:
+        self.start.reload()
+        self.start.statusBar().showMessage(
+            f"Case {getattr(report, 'case_id', '')} was deleted: its keys were destroyed, then its files.", 15_000)
+
     def edit_settings(self):  # -> SettingsDialog
         from .settings_dialog import SettingsDialog
 
@@ -147,6 +195,7 @@ class Controller(QObject):
         settings_file.save(value, self.settings_path)
         self.settings = value
         self.idle.set_minutes(value.idle_lock_minutes)
+        self.store.retention_months = value.retention_months
 
     # ---------------------------------------------------------------- case windows
 
@@ -156,6 +205,9 @@ class Controller(QObject):
         factory, problem = browser_factory() if self.with_browser else (None, "")
         window = CaseWindow(case, self.idle, browser_factory=self._with_blocklist(factory) if factory else None,
                             browser_problem=problem, settings=self._current_settings)
+        from .case_extras import install_case_extras
+
+        install_case_extras(window, tsa_url=lambda: self.settings.tsa_url, key_cost=self.export_key_cost)
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         window.closed.connect(lambda _id: self._case_closed(window))
         self.case_windows.append(window)
@@ -201,6 +253,9 @@ def _create_application() -> QApplication:
     app.setApplicationName("Evidence App")
     app.setApplicationDisplayName("Evidence App")
     app.setStyle("Fusion")
+    from . import gc_guard
+
+    gc_guard.install(app)  # collect garbage on this thread only, never on a worker's
     font = app.font()
     if font.pointSize() < 10:
         font.setPointSize(10)

@@ -100,6 +100,7 @@ class CaseWindow(QMainWindow):
         self.panel.captures.capture_chosen.connect(self.describe_capture)
         self.unlock_form = UnlockForm()
         self.unlock_form.submitted.connect(self.unlock)
+        self.unlock_form.recovery_submitted.connect(self.unlock_with_school_key)
         splitter = QSplitter()
         splitter.addWidget(self.browser_area)
         splitter.addWidget(self.panel)
@@ -115,7 +116,7 @@ class CaseWindow(QMainWindow):
         self._stashed_note = ""
 
         self.actions_by_name: dict[str, QAction] = {}
-        menu = self.menuBar().addMenu("&Case")
+        menu = self.case_menu = self.menuBar().addMenu("&Case")
         for name, text, keys, slot in (
             ("timeline", "&Timeline and journal check", "Ctrl+T", self.show_timeline),
             ("note", "Write a &note", "Ctrl+Shift+N", self.focus_note),
@@ -416,12 +417,19 @@ class CaseWindow(QMainWindow):
             show_error(self, error, "The lock was not recorded")
 
     def unlock(self, passphrases: tuple[str, str]) -> None:
+        case = self.case
+        self._start_unlock(lambda: case.unlock(passphrases))
+
+    def unlock_with_school_key(self) -> None:
+        """One investigator's passphrase and the school key, from the unlock form (see ui.recovery)."""
+        self._start_unlock(self.unlock_form.recovery.unlock_work(self.case))
+
+    def _start_unlock(self, work: Callable[[], object]) -> None:
         if self._unlocking or not self.case.locked:
             return
         self._unlocking = True
         self.unlock_form.set_busy(True)
-        case = self.case
-        run_in_background(self, lambda: case.unlock(passphrases), self._unlocked, self._unlock_failed)
+        run_in_background(self, work, self._unlocked, self._unlock_failed)
 
     def _unlocked(self, _: object) -> None:
         self._unlocking = False

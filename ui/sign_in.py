@@ -5,20 +5,24 @@ says so and changes nothing; on a computer that is not the case's designated
 one it says so and offers read-only access. :class:`UnlockForm` is what a
 locked case window shows, and nothing else. Opening runs in the background
 (the key derivation is deliberately slow) with a busy bar.
+
+Both offer a link, "An investigator is not available…", that switches to one
+investigator's passphrase plus the school key (:mod:`ui.recovery`).
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import (QDialog, QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (QDialog, QHBoxLayout, QLabel, QProgressBar, QPushButton, QStackedWidget,
+                               QVBoxLayout, QWidget)
 
 from evidence_app import Case, CaseStore, EvidenceError, WrongMachine, WrongPassphrase
 
 from .background import run_in_background
 from .errors import describe
 from .passphrase import PassphrasePair
+from .recovery import BACK_TEXT, LINK_TEXT, RecoveryFields, link_label
 
 MESSAGE_STYLE = "color: #a31515; font-weight: bold;"
 
@@ -41,6 +45,12 @@ def busy_bar(name: str) -> QProgressBar:
     return bar
 
 
+PAIR_INTRO = ("Both investigators type their own passphrase, each in their own box. "
+              "The case opens only when both are right.")
+RECOVERY_INTRO = ("One investigator types their passphrase, and the school key is given. "
+                  "The case opens only when both are right; no one person can open it alone.")
+
+
 class SignInDialog(QDialog):
     """Open ``case_id`` with both passphrases; emits :attr:`opened` with the open case."""
 
@@ -54,6 +64,12 @@ class SignInDialog(QDialog):
         self.setWindowTitle(f"Open case {case_id}")
         self.setAccessibleName("Open a case")
         self.pair = PassphrasePair()
+        self.recovery = RecoveryFields()
+        self.secrets = QStackedWidget()
+        self.secrets.addWidget(self.pair)
+        self.secrets.addWidget(self.recovery)
+        self.switch_link = link_label(LINK_TEXT, "An investigator is not available")
+        self.switch_link.linkActivated.connect(self._switch)
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setStyleSheet(MESSAGE_STYLE)
@@ -73,11 +89,11 @@ class SignInDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addWidget(heading(f"Open case {case_id}"))
-        intro = QLabel("Both investigators type their own passphrase, each in their own box. "
-                       "The case opens only when both are right.")
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
-        layout.addWidget(self.pair)
+        self.intro = QLabel(PAIR_INTRO)
+        self.intro.setWordWrap(True)
+        layout.addWidget(self.intro)
+        layout.addWidget(self.secrets)
+        layout.addWidget(self.switch_link)
         layout.addWidget(self.message)
         layout.addWidget(self.progress)
         buttons = QHBoxLayout()
@@ -90,8 +106,30 @@ class SignInDialog(QDialog):
 
         self.open_button.clicked.connect(self.attempt)
         self.pair.submitted.connect(self.attempt)
+        self.recovery.submitted.connect(self.attempt)
         self.read_only_button.clicked.connect(self.open_read_only)
         self.cancel_button.clicked.connect(self.reject)
+
+    @property
+    def recovering(self) -> bool:
+        """True when one investigator and the school key are to open the case."""
+        return self.secrets.currentWidget() is self.recovery
+
+    def _switch(self, target: str) -> None:
+        self.use_school_key(target == "recover")
+
+    def use_school_key(self, on: bool = True) -> None:
+        """Switch between both investigators and one investigator with the school key."""
+        if self.busy:
+            return
+        self.pair.clear()
+        self.recovery.clear()
+        self.message.hide()
+        self.secrets.setCurrentWidget(self.recovery if on else self.pair)
+        self.switch_link.setText(BACK_TEXT if on else LINK_TEXT)
+        self.intro.setText(RECOVERY_INTRO if on else PAIR_INTRO)
+        (self.recovery.focus if on else self.pair.first.setFocus)()
+        self.adjustSize()
 
     # ---------------------------------------------------------------- actions
 
@@ -105,15 +143,20 @@ class SignInDialog(QDialog):
     def _start(self, *, writable: bool) -> None:
         if self.busy:
             return
-        passphrases = self.pair.passphrases()
-        self._set_busy(True)
         store, case_id = self.store, self.case_id
-        run_in_background(self, lambda: store.open(case_id, passphrases, writable=writable),
-                          self._opened, self._failed)
+        if self.recovering:
+            work = self.recovery.open_work(store, case_id, writable=writable)
+        else:
+            passphrases = self.pair.passphrases()
+            work = lambda: store.open(case_id, passphrases, writable=writable)  # noqa: E731
+        self._set_busy(True)
+        run_in_background(self, work, self._opened, self._failed)
 
     def _set_busy(self, busy: bool) -> None:
         self.busy = busy
         self.pair.set_busy(busy)
+        self.recovery.set_busy(busy)
+        self.switch_link.setEnabled(not busy)
         self.open_button.setEnabled(not busy)
         self.read_only_button.setEnabled(not busy)
         self.progress.setVisible(busy)
@@ -132,6 +175,7 @@ class SignInDialog(QDialog):
             case.lock()
             return
         self.pair.clear()
+        self.recovery.clear()
         self.message.hide()
         self.opened.emit(case)
         self.accept()
@@ -147,11 +191,13 @@ class SignInDialog(QDialog):
         self.show_message(describe(exc))
         if isinstance(exc, WrongPassphrase):
             self.pair.clear()
+            self.recovery.clear()
 
     def reject(self) -> None:
         if self.busy:
             return
         self.pair.clear()
+        self.recovery.clear()
         super().reject()
 
 
@@ -159,11 +205,18 @@ class UnlockForm(QWidget):
     """All a locked case window shows: both passphrases, nothing about the case."""
 
     submitted = Signal(object)
+    recovery_submitted = Signal()  # read :attr:`recovery` for one passphrase and the school key
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAccessibleName("Unlock the case")
         self.pair = PassphrasePair()
+        self.recovery = RecoveryFields()
+        self.secrets = QStackedWidget()
+        self.secrets.addWidget(self.pair)
+        self.secrets.addWidget(self.recovery)
+        self.switch_link = link_label(LINK_TEXT, "An investigator is not available")
+        self.switch_link.linkActivated.connect(self._switch)
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setStyleSheet(MESSAGE_STYLE)
@@ -181,7 +234,8 @@ class UnlockForm(QWidget):
                          "type their passphrases again.")
         explain.setWordWrap(True)
         column.addWidget(explain)
-        column.addWidget(self.pair)
+        column.addWidget(self.secrets)
+        column.addWidget(self.switch_link)
         column.addWidget(self.message)
         column.addWidget(self.progress)
         row = QHBoxLayout()
@@ -198,14 +252,35 @@ class UnlockForm(QWidget):
         outer.addStretch(2)
         self.unlock_button.clicked.connect(self._submit)
         self.pair.submitted.connect(self._submit)
+        self.recovery.submitted.connect(self._submit)
+
+    @property
+    def recovering(self) -> bool:
+        return self.secrets.currentWidget() is self.recovery
+
+    def _switch(self, target: str) -> None:
+        self.use_school_key(target == "recover")
+
+    def use_school_key(self, on: bool = True) -> None:
+        self.pair.clear()
+        self.recovery.clear()
+        self.message.clear()
+        self.secrets.setCurrentWidget(self.recovery if on else self.pair)
+        self.switch_link.setText(BACK_TEXT if on else LINK_TEXT)
+        (self.recovery.focus if on else self.pair.first.setFocus)()
 
     def _submit(self) -> None:
         if not self.unlock_button.isEnabled():
             return
-        self.submitted.emit(self.pair.passphrases())
+        if self.recovering:
+            self.recovery_submitted.emit()
+        else:
+            self.submitted.emit(self.pair.passphrases())
 
     def set_busy(self, busy: bool) -> None:
         self.pair.set_busy(busy)
+        self.recovery.set_busy(busy)
+        self.switch_link.setEnabled(not busy)
         self.unlock_button.setEnabled(not busy)
         self.progress.setVisible(busy)
 
@@ -213,8 +288,9 @@ class UnlockForm(QWidget):
         self.message.setText(describe(exc))
         if isinstance(exc, (WrongPassphrase, EvidenceError)):
             self.pair.clear()
+            self.recovery.clear()
 
     def reset(self) -> None:
-        self.message.clear()
-        self.pair.clear()
+        """Back to both investigators' boxes, empty (every lock starts here)."""
+        self.use_school_key(False)
         self.set_busy(False)

@@ -6,18 +6,26 @@ through their buttons, so no test can hang on ``exec()``.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QAbstractListModel, QModelIndex, Qt
+from PySide6.QtCore import QAbstractListModel, QCoreApplication, QEvent, QModelIndex, Qt
 from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QApplication, QComboBox, QGroupBox,
                                QLabel, QLineEdit, QMainWindow, QPlainTextEdit, QTextEdit, QWidget)
 
 from tests.helpers.cases import CHEAP
 from ui.app import Controller
+from ui import gc_guard
 from ui.background import wait_for_background
 from ui.idle import IdleWatcher
+
+
+@pytest.fixture(autouse=True)
+def collect_on_this_thread(qapp: QApplication) -> None:
+    """As the application does (ui.gc_guard): garbage is collected on the GUI thread, never on a worker's."""
+    gc_guard.install(qapp)
 
 
 @pytest.fixture
@@ -29,6 +37,11 @@ def clean_qt(qapp: QApplication) -> Iterator[None]:
         widget.close()
         widget.deleteLater()
     qapp.processEvents()
+    # Deletions asked for during the test (dialogs closing themselves) happen now, while the objects
+    # their signals reach still exist, not in the middle of the next test's event loop.
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    qapp.processEvents()
+    gc.collect()  # this test's garbage goes now, on this thread, not during the next test
 
 
 @pytest.fixture

@@ -9,11 +9,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from PySide6.QtWidgets import QMessageBox
 
 from evidence_app import Status
 from tests.helpers.cases import make_case
-from ui import bundle_check
 from ui.start_window import FIRST_RUN_TEXT, StartWindow
 from ui.texts import status_words
 
@@ -31,7 +29,11 @@ def test_first_run_explains_in_two_sentences(qtbot, store) -> None:
     assert window.table.isHidden()
     assert not window.buttons["open"].isEnabled()
     assert {b.accessibleName() for b in window.buttons.values()} == {
-        "New case", "Open the chosen case", "Verify an export bundle", "Settings"}
+        "New case", "Open the chosen case", "Verify an export bundle", "Settings", "Incident register",
+        "Delete the chosen case"}
+    # no school key yet: the register waits for it; nothing is due for deletion
+    assert {b.accessibleName() for b in window.buttons.values() if b.isVisible()} == {
+        "New case", "Verify an export bundle", "Settings"}
     assert all(b.isEnabled() for name, b in window.buttons.items() if name != "open")
 
 
@@ -63,16 +65,6 @@ def test_open_button_emits_the_chosen_case(qtbot, store) -> None:
     with qtbot.waitSignal(window.open_case) as signal:
         window.buttons["open"].click()
     assert signal.args == [made.id]
-
-
-def test_verify_bundle_says_plainly_when_not_installed(qtbot, store, monkeypatch) -> None:
-    monkeypatch.setattr(bundle_check, "bundle_checker_installed", lambda: False)
-    window = StartWindow(store)
-    qtbot.addWidget(window)
-    shown = bundle_check.start_bundle_check(window)
-    assert isinstance(shown, QMessageBox)
-    assert "not installed" in shown.text()
-    shown.close()
 
 
 def test_start_up_does_not_load_the_browser(tmp_path: Path) -> None:
