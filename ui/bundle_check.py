@@ -27,12 +27,20 @@ from .sign_in import MESSAGE_STYLE, heading
 if TYPE_CHECKING:  # the checker (age, tar, bagit) loads when a check starts, not with the start screen
     from evidence_app import BundleReport
 
-INTACT_STYLE = "background: #1b7f2a; color: white; font-size: 20pt; font-weight: bold; padding: 10px;"
-NOT_INTACT_STYLE = "background: #b3261e; color: white; font-size: 20pt; font-weight: bold; padding: 10px;"
-UNREADABLE_STYLE = "background: #7a4a00; color: white; font-size: 16pt; font-weight: bold; padding: 10px;"
+INTACT_STYLE = "background: #1b7f2a; color: white; font-size: 11pt; padding: 10px;"
+NOT_INTACT_STYLE = "background: #b3261e; color: white; font-size: 11pt; padding: 10px;"
+UNREADABLE_STYLE = "background: #7a4a00; color: white; font-size: 11pt; padding: 10px;"
 INTACT_TEXT = ("INTACT: every file matches its recorded hash, the journal's chain is whole and the case's "
                "signature is good. Compare the case key fingerprint below with the one on the printed form.")
 NOT_INTACT_TEXT = "NOT INTACT: do not rely on this bundle. Ask for a new export. The problems are listed below."
+
+
+def _verdict_html(text: str) -> str:
+    """The verdict's first words large, its explanation at reading size."""
+    from html import escape
+
+    word, _, rest = text.partition(": ")
+    return f'<span style="font-size: 22pt; font-weight: bold;">{escape(word)}</span><br>{escape(rest[:1].upper() + rest[1:])}'
 
 
 class BundleCheckDialog(QDialog):
@@ -63,7 +71,7 @@ class BundleCheckDialog(QDialog):
         self.passphrase = secret_box("The bundle's passphrase", "The passphrase given with the bundle")
         self.passphrase.returnPressed.connect(self.start)
         form = QFormLayout()
-        form.addRow("&Folder", folder_row)
+        form.addRow("Folder", folder_row)
         form.addRow("&Passphrase", self.passphrase)
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
@@ -155,7 +163,7 @@ class BundleCheckDialog(QDialog):
     def _checked(self, report: BundleReport) -> None:
         self._finish()
         self.report = report
-        self.verdict.setText(INTACT_TEXT if report.ok else NOT_INTACT_TEXT)
+        self.verdict.setText(_verdict_html(INTACT_TEXT if report.ok else NOT_INTACT_TEXT))
         self.verdict.setStyleSheet(INTACT_STYLE if report.ok else NOT_INTACT_STYLE)
         self.verdict.setAccessibleDescription("intact" if report.ok else "not intact")
         self.verdict.show()
@@ -165,7 +173,7 @@ class BundleCheckDialog(QDialog):
     def _failed(self, exc: BaseException) -> None:
         self._finish()
         self.report = None
-        self.verdict.setText("COULD NOT BE READ: " + describe(exc))
+        self.verdict.setText(_verdict_html("COULD NOT BE READ: " + describe(exc)))
         self.verdict.setStyleSheet(UNREADABLE_STYLE)
         self.verdict.setAccessibleDescription("could not be read")
         self.verdict.show()

@@ -394,9 +394,10 @@ class ExportDialog(QDialog):
             withheld = (" The withheld captures are included, as the police asked." if result.quarantined_included
                         else " The withheld captures are not included.")
         self.done_text.setText(
-            f"Copy the whole folder {result.folder.name} to the officer's USB stick (it holds four files)."
-            f"{withheld} {PHONE_RULE} The SHA-256 is in the case's journal and in the bundle's .sha256 file; "
-            "make the form again now so the printed copy for your records shows this export.")
+            f"The folder {result.folder.name} (four files) is in {result.folder.parent}. If that is not the "
+            f"officer's USB stick, copy the whole folder onto it.{withheld} {PHONE_RULE} Write the SHA-256 on the "
+            "printed form, or keep a note of it with the form: it identifies exactly what the officer received. "
+            "The export is also recorded in the case's journal.")
         self.pages.setCurrentIndex(DONE_PAGE)
         self.exported.emit(result)
 

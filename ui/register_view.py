@@ -119,10 +119,9 @@ class RegisterDialog(QDialog):
         self.table.setWordWrap(True)
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for index, width in enumerate((90, 80, 170, 220, 260, 170)):
-            self.table.setColumnWidth(index, width)
+        for index in range(len(register_module.COLUMNS)):  # date, time and case fit; the words share the rest
+            header.setSectionResizeMode(index, QHeaderView.ResizeMode.ResizeToContents if index < 3 else
+                                        QHeaderView.ResizeMode.Stretch)
         column.addWidget(self.table, 1)
         self.status = QLabel()
         self.status.setWordWrap(True)

@@ -62,7 +62,7 @@ class SchoolKeySetupDialog(QDialog):
         self._buffer: QBuffer | None = None
         self.setWindowTitle("Set up the school key")
         self.setAccessibleName("Set up the school key")
-        self.resize(720, 640)
+        self.resize(700, 420)
         self.pages = QStackedWidget()
         self.pages.addWidget(self._choose_page())
         self.pages.addWidget(self._print_page())
@@ -178,6 +178,7 @@ class SchoolKeySetupDialog(QDialog):
         self.print_status.setText(f"School key {self.key_id} is made and kept on this computer, locked with your "
                                   "passphrase.")
         self.pages.setCurrentIndex(PRINT_PAGE)
+        self.resize(max(self.width(), 760), max(self.height(), 720))  # room for the page
         self.print_button.setFocus()
         self.created.emit(self.key_id)
 

@@ -70,6 +70,8 @@ class StartWindow(QMainWindow):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        for column in (0, 1):  # the case number and the date fit; status and "Kept until" share the rest
+            self.table.horizontalHeader().setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.table.doubleClicked.connect(lambda _: self._open_selected())
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.problem = QLabel()

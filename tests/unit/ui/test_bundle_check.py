@@ -37,7 +37,7 @@ def test_intact_bundle(qtbot, controller, bundle) -> None:
     assert dialog.parent() is controller.start
     assert dialog.isVisible()
     check(qtbot, dialog, bundle.folder, bundle.passphrase)
-    assert dialog.verdict.text().startswith("INTACT")
+    assert ">INTACT</span>" in dialog.verdict.text()
     assert dialog.verdict.styleSheet() == INTACT_STYLE
     assert dialog.details.toPlainText() == dialog.report.text()
     assert bundle.evidence_sha256 in dialog.details.toPlainText() or "INTACT" in dialog.details.toPlainText()
@@ -54,7 +54,7 @@ def test_not_intact_bundle_names_the_file(qtbot, bundle, case) -> None:
     repack(bundle, change)
     dialog = new_dialog(qtbot)
     check(qtbot, dialog, bundle.folder, bundle.passphrase)
-    assert dialog.verdict.text().startswith("NOT INTACT")
+    assert ">NOT INTACT</span>" in dialog.verdict.text()
     assert dialog.verdict.styleSheet() == NOT_INTACT_STYLE
     assert "data/summary.txt" in dialog.details.toPlainText()
 
@@ -62,7 +62,7 @@ def test_not_intact_bundle_names_the_file(qtbot, bundle, case) -> None:
 def test_wrong_passphrase_could_not_be_read(qtbot, bundle) -> None:
     dialog = new_dialog(qtbot)
     check(qtbot, dialog, bundle.folder, "not the passphrase at all")
-    assert dialog.verdict.text().startswith("COULD NOT BE READ: The passphrase does not open")
+    assert ">COULD NOT BE READ</span><br>The passphrase does not open" in dialog.verdict.text()
     assert dialog.verdict.styleSheet() == UNREADABLE_STYLE
     assert not dialog.details.isVisible()
 

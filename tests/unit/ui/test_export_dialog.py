@@ -75,7 +75,7 @@ def test_happy_path_writes_a_bundle_that_verifies(qtbot, case, usb) -> None:
     assert dialog.done_folder.text() == str(result.folder) and result.folder.parent == usb
     assert dialog.done_sha256.text() == result.evidence_sha256
     assert dialog.done_passphrase.text() == shown
-    assert PHONE_RULE in dialog.done_text.text() and "form again" in dialog.done_text.text()
+    assert PHONE_RULE in dialog.done_text.text() and "SHA-256 on the printed form" in dialog.done_text.text()
     assert dialog.progress.value() == 1000
     report = verify_bundle(result.folder, passphrase=shown)
     assert report.ok, report.text()
