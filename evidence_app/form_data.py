@@ -53,6 +53,16 @@ class Visit:
 
 
 @dataclass(frozen=True)
+class ExportRow:
+    """An export for the police, as the custody record: when, to whom, and the bundle's SHA-256."""
+
+    time: str
+    to: str
+    sha256: str
+    record: int
+
+
+@dataclass(frozen=True)
 class ConclusionText:
     """The conclusion in words, labels looked up in the policy's tables."""
 
@@ -83,6 +93,7 @@ class FormData:
     conclusion: ConclusionText | None
     flagged: bool
     pictures: bool                      # False for a sealed case: no image is printed
+    exports: tuple[ExportRow, ...] = ()
 
 
 def conclusion_text(conclusion: Conclusion, time: str) -> ConclusionText:
@@ -120,6 +131,7 @@ def gather(case: Case) -> FormData:
                                time=capture.captured_at, reference=capture.id))
     notes: list[tuple[str, str]] = []
     conclusion: ConclusionText | None = None
+    exports: list[ExportRow] = []
     flagged = False
     for event in events:
         if event.kind == Kind.FLAGGED:
@@ -136,6 +148,10 @@ def gather(case: Case) -> FormData:
                                        reference=f"record {event.seq}"))
         elif event.kind == Kind.CONCLUDED:
             conclusion = conclusion_text(Conclusion.from_json(event.data), event.time)
+        elif event.kind == Kind.EXPORTED:
+            to = event.data.get("to")
+            exports.append(ExportRow(event.time, f"{to['name']}, {to['force']}, reference {to['reference']}"
+                                     if to else "not recorded", event.data["sha256"], event.seq))
     rows.sort(key=lambda row: row.time)
     visits = tuple(Visit(e.seq, e.time, e.data["url"], e.data.get("title", ""), e.data.get("cause", ""))
                    for e in events if e.kind == Kind.VISIT)
@@ -144,4 +160,5 @@ def gather(case: Case) -> FormData:
         details=details, status=status, head=events[-1].hash, records=len(events),
         fingerprint=case.signing_key.fingerprint, made_at=utc_now(), first_event=events[0].time,
         last_event=events[-1].time, rows=tuple(rows), captures=captures, visits=visits, notes=tuple(notes),
-        conclusion=conclusion, flagged=flagged, pictures=status is not Status.SEALED and not flagged)
+        conclusion=conclusion, flagged=flagged, pictures=status is not Status.SEALED and not flagged,
+        exports=tuple(exports))

@@ -266,6 +266,20 @@ class _Layout:
         out.append(table)
         return out
 
+    def exports(self) -> list[Flowable]:
+        """The custody record of every police export: what the officer can match against CASE.sha256."""
+        if not self.data.exports:
+            return []
+        s = self.s
+        body = [[Paragraph(t, s.cell_bold) for t in ("Exported (UTC)", "To", "SHA-256 of the .evidence.age file")]]
+        body += [[self.para(when(row.time), s.small), self.text(row.to, s.cell), Paragraph(row.sha256, s.mono)]
+                 for row in self.data.exports]
+        table = LongTable(body, colWidths=[26 * mm, 44 * mm, WIDTH - 70 * mm], repeatRows=1)
+        table.setStyle(_grid(header=True))
+        return [CondPageBreak(40 * mm), Paragraph("Evidence exported for the police", s.h1),
+                Paragraph("Each export's encrypted file must have this SHA-256 (its CASE.sha256 file says the "
+                          "same; sha256sum -c checks it).", s.body), Spacer(1, 3), table]
+
     def notes(self) -> list[Flowable]:
         if not self.data.notes:
             return []
@@ -462,6 +476,7 @@ def build_pdf(data: FormData, images: dict[str, PdfImage], *, tick: Callable[[],
     story += layout.reviewers()
     story += layout.concern_table()
     story += layout.conclusion()
+    story += layout.exports()
     story += layout.notes()
     story += layout.captures()
     story += layout.quarantined()

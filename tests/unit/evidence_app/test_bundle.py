@@ -258,3 +258,16 @@ def test_identity_is_fresh_for_every_export(filled, usb: Path) -> None:
     (usb / "b").mkdir()
     first, second = export(filled, usb / "a"), export(filled, usb / "b")
     assert identity_of(first).recipient != identity_of(second).recipient
+
+
+def test_a_regenerated_form_carries_every_exports_hash(filled, usb: Path) -> None:
+    first = export(filled, usb)
+    (usb / "again").mkdir()
+    second = export(filled, usb / "again")
+    pdf = filled.render_form()
+    (usb / "form.pdf").write_bytes(pdf)
+    text = subprocess.run(["pdftotext", str(usb / "form.pdf"), "-"], capture_output=True, text=True).stdout
+    flat = text.replace("\n", "")
+    assert "Evidence exported for the police" in text
+    assert first.evidence_sha256 in flat and second.evidence_sha256 in flat
+    assert "DPP/2026/0417" in flat
