@@ -208,7 +208,11 @@ class Case:
         """An incident-register entry for this case: no pupil's name, no free text of the pair's."""
         table = load_concerns()
         concerns = sorted({table.label(c.concern) for c in self.captures() if c.concern})
-        incident = f"{self.details.group}: " + (", ".join(concerns) if concerns else "no concern recorded yet")
+        if self._counts[Kind.FLAGGED] and table.label(CSAM) not in concerns:
+            concerns.insert(0, f"{table.label(CSAM)} (suspected)")
+        described = ", ".join(concerns) or ("suspected misuse, to be reviewed" if event == "created"
+                                            else "no concern category recorded")
+        incident = f"{self.details.group}: {described}"
         return {"event": event, "incident": incident, "action": action, "by": by or " and ".join(self._signed_in()),
                 "reported_by": self.details.reported_by}
 
