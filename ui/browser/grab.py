@@ -134,6 +134,7 @@ class FullPageGrabber(QObject):
         self._origin = (0.0, 0.0)
         self._screens = 0
         self._last_y = -1
+        self._tops: set[int] = set()  # where screens have been placed (device pixels)
         self._then: Callable[[], None] = lambda: None
         self._fail_on_timeout = True
         self._position_goal = 0.0
@@ -174,6 +175,11 @@ class FullPageGrabber(QObject):
         last = self._page_height - self._client_height
         if last > 0 and self._positions[-1] != last:
             self._positions.append(last)
+        if len(self._positions) > 1 and abs(self._positions[0] - sy) < 0.5:
+            # Already at the first screen (usually the top): take the second one first, so that every
+            # screen, the first included, is grabbed after a scroll and checked against the one before
+            # (a page loaded just now may not have reached the view yet).
+            self._positions[0], self._positions[1] = self._positions[1], self._positions[0]
         # The compositor may not have caught up with where the page is now (a scroll just before
         # the click): let it, so that every later position report answers one of our scrolls.
         self._await_position(sy, lambda: self._await_render(self._next), fail_on_timeout=False)
@@ -272,7 +278,7 @@ class FullPageGrabber(QObject):
             self._canvas = QImage(shot.width(), height, QImage.Format.Format_RGB32)
             self._canvas.fill(0xFFFFFFFF)
         top = round(css_y * self._scale)
-        if top <= self._last_y and self._screens:
+        if top in self._tops:
             self._positions.clear()  # the page would not scroll further (it scrolls inside a box)
             return
         rows = min(round(self._client_height * self._scale), shot.height(), self._canvas.height() - top)
@@ -281,8 +287,9 @@ class FullPageGrabber(QObject):
             painter.drawImage(QPoint(0, top), shot, QRect(0, 0, shot.width(), rows))
             painter.end()
             self._screens += 1
-        self._last_y = top
-        if top + rows >= self._canvas.height():
+        self._tops.add(top)
+        self._last_y = max(self._last_y, top)
+        if top + rows >= self._canvas.height() and 0 in self._tops:
             self._positions.clear()
 
     def _finish(self) -> None:
