@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import (QDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
-                               QPlainTextEdit, QPushButton, QStackedWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractButton, QDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
+                               QMessageBox, QPlainTextEdit, QPushButton, QStackedWidget, QVBoxLayout, QWidget)
 
 from evidence_app import Case, CaseStore, Investigator, KdfParams, PolicyError
 from evidence_app.people import check_pair
@@ -63,6 +63,7 @@ class NewCaseWizard(QDialog):
         self.store = store
         self.kdf = kdf
         self.busy = False
+        self._discard: QMessageBox | None = None
         self.setWindowTitle("New case")
         self.setAccessibleName("New case")
         self.setMinimumSize(760, 520)
@@ -249,9 +250,34 @@ class NewCaseWizard(QDialog):
         self._set_busy(False)
         self.message.setText(describe(exc))
 
+    def typed_anything(self) -> bool:
+        """Whether cancelling would throw away something the pair typed (the remembered computer aside)."""
+        boxes = [self.group, self.subject, self.first.name, self.first.position, self.second.name,
+                 self.second.position]
+        return bool(self.reason.toPlainText().strip() or any(box.text().strip() for box in boxes))
+
     def reject(self) -> None:
         if self.busy:
             return
+        if self.typed_anything() and self._discard is None:
+            self._discard = QMessageBox(QMessageBox.Icon.Question, "Discard this new case?",
+                                        "What you have typed for this new case will be lost. Nothing has been "
+                                        "saved yet.", QMessageBox.StandardButton.NoButton, self)
+            self._discard.addButton("&Keep typing", QMessageBox.ButtonRole.RejectRole)
+            self._discard.addButton("&Discard it", QMessageBox.ButtonRole.DestructiveRole)
+            self._discard.buttonClicked.connect(self._discard_answered)
+            self._discard.open()
+            return
+        self._really_reject()
+
+    def _discard_answered(self, button: QAbstractButton) -> None:
+        box, self._discard = self._discard, None
+        if box is not None:
+            box.deleteLater()
+            if box.buttonRole(button) == QMessageBox.ButtonRole.DestructiveRole:
+                self._really_reject()
+
+    def _really_reject(self) -> None:
         self.first.clear_secrets()
         self.second.clear_secrets()
         super().reject()

@@ -127,3 +127,27 @@ def test_first_pages_need_their_answers(qtbot, controller) -> None:
     assert "where this computer is" in wizard.message.text()
     wizard.back_button.click()
     assert wizard.pages.currentIndex() == 0
+
+
+def test_cancel_asks_before_throwing_away_what_was_typed(qtbot, controller) -> None:
+    wizard = controller.new_case()
+    wizard.reason.setPlainText("Something the pair typed")
+    wizard.cancel_button.click()
+    box = wizard._discard
+    assert box is not None and box.isVisible() and wizard.isVisible()
+    keep = next(b for b in box.buttons() if box.buttonRole(b) == box.ButtonRole.RejectRole)
+    keep.click()
+    assert wizard.isVisible() and wizard.reason.toPlainText() == "Something the pair typed"
+    wizard.cancel_button.click()
+    box = wizard._discard
+    assert box is not None
+    discard = next(b for b in box.buttons() if box.buttonRole(b) == box.ButtonRole.DestructiveRole)
+    discard.click()
+    qtbot.waitUntil(lambda: not wizard.isVisible(), timeout=5_000)
+
+
+def test_cancel_with_nothing_typed_closes_at_once(qtbot, controller) -> None:
+    wizard = controller.new_case()
+    wizard.cancel_button.click()
+    assert wizard._discard is None
+    qtbot.waitUntil(lambda: not wizard.isVisible(), timeout=5_000)
