@@ -15,45 +15,18 @@ case-locked.png.
 
 from __future__ import annotations
 
-import os
 import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-if hasattr(os, "geteuid") and os.geteuid() == 0:
-    os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
+from shot_tools import ROOT, pause, shoot, wait_until  # noqa: E402  (first: it prepares Qt)
 
-from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
-from PySide6.QtWidgets import QWidget  # noqa: E402
+from PySide6.QtCore import QEventLoop  # noqa: E402
 
 from tests.helpers.cases import CHEAP, PASS_A, make_case, make_store  # noqa: E402
 from tests.helpers.images import make_png  # noqa: E402
 from ui.app import Controller, _create_application  # noqa: E402
 from ui.background import wait_for_background  # noqa: E402
-
-
-def pause(ms: int) -> None:
-    loop = QEventLoop()
-    QTimer.singleShot(ms, loop.quit)
-    loop.exec()
-
-
-def wait_until(condition, timeout_ms: int = 15_000) -> None:  # type: ignore[no-untyped-def]
-    waited = 0
-    while not condition():
-        if waited > timeout_ms:
-            raise TimeoutError("the window never got there")
-        pause(50)
-        waited += 50
-
-
-def shoot(widget: QWidget, out: Path, name: str) -> None:
-    pause(400)
-    path = out / name
-    widget.grab().save(str(path), "PNG")
-    print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
 
 
 def main() -> None:

@@ -19,11 +19,8 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from shot_tools import ROOT, shoot, wait_until  # noqa: E402  (first: it prepares Qt)
 
-from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
-from PySide6.QtWidgets import QWidget  # noqa: E402
 
 from evidence_app import Conclusion  # noqa: E402
 from tests.helpers.bundles import CHEAP_SCRYPT, OFFICER  # noqa: E402
@@ -32,28 +29,6 @@ from tests.helpers.images import make_png  # noqa: E402
 from ui.app import Controller, _create_application  # noqa: E402
 
 COORDINATOR = "Head's own pass 2026!"
-
-
-def pause(ms: int) -> None:
-    loop = QEventLoop()
-    QTimer.singleShot(ms, loop.quit)
-    loop.exec()
-
-
-def wait_until(condition, timeout_ms: int = 30_000) -> None:  # type: ignore[no-untyped-def]
-    waited = 0
-    while not condition():
-        if waited > timeout_ms:
-            raise TimeoutError("the window never got there")
-        pause(50)
-        waited += 50
-
-
-def shoot(widget: QWidget, out: Path, name: str) -> None:
-    pause(400)
-    path = out / name
-    widget.grab().save(str(path), "PNG")
-    print(f"wrote {path}")
 
 
 def main() -> None:

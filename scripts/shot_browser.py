@@ -8,28 +8,18 @@ Run under Xvfb (a real X display, so the whole-screen capture is live too):
 
 from __future__ import annotations
 
-import os
 import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-if hasattr(os, "geteuid") and os.geteuid() == 0:
-    os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
+from shot_tools import ROOT, pause  # noqa: E402  (first: it prepares Qt)
 
-from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
+from PySide6.QtCore import QEventLoop  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from tests.helpers.cases import make_case, make_store  # noqa: E402
 from tests.helpers.webserver import WebServer  # noqa: E402
 from ui.browser import RecordedBrowser  # noqa: E402
-
-
-def pause(ms: int) -> None:
-    loop = QEventLoop()
-    QTimer.singleShot(ms, loop.quit)
-    loop.exec()
 
 
 def main() -> None:

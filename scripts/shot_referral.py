@@ -12,17 +12,13 @@ Also writes docs/stop-confirm.png (the one confirmation) next to it.
 
 from __future__ import annotations
 
-import os
 import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-if hasattr(os, "geteuid") and os.geteuid() == 0:
-    os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
+from shot_tools import ROOT, pause, wait_until  # noqa: E402  (first: it prepares Qt)
 
-from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
+from PySide6.QtCore import QEventLoop  # noqa: E402
 
 from evidence_app.settings import Settings  # noqa: E402
 from tests.helpers.cases import make_case, make_store  # noqa: E402
@@ -35,21 +31,6 @@ SCHOOL = Settings(school_name="Hillside Academy",
                   safeguarding_lead_contact="Mrs J. Rahman (DSL): 01632 960 123, ext. 204",
                   local_authority_contact="LADO duty line: 01632 960 999",
                   police_contact="Schools liaison officer PC D. Hall: 101, ref. schools team")
-
-
-def pause(ms: int) -> None:
-    loop = QEventLoop()
-    QTimer.singleShot(ms, loop.quit)
-    loop.exec()
-
-
-def wait_until(condition, timeout_ms: int = 15_000) -> None:  # type: ignore[no-untyped-def]
-    waited = 0
-    while not condition():
-        if waited > timeout_ms:
-            raise TimeoutError("the window never got there")
-        pause(50)
-        waited += 50
 
 
 def main() -> None:
