@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import (QDialog, QHBoxLayout, QLabel, QProgressBar, QPushButton, QStackedWidget,
+from PySide6.QtWidgets import (QDialog, QHBoxLayout, QLabel, QProgressBar, QPushButton, QSizePolicy, QStackedWidget,
                                QVBoxLayout, QWidget)
 
 from evidence_app import Case, CaseStore, EvidenceError, WrongMachine, WrongPassphrase
@@ -51,6 +51,60 @@ RECOVERY_INTRO = ("One investigator types their passphrase, and the school key i
                   "The case opens only when both are right; no one person can open it alone.")
 
 
+class SecretsChooser(QWidget):
+    """Both investigators' passphrases, or (behind a link) one passphrase and the school key.
+
+    The link only asks: :attr:`switch_requested` goes to the owner, which may refuse
+    (while busy) and calls :meth:`show_school_key`.
+    """
+
+    switch_requested = Signal(bool)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.pair = PassphrasePair()
+        self.recovery = RecoveryFields()
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.pair)
+        self.stack.addWidget(self.recovery)
+        self.switch_link = link_label(LINK_TEXT, "An investigator is not available")
+        self.switch_link.linkActivated.connect(lambda target: self.switch_requested.emit(target == "recover"))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.stack)
+        layout.addWidget(self.switch_link)
+        self._fit(self.pair)
+
+    @property
+    def recovering(self) -> bool:
+        """True when one investigator and the school key are to open the case."""
+        return self.stack.currentWidget() is self.recovery
+
+    def show_school_key(self, on: bool) -> None:
+        """Switch sides; nothing typed on either side is kept."""
+        self.clear()
+        self._fit(self.recovery if on else self.pair)
+        self.switch_link.setText(BACK_TEXT if on else LINK_TEXT)
+        (self.recovery.focus if on else self.pair.first.setFocus)()
+
+    def _fit(self, page: QWidget) -> None:
+        """Show ``page`` at its own height (a stack otherwise takes its tallest page's)."""
+        for each in (self.pair, self.recovery):
+            policy = QSizePolicy.Policy.Preferred if each is page else QSizePolicy.Policy.Ignored
+            each.setSizePolicy(policy, policy)
+        self.stack.setCurrentWidget(page)
+        self.stack.adjustSize()
+
+    def clear(self) -> None:
+        self.pair.clear()
+        self.recovery.clear()
+
+    def set_busy(self, busy: bool) -> None:
+        self.pair.set_busy(busy)
+        self.recovery.set_busy(busy)
+        self.switch_link.setEnabled(not busy)
+
+
 class SignInDialog(QDialog):
     """Open ``case_id`` with both passphrases; emits :attr:`opened` with the open case."""
 
@@ -63,13 +117,9 @@ class SignInDialog(QDialog):
         self.busy = False
         self.setWindowTitle(f"Open case {case_id}")
         self.setAccessibleName("Open a case")
-        self.pair = PassphrasePair()
-        self.recovery = RecoveryFields()
-        self.secrets = QStackedWidget()
-        self.secrets.addWidget(self.pair)
-        self.secrets.addWidget(self.recovery)
-        self.switch_link = link_label(LINK_TEXT, "An investigator is not available")
-        self.switch_link.linkActivated.connect(self._switch)
+        self.secrets = SecretsChooser()
+        self.pair, self.recovery, self.switch_link = self.secrets.pair, self.secrets.recovery, self.secrets.switch_link
+        self.secrets.switch_requested.connect(self.use_school_key)
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setStyleSheet(MESSAGE_STYLE)
@@ -93,7 +143,6 @@ class SignInDialog(QDialog):
         self.intro.setWordWrap(True)
         layout.addWidget(self.intro)
         layout.addWidget(self.secrets)
-        layout.addWidget(self.switch_link)
         layout.addWidget(self.message)
         layout.addWidget(self.progress)
         buttons = QHBoxLayout()
@@ -113,22 +162,15 @@ class SignInDialog(QDialog):
     @property
     def recovering(self) -> bool:
         """True when one investigator and the school key are to open the case."""
-        return self.secrets.currentWidget() is self.recovery
-
-    def _switch(self, target: str) -> None:
-        self.use_school_key(target == "recover")
+        return self.secrets.recovering
 
     def use_school_key(self, on: bool = True) -> None:
         """Switch between both investigators and one investigator with the school key."""
         if self.busy:
             return
-        self.pair.clear()
-        self.recovery.clear()
         self.message.hide()
-        self.secrets.setCurrentWidget(self.recovery if on else self.pair)
-        self.switch_link.setText(BACK_TEXT if on else LINK_TEXT)
+        self.secrets.show_school_key(on)
         self.intro.setText(RECOVERY_INTRO if on else PAIR_INTRO)
-        (self.recovery.focus if on else self.pair.first.setFocus)()
         self.adjustSize()
 
     # ---------------------------------------------------------------- actions
@@ -154,9 +196,7 @@ class SignInDialog(QDialog):
 
     def _set_busy(self, busy: bool) -> None:
         self.busy = busy
-        self.pair.set_busy(busy)
-        self.recovery.set_busy(busy)
-        self.switch_link.setEnabled(not busy)
+        self.secrets.set_busy(busy)
         self.open_button.setEnabled(not busy)
         self.read_only_button.setEnabled(not busy)
         self.progress.setVisible(busy)
@@ -174,8 +214,7 @@ class SignInDialog(QDialog):
         if not self.isVisible():  # cancelled while opening: do not leave it open
             case.lock()
             return
-        self.pair.clear()
-        self.recovery.clear()
+        self.secrets.clear()
         self.message.hide()
         self.opened.emit(case)
         self.accept()
@@ -190,14 +229,12 @@ class SignInDialog(QDialog):
             return
         self.show_message(describe(exc))
         if isinstance(exc, WrongPassphrase):
-            self.pair.clear()
-            self.recovery.clear()
+            self.secrets.clear()
 
     def reject(self) -> None:
         if self.busy:
             return
-        self.pair.clear()
-        self.recovery.clear()
+        self.secrets.clear()
         super().reject()
 
 
@@ -210,13 +247,9 @@ class UnlockForm(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAccessibleName("Unlock the case")
-        self.pair = PassphrasePair()
-        self.recovery = RecoveryFields()
-        self.secrets = QStackedWidget()
-        self.secrets.addWidget(self.pair)
-        self.secrets.addWidget(self.recovery)
-        self.switch_link = link_label(LINK_TEXT, "An investigator is not available")
-        self.switch_link.linkActivated.connect(self._switch)
+        self.secrets = SecretsChooser()
+        self.pair, self.recovery, self.switch_link = self.secrets.pair, self.secrets.recovery, self.secrets.switch_link
+        self.secrets.switch_requested.connect(self.use_school_key)
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setStyleSheet(MESSAGE_STYLE)
@@ -235,7 +268,6 @@ class UnlockForm(QWidget):
         explain.setWordWrap(True)
         column.addWidget(explain)
         column.addWidget(self.secrets)
-        column.addWidget(self.switch_link)
         column.addWidget(self.message)
         column.addWidget(self.progress)
         row = QHBoxLayout()
@@ -256,18 +288,11 @@ class UnlockForm(QWidget):
 
     @property
     def recovering(self) -> bool:
-        return self.secrets.currentWidget() is self.recovery
-
-    def _switch(self, target: str) -> None:
-        self.use_school_key(target == "recover")
+        return self.secrets.recovering
 
     def use_school_key(self, on: bool = True) -> None:
-        self.pair.clear()
-        self.recovery.clear()
         self.message.clear()
-        self.secrets.setCurrentWidget(self.recovery if on else self.pair)
-        self.switch_link.setText(BACK_TEXT if on else LINK_TEXT)
-        (self.recovery.focus if on else self.pair.first.setFocus)()
+        self.secrets.show_school_key(on)
 
     def _submit(self) -> None:
         if not self.unlock_button.isEnabled():
@@ -278,17 +303,14 @@ class UnlockForm(QWidget):
             self.submitted.emit(self.pair.passphrases())
 
     def set_busy(self, busy: bool) -> None:
-        self.pair.set_busy(busy)
-        self.recovery.set_busy(busy)
-        self.switch_link.setEnabled(not busy)
+        self.secrets.set_busy(busy)
         self.unlock_button.setEnabled(not busy)
         self.progress.setVisible(busy)
 
     def show_error(self, exc: BaseException) -> None:
         self.message.setText(describe(exc))
         if isinstance(exc, (WrongPassphrase, EvidenceError)):
-            self.pair.clear()
-            self.recovery.clear()
+            self.secrets.clear()
 
     def reset(self) -> None:
         """Back to both investigators' boxes, empty (every lock starts here)."""
