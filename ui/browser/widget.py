@@ -374,6 +374,15 @@ class RecordedBrowser(QWidget):
             return "A whole-page capture is still being taken. Wait for it to finish."
         return None
 
+    def _tab_to_capture(self) -> BrowserTab | None:
+        """The current tab if a capture may be taken now; otherwise say why and return None."""
+        tab = self.current_tab()
+        why = self._capture_refused() or (None if tab is not None else "There is no page to capture.")
+        if why is not None:
+            self._refuse_capture(why)
+            return None
+        return tab
+
     def _refuse_capture(self, why: str) -> None:
         self._say(why, error=True)
         self.capture_failed.emit(why)
@@ -381,23 +390,17 @@ class RecordedBrowser(QWidget):
     def capture_viewport(self) -> None:
         """Capture what is visible of the current page (only ever called by a person's click or key)."""
         started = time.perf_counter()
-        tab = self.current_tab()
-        why = self._capture_refused() or (None if tab is not None else "There is no page to capture.")
-        if why is not None:
-            self._refuse_capture(why)
+        tab = self._tab_to_capture()
+        if tab is None:
             return
-        assert tab is not None
         self._store(grab_viewport(tab.view), "viewport", tab.url(), started)
 
     def capture_page(self) -> None:
         """Capture the whole of the current page, scrolled and stitched."""
         started = time.perf_counter()
-        tab = self.current_tab()
-        why = self._capture_refused() or (None if tab is not None else "There is no page to capture.")
-        if why is not None:
-            self._refuse_capture(why)
+        tab = self._tab_to_capture()
+        if tab is None:
             return
-        assert tab is not None
         url = tab.url()
         grabber = FullPageGrabber(tab.view, self)
         self._grabber = grabber
@@ -444,23 +447,17 @@ class RecordedBrowser(QWidget):
 
     def capture_region(self) -> None:
         """Show the overlay: the pair drag a rectangle (Esc cancels); the capture follows on release."""
-        tab = self.current_tab()
-        why = self._capture_refused() or (None if tab is not None else "There is no page to capture.")
-        if why is not None:
-            self._refuse_capture(why)
+        tab = self._tab_to_capture()
+        if tab is None:
             return
-        assert tab is not None
         self._say("Drag a rectangle around what to capture. Press Esc to cancel.")
         tab.overlay.begin()
 
     def _on_region_selected(self, rect: QRect) -> None:
         started = time.perf_counter()
-        tab = self.current_tab()
-        why = self._capture_refused() or (None if tab is not None else "There is no page to capture.")
-        if why is not None:
-            self._refuse_capture(why)
+        tab = self._tab_to_capture()
+        if tab is None:
             return
-        assert tab is not None
         self._store(grab_viewport(tab.view, rect), "region", tab.url(), started)
 
     def _store(self, image: QImage, kind: str, url: str, started: float) -> None:
