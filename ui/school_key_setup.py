@@ -25,7 +25,7 @@ from evidence_app.timestamps import utc_now
 
 from .background import run_in_background
 from .errors import describe
-from .form.preview import PrintJob, load_pdf
+from .form.preview import PrintJob, load_pdf, open_print_dialog
 from .passphrase import NewPassphrase
 from .sign_in import MESSAGE_STYLE, busy_bar, heading
 
@@ -193,13 +193,7 @@ class SchoolKeySetupDialog(QDialog):
         """The system's print dialog (window-modal, never exec'd)."""
         self._printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         self._printer.setDocName("School key")
-        dialog = QPrintDialog(self._printer, self)
-        dialog.setWindowTitle("Print the school key's page")
-        dialog.accepted.connect(self._print_accepted)
-        dialog.finished.connect(dialog.deleteLater)
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.show()
-        return dialog
+        return open_print_dialog(self, self._printer, "Print the school key's page", self._print_accepted)
 
     @Slot()
     def _print_accepted(self) -> None:

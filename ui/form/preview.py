@@ -12,6 +12,7 @@ case's encryption.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QSize, Qt, QTimer, Signal, Slot
@@ -40,6 +41,17 @@ def load_pdf(document: QPdfDocument, pdf: bytes, owner: QObject) -> QBuffer:
     buffer.open(QIODevice.OpenModeFlag.ReadOnly)
     document.load(buffer)
     return buffer
+
+
+def open_print_dialog(parent: QWidget, printer: QPrinter, title: str, accepted: Callable[[], None]) -> QPrintDialog:
+    """The system's print dialog for ``printer``, window-modal and never exec'd; ``accepted`` on OK."""
+    dialog = QPrintDialog(printer, parent)
+    dialog.setWindowTitle(title)
+    dialog.accepted.connect(accepted)
+    dialog.finished.connect(dialog.deleteLater)
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.show()  # QPrintDialog.open() wants a receiver in PySide6: show it window-modal instead
+    return dialog
 
 
 class PrintJob(QObject):
@@ -202,13 +214,7 @@ class FormPreview(QWidget):
         """The system's print dialog (window-modal, not exec'd); printing starts when it is accepted."""
         self._printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         self._printer.setDocName(f"Incident form {self.issued.form_id if self.issued else ''}".strip())
-        dialog = QPrintDialog(self._printer, self)
-        dialog.setWindowTitle("Print the form")
-        dialog.accepted.connect(self._print_accepted)
-        dialog.finished.connect(dialog.deleteLater)
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.show()  # QPrintDialog.open() wants a receiver in PySide6: show it window-modal instead
-        return dialog
+        return open_print_dialog(self, self._printer, "Print the form", self._print_accepted)
 
     @Slot()
     def _print_accepted(self) -> None:
