@@ -20,6 +20,7 @@ from typing import Any
 
 from . import crypto
 from .blobs import BlobStore
+from .blocklist import Blocklist
 from .durable import fsync_dir
 from .errors import (CaseConcluded, CaseLocked, CaseSealed, InvalidInput, Quarantined,
                      TamperDetected, WrongMachine)
@@ -87,6 +88,7 @@ class Case:
                 "computer throughout, so the case can only be viewed, printed and exported here.")
         self.read_only = not self.designated or writable is False
         self._mutex = threading.RLock()
+        self._blocklist: Blocklist | None = None
         self._file_lock = file_lock
         self._forget()
         self._status = Status.OPEN
@@ -293,6 +295,23 @@ class Case:
 
     # ------------------------------------------------------------------ evidence
 
+    def use_blocklist(self, blocklist: Blocklist | None) -> None:
+        """The school's blocklist, as a backstop in the core.
+
+        The browser refuses a listed address before any request leaves; should one
+        still reach the core (as a visit, snapshot or capture), it is not recorded:
+        the stop happens here instead.
+        """
+        self._blocklist = blocklist
+
+    def _stop_if_listed(self, url: str) -> None:
+        match = self._blocklist.match(url) if self._blocklist is not None and url else None
+        if match is None:
+            return
+        self.flag_csam(url, note=f"The address is on the school's blocklist (line {match.line}, {match.kind}).")
+        raise CaseSealed("That address is on the school's blocklist: nothing from it was kept, and the case "
+                         "is now sealed. Follow the referral steps.")
+
     def record_visit(self, url: str, title: str = "", *, cause: str = "navigation") -> Event:
         """Journal a visited address (with the page title and what led to it)."""
         checked_text(url, "web address", MAX_URL_CHARS)
@@ -300,6 +319,7 @@ class Case:
         checked_text(cause, "cause", 100)
         with self._mutex:
             self._require_evidence_allowed()
+            self._stop_if_listed(url)
             return self._append(Kind.VISIT, {"url": url, "title": title, "cause": cause})
 
     def record_refusal(self, what: str, url: str, detail: str = "") -> Event:
@@ -327,6 +347,7 @@ class Case:
         digest = hashlib.sha256(data).hexdigest()
         with self._mutex:
             self._require_evidence_allowed()
+            self._stop_if_listed(url)
             snapshot_id = f"P{self._counts[Kind.SNAPSHOT] + 1:04d}"
             blob_id = self._blobs.put(data, f"page snapshot {snapshot_id}")
             return self._append(Kind.SNAPSHOT, {
@@ -364,6 +385,7 @@ class Case:
         digest = hashlib.sha256(data).hexdigest()
         with self._mutex:
             self._require_evidence_allowed()
+            self._stop_if_listed(url)
             if concern == CSAM:
                 del data
                 self.flag_csam(url, note=note)

@@ -225,7 +225,9 @@ class Controller(QObject):
         reason: browsing without the list the school relies on would be unsafe.
         """
         def build(case: Case) -> QWidget:
-            return factory(case, blocklist=self.settings.check_blocklist())
+            blocklist = self.settings.check_blocklist()
+            case.use_blocklist(blocklist)  # the core's backstop behind the browser's own check
+            return factory(case, blocklist=blocklist)
 
         return build
 

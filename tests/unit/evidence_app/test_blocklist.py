@@ -141,3 +141,32 @@ def test_idn_hosts_match_in_either_form() -> None:
     blocklist = Blocklist.from_text("b\u00fccher.example")
     assert blocklist.matches("https://xn--bcher-kva.example/x")
     assert blocklist.matches("https://B\u00dcCHER.example/")
+
+
+def test_the_core_stops_a_listed_address_that_reaches_it(case) -> None:
+    from evidence_app import CaseSealed, Kind, Status
+    from tests.helpers.images import make_png
+
+    case.use_blocklist(Blocklist.from_text("# the school's list\nbad.example\n"))
+    case.record_visit("https://good.example/")
+    png = make_png(seed=11)
+    with pytest.raises(CaseSealed, match="blocklist"):
+        case.add_capture(png, kind="viewport", url="https://www.BAD.example/gallery")
+    assert case.status is Status.SEALED and case.captures() == []
+    flagged = [e for e in case.events() if e.kind == Kind.FLAGGED][-1]
+    assert flagged.data["url"] == "https://www.BAD.example/gallery" and "line 2" in flagged.data["note"]
+    assert [e.data["url"] for e in case.events() if e.kind == Kind.VISIT] == ["https://good.example/"]
+
+
+@pytest.mark.parametrize("record", ["visit", "snapshot"])
+def test_a_listed_visit_or_snapshot_is_never_recorded(case, record: str) -> None:
+    from evidence_app import CaseSealed, Kind, Status
+
+    case.use_blocklist(Blocklist.from_text("https://bad.example/page"))
+    with pytest.raises(CaseSealed):
+        if record == "visit":
+            case.record_visit("https://bad.example/page#top")
+        else:
+            case.add_page_snapshot("<html>listed</html>", url="http://BAD.example:80/page/")
+    assert case.status is Status.SEALED
+    assert not [e for e in case.events() if e.kind in (Kind.VISIT, Kind.SNAPSHOT)]

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from evidence_app import Kind, Status
+from evidence_app import CaseSealed, Kind, Status
 from evidence_app.referral import load_referral
 from evidence_app.settings import Settings, SettingsError
+from tests.helpers.cases import make_case
 from tests.helpers.images import make_png
 from ui.case_window import CaseWindow
 from ui.referral_screen import EXPORT_TEXT, PRINT_TEXT, ReferralScreen, school_contacts
@@ -105,12 +106,16 @@ def test_the_referral_screens_export_goes_to_the_case_windows_export(qtbot, case
     assert calls == ["export"]
 
 
-def test_an_unreadable_blocklist_keeps_the_browser_from_starting(controller, tmp_path) -> None:
+def test_an_unreadable_blocklist_keeps_the_browser_from_starting(controller, store, tmp_path) -> None:
+    case = make_case(store)
     controller.settings = Settings(blocklist_file=str(tmp_path / "missing.txt"))
     build = controller._with_blocklist(lambda case, blocklist: (case, blocklist))
     with pytest.raises(SettingsError, match="does not exist"):
-        build(object())
+        build(case)
     (tmp_path / "list.txt").write_text("bad.example\n")
     controller.settings = Settings(blocklist_file=str(tmp_path / "list.txt"))
-    _, blocklist = build("case")
+    _, blocklist = build(case)
     assert blocklist.matches("https://www.bad.example/x")
+    with pytest.raises(CaseSealed):  # the same list is the core's backstop too
+        case.record_visit("https://bad.example/")
+    case.lock()
