@@ -63,6 +63,3 @@ class BlobStore:
             return crypto.open_sealed(self._key, raw[len(MAGIC):], self._associated(blob_id))
         except crypto.DecryptionFailed:
             raise TamperDetected(where, "it does not decrypt with the case key") from None
-
-    def ids_on_disk(self) -> set[str]:
-        return {p.name[: -len(SUFFIX)] for p in self.folder.glob("*" + SUFFIX)}

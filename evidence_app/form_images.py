@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import io
 import struct
-import zlib
 from dataclasses import dataclass
 
 from reportlab.lib import colors
@@ -200,7 +199,3 @@ class CaptureImage(Flowable):
         canv.rect(x, 0, width, self.height, stroke=1, fill=0)
         canv.restoreState()
 
-
-def decompressed_size(image: PdfImage) -> int:
-    """The raw size of the pixels (used by tests to check the stream is complete)."""
-    return len(zlib.decompress(image.stream))
