@@ -31,9 +31,10 @@ CHILD_FORM = """
 import json, resource, sys, time
 from pathlib import Path
 from tests.helpers.cases import PASSPHRASES, make_store
+from evidence_app import render_form
 case = make_store(sys.argv[1]).open(sys.argv[2], PASSPHRASES)
 start = time.perf_counter()
-Path(sys.argv[3]).write_bytes(case.render_form())
+Path(sys.argv[3]).write_bytes(render_form(case))
 elapsed = time.perf_counter() - start
 case.lock()
 print(json.dumps({"seconds": elapsed, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
@@ -44,11 +45,12 @@ import json, sys, time
 from pathlib import Path
 from tests.helpers.cases import PASSPHRASES, make_store
 from tests.helpers.bundles import OFFICER
+from evidence_app import export_case
 store = make_store(sys.argv[1])
 case = store.open(sys.argv[2], PASSPHRASES)
 form = Path(sys.argv[4]).read_bytes()
 start = time.perf_counter()
-result = case.export(sys.argv[3], passphrase="tiger-orbit-lemon-crane-fabric-juice", recipient=OFFICER, form=form)
+result = export_case(case, sys.argv[3], passphrase="tiger-orbit-lemon-crane-fabric-juice", recipient=OFFICER, form=form)
 elapsed = time.perf_counter() - start
 case.lock()
 import resource

@@ -27,10 +27,10 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 
-from evidence_app.form import render_form
-from evidence_app.form_images import prepare_png
+from evidence_app.form.images import prepare_png
+from evidence_app.form.render import render_form
 from tests.helpers.cases import make_store
-from tests.unit.evidence_app.test_form_cases import big_case
+from tests.unit.evidence_app.form.test_form_cases import big_case
 
 
 def floor_reportlab(pngs: list[bytes]) -> tuple[float, int]:
@@ -45,7 +45,7 @@ def floor_reportlab(pngs: list[bytes]) -> tuple[float, int]:
 
 
 def floor_passthrough(pngs: list[bytes]) -> tuple[float, int]:
-    from evidence_app.form_images import image_name
+    from evidence_app.form.images import image_name
 
     started = time.perf_counter()
     buffer = io.BytesIO()

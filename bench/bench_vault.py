@@ -26,9 +26,9 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from evidence_app import crypto
-from evidence_app.crypto import KdfParams
-from evidence_app.durable import fsync_dir
+from evidence_app.vault import crypto
+from evidence_app.vault.crypto import KdfParams
+from evidence_app.vault.durable import fsync_dir
 from tests.helpers.cases import PASSPHRASES, make_case, make_store
 from tests.helpers.images import make_png
 

@@ -13,23 +13,38 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from .errors import (CaseClosedForEvidence, CaseConcluded, CaseInUse, CaseLocked, CaseNotFound,
-                     CaseSealed, EvidenceError, InvalidInput, PolicyError, Quarantined,
-                     StorageError, TamperDetected, WeakPassphrase, WrongMachine, WrongPassphrase)
+from evidence_app.errors import (
+    CaseClosedForEvidence,
+    CaseConcluded,
+    CaseInUse,
+    CaseLocked,
+    CaseNotFound,
+    CaseSealed,
+    EvidenceError,
+    InvalidInput,
+    PolicyError,
+    Quarantined,
+    StorageError,
+    TamperDetected,
+    WeakPassphrase,
+    WrongMachine,
+    WrongPassphrase,
+)
 
 __version__ = "0.1.0"
 
 _LAZY = {
-    "Blocklist": "blocklist", "BlocklistError": "blocklist", "BlocklistMatch": "blocklist",
-    "ExportCancelled": "bundle_export", "ExportResult": "bundle_export",
-    "BundleProblem": "bundle_verify", "BundleReport": "bundle_verify", "BundleUnreadable": "bundle_verify",
-    "verify_bundle": "bundle_verify",
-    "Case": "case", "Recipient": "custody", "KdfParams": "crypto", "Event": "events", "Kind": "events",
-    "Machine": "machine", "Investigator": "people",
-    "Capture": "records", "CaseDetails": "records", "CaseSummary": "records", "Person": "records",
-    "VerifyReport": "records", "Status": "state", "Conclusion": "sanctions", "RegisterEntry": "register",
-    "SchoolKey": "school_key", "SchoolKeyError": "school_key", "SchoolPublicKey": "school_key",
-    "CaseStore": "store", "DeletionReport": "store",
+    "Blocklist": "policy.blocklist", "BlocklistError": "policy.blocklist", "BlocklistMatch": "policy.blocklist",
+    "ExportCancelled": "export.writer", "ExportResult": "export.writer",
+    "BundleProblem": "export.verify", "BundleReport": "export.verify", "BundleUnreadable": "export.verify",
+    "verify_bundle": "export.verify",
+    "Case": "case.open_case", "Recipient": "export.custody", "KdfParams": "vault.crypto", "Event": "vault.events", "Kind": "vault.events",
+    "Machine": "vault.machine", "Investigator": "policy.people",
+    "Capture": "case.records", "CaseDetails": "case.records", "CaseSummary": "case.records", "Person": "case.records",
+    "VerifyReport": "case.records", "Status": "vault.state", "Conclusion": "policy.sanctions", "RegisterEntry": "school.register",
+    "SchoolKey": "vault.school_key", "SchoolKeyError": "vault.school_key", "SchoolPublicKey": "vault.school_key",
+    "CaseStore": "case.store", "DeletionReport": "case.store",
+    "render_form": "form.render", "export_case": "export.writer",
 }
 
 __all__ = sorted([*_LAZY, "CaseClosedForEvidence", "CaseConcluded", "CaseInUse", "CaseLocked", "CaseNotFound",
@@ -51,18 +66,19 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:
-    from .blocklist import Blocklist, BlocklistError, BlocklistMatch
-    from .bundle_export import ExportCancelled, ExportResult
-    from .bundle_verify import BundleProblem, BundleReport, BundleUnreadable, verify_bundle
-    from .case import Case
-    from .crypto import KdfParams
-    from .custody import Recipient
-    from .events import Event, Kind
-    from .machine import Machine
-    from .people import Investigator
-    from .records import Capture, CaseDetails, CaseSummary, Person, VerifyReport
-    from .register import RegisterEntry
-    from .sanctions import Conclusion
-    from .school_key import SchoolKey, SchoolKeyError, SchoolPublicKey
-    from .state import Status
-    from .store import CaseStore, DeletionReport
+    from evidence_app.case.open_case import Case
+    from evidence_app.case.records import Capture, CaseDetails, CaseSummary, Person, VerifyReport
+    from evidence_app.case.store import CaseStore, DeletionReport
+    from evidence_app.export.custody import Recipient
+    from evidence_app.export.verify import BundleProblem, BundleReport, BundleUnreadable, verify_bundle
+    from evidence_app.export.writer import ExportCancelled, ExportResult, export_case
+    from evidence_app.form.render import render_form
+    from evidence_app.policy.blocklist import Blocklist, BlocklistError, BlocklistMatch
+    from evidence_app.policy.people import Investigator
+    from evidence_app.policy.sanctions import Conclusion
+    from evidence_app.school.register import RegisterEntry
+    from evidence_app.vault.crypto import KdfParams
+    from evidence_app.vault.events import Event, Kind
+    from evidence_app.vault.machine import Machine
+    from evidence_app.vault.school_key import SchoolKey, SchoolKeyError, SchoolPublicKey
+    from evidence_app.vault.state import Status

@@ -1,5 +1,5 @@
-"""``python -m evidence_app``: the same as the ``evidence-app`` command."""
+"""``python -m evidence_app``: the core's command-line tasks (list, verify), no Qt needed."""
 
-from .cli import main
+from evidence_app.commands import main
 
 raise SystemExit(main())

@@ -21,11 +21,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from evidence_app.sanctions import Conclusion  # noqa: E402
+from evidence_app import render_form  # noqa: E402
+from evidence_app.policy.sanctions import Conclusion  # noqa: E402
 from tests.helpers.cases import make_store  # noqa: E402
 from tests.helpers.images import make_png  # noqa: E402
-from tests.unit.evidence_app.test_form_cases import (ARABIC, POLISH, big_case, police_case,  # noqa: E402
-                                                     sealed_case, small_case)
+from tests.unit.evidence_app.form.test_form_cases import ARABIC, POLISH, big_case, police_case, sealed_case, small_case  # noqa: E402
 
 
 def sample_case(store, kind: str):  # type: ignore[no-untyped-def]
@@ -59,7 +59,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as folder:
         case = sample_case(make_store(Path(folder) / "cases"), args.kind)
         try:
-            pdf = case.render_form()
+            pdf = render_form(case)
         finally:
             case.lock()
     target = args.out / f"{stem}.pdf"

@@ -19,9 +19,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from shot_tools import ROOT, pause, shoot, wait_until  # noqa: E402  (first: it prepares Qt)
-
 from PySide6.QtCore import QEventLoop  # noqa: E402
+from shot_tools import ROOT, pause, shoot, wait_until  # noqa: E402  (first: it prepares Qt)
 
 from tests.helpers.cases import CHEAP, PASS_A, make_case, make_store  # noqa: E402
 from tests.helpers.images import make_png  # noqa: E402

@@ -21,7 +21,6 @@ from pathlib import Path
 
 from shot_tools import ROOT, shoot, wait_until  # noqa: E402  (first: it prepares Qt)
 
-
 from evidence_app import Conclusion  # noqa: E402
 from tests.helpers.bundles import CHEAP_SCRYPT, OFFICER  # noqa: E402
 from tests.helpers.cases import CHEAP, make_case, make_store  # noqa: E402

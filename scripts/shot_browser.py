@@ -12,10 +12,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-from shot_tools import ROOT, pause  # noqa: E402  (first: it prepares Qt)
-
 from PySide6.QtCore import QEventLoop  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
+from shot_tools import ROOT, pause  # noqa: E402  (first: it prepares Qt)
 
 from tests.helpers.cases import make_case, make_store  # noqa: E402
 from tests.helpers.webserver import WebServer  # noqa: E402

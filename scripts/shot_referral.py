@@ -16,16 +16,15 @@ import sys
 import tempfile
 from pathlib import Path
 
+from PySide6.QtCore import QEventLoop  # noqa: E402
 from shot_tools import ROOT, pause, wait_until  # noqa: E402  (first: it prepares Qt)
 
-from PySide6.QtCore import QEventLoop  # noqa: E402
-
-from evidence_app.settings import Settings  # noqa: E402
+from evidence_app.school.settings import Settings  # noqa: E402
 from tests.helpers.cases import make_case, make_store  # noqa: E402
 from tests.helpers.webserver import WebServer  # noqa: E402
 from ui.app import _create_application  # noqa: E402
 from ui.browser import RecordedBrowser  # noqa: E402
-from ui.case_window import CaseWindow  # noqa: E402
+from ui.case_window.window import CaseWindow  # noqa: E402
 
 SCHOOL = Settings(school_name="Hillside Academy",
                   safeguarding_lead_contact="Mrs J. Rahman (DSL): 01632 960 123, ext. 204",

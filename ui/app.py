@@ -20,17 +20,16 @@ from PySide6.QtCore import QCoreApplication, QObject, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
 from evidence_app import Case, CaseStore, EvidenceError, KdfParams
-from evidence_app import settings as settings_file
-from evidence_app.settings import Settings, SettingsError
-
-from .background import wait_for_background
-from .errors import show_error
-from .idle import IdleWatcher
-from .start_window import StartWindow
+from evidence_app.school import settings as settings_file
+from evidence_app.school.settings import Settings, SettingsError
+from ui.background import wait_for_background
+from ui.case_window.idle import IdleWatcher
+from ui.errors import show_error
+from ui.start.window import StartWindow
 
 if TYPE_CHECKING:  # the case window and sign-in load when first needed, not at start-up
-    from .case_window import CaseWindow
-    from .sign_in import SignInDialog
+    from ui.case_window.window import CaseWindow
+    from ui.start.sign_in import SignInDialog
 
 BROWSER_MODULE = "ui.browser"
 
@@ -96,7 +95,7 @@ class Controller(QObject):
         return dialog
 
     def new_case(self):  # -> NewCaseWizard
-        from .wizard import NewCaseWizard
+        from ui.start.wizard import NewCaseWizard
 
         wizard = NewCaseWizard(self.store, computer_name=self.settings.computer_name or self.store.machine.name,
                                computer_location=self.settings.computer_location, kdf=self.kdf,
@@ -122,7 +121,7 @@ class Controller(QObject):
                 window.raise_()
                 window.activateWindow()
                 return None
-        from .sign_in import SignInDialog
+        from ui.start.sign_in import SignInDialog
 
         dialog = SignInDialog(self.store, case_id, parent=self.start)
         dialog.opened.connect(self.show_case)
@@ -131,7 +130,7 @@ class Controller(QObject):
         return dialog
 
     def check_bundle(self):  # -> BundleCheckDialog
-        from .bundle_check import BundleCheckDialog
+        from ui.export.verify_dialog import BundleCheckDialog
 
         dialog = BundleCheckDialog(self.start)
         self._keep(dialog)
@@ -141,7 +140,7 @@ class Controller(QObject):
     # ---------------------------------------------------------------- the school key, register, retention (issue 8)
 
     def set_up_school_key(self):  # -> SchoolKeySetupDialog
-        from .school_key_setup import SchoolKeySetupDialog
+        from ui.school.key_setup import SchoolKeySetupDialog
 
         dialog = SchoolKeySetupDialog(self.store, self.start, kdf=self.kdf, school_name=self.settings.school_name,
                                       computer_name=self.settings.computer_name)
@@ -151,7 +150,7 @@ class Controller(QObject):
         return dialog
 
     def open_register(self):  # -> RegisterDialog
-        from .register_view import RegisterDialog
+        from ui.school.register_view import RegisterDialog
 
         dialog = RegisterDialog(self.store, self.start, school_name=self.settings.school_name)
         self._keep(dialog)
@@ -159,7 +158,7 @@ class Controller(QObject):
         return dialog
 
     def delete_case(self, case_id: str):  # -> DeleteCaseDialog
-        from .delete_case import DeleteCaseDialog
+        from ui.start.delete_case import DeleteCaseDialog
 
         dialog = DeleteCaseDialog(self.store, case_id, self.start, today=self.start.today)
         dialog.deleted.connect(self._case_deleted)
@@ -176,7 +175,7 @@ class Controller(QObject):
             f"Case {getattr(report, 'case_id', '')} was deleted: its keys were destroyed, then its files.", 15_000)
 
     def edit_settings(self):  # -> SettingsDialog
-        from .settings_dialog import SettingsDialog
+        from ui.settings.dialog import SettingsDialog
 
         dialog = SettingsDialog(self.settings, parent=self.start)
         dialog.saved.connect(self._settings_saved)
@@ -200,12 +199,12 @@ class Controller(QObject):
     # ---------------------------------------------------------------- case windows
 
     def show_case(self, case: Case) -> "CaseWindow":
-        from .case_window import CaseWindow
+        from ui.case_window.window import CaseWindow
 
         factory, problem = browser_factory() if self.with_browser else (None, "")
         window = CaseWindow(case, self.idle, browser_factory=self._with_blocklist(factory) if factory else None,
                             browser_problem=problem, settings=self._current_settings)
-        from .case_extras import install_case_extras
+        from ui.case_window.extras import install_case_extras
 
         install_case_extras(window, tsa_url=lambda: self.settings.tsa_url, key_cost=self.export_key_cost)
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -255,7 +254,7 @@ def _create_application() -> QApplication:
     app.setApplicationName("Evidence App")
     app.setApplicationDisplayName("Evidence App")
     app.setStyle("Fusion")
-    from . import gc_guard
+    from ui import gc_guard
 
     gc_guard.install(app)  # collect garbage on this thread only, never on a worker's
     font = app.font()

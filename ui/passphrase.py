@@ -11,7 +11,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from evidence_app.passphrase_policy import RULES, passphrase_problems
+from evidence_app.policy.passphrases import RULES, passphrase_problems
 
 OK_STYLE = "color: #1b6e20;"
 PROBLEM_STYLE = "color: #a31515;"

@@ -231,10 +231,9 @@ class SelfTest:
 
     def start_browser(self) -> str:
         from PySide6.QtCore import QCoreApplication, Qt
+        from PySide6.QtWidgets import QApplication
 
         import ui.browser  # QtWebEngine must be loaded before the QApplication exists
-
-        from PySide6.QtWidgets import QApplication
 
         app = QApplication.instance()
         if app is None:
@@ -310,7 +309,9 @@ class SelfTest:
         from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize
         from PySide6.QtPdf import QPdfDocument
 
-        self.form = self.case.render_form()
+        from evidence_app import render_form
+
+        self.form = render_form(self.case)
         document = QPdfDocument()
         data = QByteArray(self.form)
         buffer = QBuffer(data)
@@ -329,11 +330,11 @@ class SelfTest:
         return f"{len(self.form):,} bytes, {pages} page(s), first page drawn by QtPdf"
 
     def export_case(self) -> str:
-        from evidence_app import Recipient
+        from evidence_app import Recipient, export_case
 
         dest = self.work / "export"
         dest.mkdir()
-        self.export = self.case.export(dest, passphrase=self.export_passphrase,
+        self.export = export_case(self.case, dest, passphrase=self.export_passphrase,
                                        recipient=Recipient("Self test", "Self test", "0"), key_cost=10,
                                        form=self.form)
         return (f"{self.export.evidence_file.name} ({self.export.files} capture(s) and the signed form), "

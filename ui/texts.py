@@ -6,8 +6,8 @@ from datetime import datetime
 from functools import cache
 
 from evidence_app import EvidenceError, Kind, Status
-from evidence_app.policy import ConcernTable, load_concerns
-from evidence_app.timestamps import parse_utc
+from evidence_app.policy.concerns import ConcernTable, load_concerns
+from evidence_app.vault.timestamps import parse_utc
 
 STATUS_WORDS: dict[str, str] = {
     Status.OPEN: "Open",

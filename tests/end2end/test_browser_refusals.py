@@ -7,8 +7,17 @@ import time
 from pathlib import Path
 
 from evidence_app import Kind
-from tests.helpers.browser import (browser, events, files_changed_since, files_containing, load,  # noqa: F401
-                                   run_js, visits, wait_for, web)
+from tests.helpers.browser import (  # noqa: F401
+    browser,
+    events,
+    files_changed_since,
+    files_containing,
+    load,
+    run_js,
+    visits,
+    wait_for,
+    web,
+)
 from tests.helpers.webserver import MARKER
 
 

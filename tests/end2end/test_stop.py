@@ -13,21 +13,20 @@ import shutil
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from evidence_app import Blocklist, CaseSealed, Kind, Quarantined, Status
-from evidence_app.blocklist import url_hash
-from evidence_app.settings import Settings
+from evidence_app import Blocklist, CaseSealed, Kind, Quarantined, Status, render_form
+from evidence_app.policy.blocklist import url_hash
+from evidence_app.school.settings import Settings
 from tests.helpers.browser import events, load, wait_for, web  # noqa: F401
 from tests.helpers.cases import PASSPHRASES
 from tests.helpers.images import make_png
-from ui.case_window import CaseWindow
-from ui.stop import StopRequest
+from ui.case_window.stop import StopRequest
+from ui.case_window.window import CaseWindow
 
 WAIT_MS = 15_000
 CONTACTS = Settings(school_name="Hillside Academy", safeguarding_lead_contact="Ms Rahman, 01632 960 123",
@@ -240,7 +239,7 @@ def test_a_capture_taken_before_the_stop_is_withheld_and_left_off_the_form(case,
             case.read_capture(capture.id)
         tile = window.panel.captures.item(0)
         assert "Withheld" in tile.text() and capture.id not in window.panel.captures._thumbs
-        pdf = case.render_form()
+        pdf = render_form(case)
     path = tmp_path / "form.pdf"
     path.write_bytes(pdf)
     if shutil.which("pdfimages") is None:

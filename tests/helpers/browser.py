@@ -6,11 +6,11 @@ case is locked: QtWebEngine crashes if a profile dies before its pages.
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-import subprocess
 from typing import Any
 
 import pytest

@@ -8,8 +8,9 @@ import tarfile
 from collections.abc import Callable
 from pathlib import Path
 
-from evidence_app import Recipient, age
-from evidence_app.bundle_export import ExportResult
+from evidence_app import Recipient, export_case
+from evidence_app.export import age
+from evidence_app.export.writer import ExportResult
 
 OFFICER = Recipient("DC Sioned Evans", "Dyfed-Powys Police", "DPP/2026/0417")
 CHEAP_SCRYPT = 10
@@ -18,7 +19,7 @@ CHEAP_SCRYPT = 10
 def export(case, dest: Path, **options) -> ExportResult:
     options.setdefault("recipient", OFFICER)
     options.setdefault("key_cost", CHEAP_SCRYPT)
-    return case.export(dest, passphrase=options.pop("passphrase", "tiger-orbit-lemon-crane-fabric-juice"), **options)
+    return export_case(case, dest, passphrase=options.pop("passphrase", "tiger-orbit-lemon-crane-fabric-juice"), **options)
 
 
 def identity_of(result: ExportResult) -> age.Identity:

@@ -16,8 +16,8 @@ QtWebEngine must be imported before the ``QApplication`` is created; importing
 this package does that.
 """
 
-from .page import Refusal
-from .profile import RefusedDownload
-from .widget import CaptureTiming, RecordedBrowser
+from ui.browser.page import Refusal
+from ui.browser.profile import RefusedDownload
+from ui.browser.widget import CaptureTiming, RecordedBrowser
 
 __all__ = ["CaptureTiming", "RecordedBrowser", "RefusedDownload", "Refusal"]

@@ -3,7 +3,7 @@
 The capture is stored the moment it is taken, so the note and the concern are
 filled in beforehand, in this bar above the page, while the pair look at it.
 The concerns come from the policy's "User Actions" table
-(:mod:`evidence_app.policy`); an illegal one shows the policy's instruction to
+(:mod:`evidence_app.policy.concerns`); an illegal one shows the policy's instruction to
 report it to the police. Choosing "child sexual abuse images" never leads to a
 capture: it emits :attr:`CaptureForm.stop_requested` and captures are refused
 while it is chosen.
@@ -14,7 +14,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from evidence_app.policy import Concern, ConcernTable
+from evidence_app.policy.concerns import Concern, ConcernTable
 
 NO_CONCERN = ""
 POLICE_STYLE = "color: #b3261e; font-weight: bold;"

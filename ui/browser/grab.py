@@ -33,6 +33,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QPoint, QRect, QTimer, Signal
 from PySide6.QtGui import QImage, QPainter
+
 # Imported before any view exists, so the view's delegate is wrapped as the QQuickWidget it is.
 from PySide6.QtQuickWidgets import QQuickWidget
 from PySide6.QtWebEngineWidgets import QWebEngineView

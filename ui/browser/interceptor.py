@@ -16,9 +16,9 @@ from __future__ import annotations
 from PySide6.QtCore import QObject
 from PySide6.QtWebEngineCore import QWebEngineUrlRequestInfo, QWebEngineUrlRequestInterceptor
 
-from .guard import RequestGuard
-from .schemes import page_allowed, subresource_allowed
-from .summary import ResourceCounter
+from ui.browser.guard import RequestGuard
+from ui.browser.schemes import page_allowed, subresource_allowed
+from ui.browser.summary import ResourceCounter
 
 _MAIN_FRAME = QWebEngineUrlRequestInfo.ResourceType.ResourceTypeMainFrame
 

@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, QUrl, Signal
 from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineProfile
 
-from .guard import RequestGuard
-from .schemes import BLANK, page_allowed, refusal_message
+from ui.browser.guard import RequestGuard
+from ui.browser.schemes import BLANK, page_allowed, refusal_message
 
 _Nav = QWebEnginePage.NavigationType
 _LOCAL_RESOURCE_BLOCKED = "Not allowed to load local resource:"

@@ -21,11 +21,10 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, QTimer, QUrl
 
 from evidence_app import Case
-
-from .page import RecordedPage
-from .schemes import BLANK, page_allowed
-from .summary import ResourceCounter
-from .writer import CaseWriter
+from ui.browser.page import RecordedPage
+from ui.browser.schemes import BLANK, page_allowed
+from ui.browser.summary import ResourceCounter
+from ui.browser.writer import CaseWriter
 
 IN_PAGE_SNAPSHOT_DELAY_MS = 500  # let a single-page app draw its new "page" before the snapshot
 

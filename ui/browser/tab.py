@@ -13,12 +13,11 @@ from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from evidence_app import Case
-
-from .interceptor import RequestInterceptor
-from .page import RecordedPage
-from .recorder import VisitRecorder
-from .region import RegionOverlay
-from .writer import CaseWriter
+from ui.browser.interceptor import RequestInterceptor
+from ui.browser.page import RecordedPage
+from ui.browser.recorder import VisitRecorder
+from ui.browser.region import RegionOverlay
+from ui.browser.writer import CaseWriter
 
 
 class BrowserTab(QWidget):

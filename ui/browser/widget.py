@@ -28,20 +28,29 @@ from dataclasses import dataclass
 import shiboken6
 from PySide6.QtCore import QRect, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QImage, QKeySequence
-from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSizePolicy,
-                               QTabWidget, QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSizePolicy,
+    QTabWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from evidence_app import Blocklist, Capture, Case, CaseSealed, Status
-from evidence_app.policy import ConcernTable, load_concerns
-
-from .capture_form import CaptureForm
-from .grab import CaptureUnavailable, FullPage, FullPageGrabber, grab_screen, grab_viewport, png_bytes
-from .guard import Blocked, RequestGuard
-from .page import RecordedPage, Refusal
-from .profile import DownloadGuard, RefusedDownload, make_profile
-from .schemes import address_from_typed, page_allowed, refusal_message, scheme_of
-from .tab import BrowserTab
-from .writer import CaseWriter
+from evidence_app.policy.concerns import ConcernTable, load_concerns
+from ui.browser.capture_form import CaptureForm
+from ui.browser.grab import CaptureUnavailable, FullPage, FullPageGrabber, grab_screen, grab_viewport, png_bytes
+from ui.browser.guard import Blocked, RequestGuard
+from ui.browser.page import RecordedPage, Refusal
+from ui.browser.profile import DownloadGuard, RefusedDownload, make_profile
+from ui.browser.schemes import address_from_typed, page_allowed, refusal_message, scheme_of
+from ui.browser.tab import BrowserTab
+from ui.browser.writer import CaseWriter
 
 KIND_WORDS = {"viewport": "visible area", "page": "whole page", "screen": "whole screen", "region": "region"}
 ERROR_STYLE = "color: #b3261e;"

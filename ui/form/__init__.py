@@ -10,9 +10,9 @@ What the case window calls:
   ``saved(path)``).
 """
 
-from .conclusion import ConclusionDialog, open_conclusion
-from .preview import SAVE_WARNING, FormDialog, FormPreview, PrintJob, open_form
-from .worker import FormJob, start_form_job
+from ui.form.conclusion import ConclusionDialog, open_conclusion
+from ui.form.preview import SAVE_WARNING, FormDialog, FormPreview, PrintJob, open_form
+from ui.form.worker import FormJob, start_form_job
 
 __all__ = ["ConclusionDialog", "FormDialog", "FormJob", "FormPreview", "PrintJob", "SAVE_WARNING",
            "open_conclusion", "open_form", "start_form_job"]

@@ -13,12 +13,25 @@ shown in the dialog as it is, and the dialog stays open to put it right.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtWidgets import (QAbstractButton, QButtonGroup, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout,
-                               QGroupBox, QHBoxLayout, QLabel, QPlainTextEdit, QRadioButton, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from evidence_app import Case, EvidenceError
-from evidence_app.sanctions import SUBSTANCE, Conclusion, load_sanctions
+from evidence_app.policy.sanctions import SUBSTANCE, Conclusion, load_sanctions
 
 NO_INCIDENT = ""
 SUBSTANCE_CHOICES = (("yes", "Yes"), ("no", "No"), ("unknown", "Not yet known"))

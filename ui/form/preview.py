@@ -2,7 +2,7 @@
 
 :class:`FormPreview` is a widget the case window can put in a dialog or a
 tab. ``make(case)`` issues the form (rendered, signed, kept in the vault with
-its hash journaled: see :mod:`evidence_app.form`) on the thread pool with a
+its hash journaled: see :mod:`evidence_app.form.render`) on the thread pool with a
 progress bar; the PDF then loads into a :class:`QPdfDocument` from a
 :class:`QBuffer`, so it never touches the disk. *Print…* opens the system's
 print dialog and prints page by page from a timer (the window stays
@@ -20,13 +20,23 @@ from PySide6.QtGui import QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import (QAbstractButton, QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QLabel, QMessageBox,
-                               QProgressBar, QPushButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from evidence_app import Case, Status
-from evidence_app.form import IssuedForm
-
-from .worker import FormJob
+from evidence_app.form.render import IssuedForm
+from ui.form.worker import FormJob
 
 SAVE_WARNING = ("A saved copy of the form is outside the case's encryption. Anyone who can open the file can "
                 "read the names, the notes and the screenshots in it. Save it only where the school's policy "

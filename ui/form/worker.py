@@ -1,6 +1,6 @@
 """Making the form off the window's thread, with progress.
 
-:class:`FormJob` runs :func:`evidence_app.form.issue_form` (render, sign, keep
+:class:`FormJob` runs :func:`evidence_app.form.render.issue_form` (render, sign, keep
 in the vault) on Qt's global thread pool and reports ``progress(done,
 total)``, then ``done(IssuedForm)`` or ``failed(exception)``, all delivered
 on the window's thread (queued signals), so a case with hundreds of captures
@@ -15,7 +15,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from evidence_app import Case
-from evidence_app.form import IssuedForm, issue_form
+from evidence_app.form.render import IssuedForm, issue_form
 
 _running: set[FormJob] = set()
 

@@ -23,7 +23,7 @@ def test_every_exported_name_resolves() -> None:
 
 def test_importing_the_package_loads_no_heavy_module() -> None:
     code = ("import sys, evidence_app\n"
-            "heavy = [m for m in ('evidence_app.bundle_export', 'evidence_app.case', 'cryptography', 'reportlab')"
+            "heavy = [m for m in ('evidence_app.export.writer', 'evidence_app.case.open_case', 'cryptography', 'reportlab')"
             " if m in sys.modules]\nprint(heavy); sys.exit(1 if heavy else 0)\n")
     done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stdout + done.stderr

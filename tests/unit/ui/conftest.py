@@ -12,14 +12,25 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QAbstractListModel, QCoreApplication, QEvent, QModelIndex, Qt
-from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QApplication, QComboBox, QGroupBox,
-                               QLabel, QLineEdit, QMainWindow, QPlainTextEdit, QTextEdit, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QApplication,
+    QComboBox,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QPlainTextEdit,
+    QTextEdit,
+    QWidget,
+)
 
 from tests.helpers.cases import CHEAP
-from ui.app import Controller
 from ui import gc_guard
+from ui.app import Controller
 from ui.background import wait_for_background
-from ui.idle import IdleWatcher
+from ui.case_window.idle import IdleWatcher
 
 
 @pytest.fixture(autouse=True)

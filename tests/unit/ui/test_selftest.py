@@ -28,7 +28,7 @@ def left_behind(tmp_path: Path) -> list[Path]:
 
 
 def test_self_test_from_source_passes_every_step_and_leaves_nothing(tmp_path: Path) -> None:
-    result = run_python(["-m", "evidence_app", "--self-test"], tmp_path)
+    result = run_python(["-m", "ui", "--self-test"], tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.splitlines()
     assert "self-test (from source" in lines[0]
@@ -62,7 +62,7 @@ def test_a_stuck_step_is_ended_by_the_watchdog_with_status_3(tmp_path: Path) -> 
 
 
 def test_the_option_is_in_the_command_line_help() -> None:
-    from evidence_app.cli import build_parser
+    from ui.main import build_parser
 
     assert "--self-test" in build_parser().format_help()
     assert build_parser().parse_args(["--self-test"]).self_test is True

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from evidence_app.policy import load_concerns
+from evidence_app.policy.concerns import load_concerns
 from ui.browser.capture_form import NO_CONCERN, CaptureForm
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from evidence_app import Blocklist
-from evidence_app.blocklist import url_hash
+from evidence_app.policy.blocklist import url_hash
 from ui.browser.guard import Blocked, RequestGuard, comparable
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from pytestqt.qtbot import QtBot
 
 from evidence_app import Status
-from evidence_app.sanctions import load_sanctions
+from evidence_app.policy.sanctions import load_sanctions
 from tests.helpers.cases import make_case, make_store
 from tests.helpers.images import make_png
 from ui.form import ConclusionDialog

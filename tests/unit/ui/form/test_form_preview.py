@@ -15,9 +15,9 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from evidence_app import Kind
-from evidence_app.form_signature import check_form
+from evidence_app.form.signature import check_form
 from tests.helpers.cases import make_store
-from tests.unit.evidence_app.test_form_cases import big_case, small_case
+from tests.unit.evidence_app.form.test_form_cases import big_case, small_case
 from ui.form import SAVE_WARNING, FormPreview, open_form
 
 

@@ -1,0 +1,653 @@
+"""An open case and the rules that protect its evidence.
+
+A :class:`Case` is handed out by :class:`~evidence_app.case.store.CaseStore`. It
+holds the case's keys while open, appends every event to the journal before
+it returns, and refuses new evidence when the case is locked, sealed,
+concluded or opened away from its designated computer. Every rule lives here,
+not in the UI, so no UI path can get round it.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from evidence_app.case.records import Capture, CaseDetails, Person, VerifyReport
+from evidence_app.errors import (
+    CaseConcluded,
+    CaseLocked,
+    CaseSealed,
+    InvalidInput,
+    Quarantined,
+    TamperDetected,
+    WrongMachine,
+)
+from evidence_app.policy.blocklist import Blocklist
+from evidence_app.policy.concerns import CSAM, load_concerns
+from evidence_app.policy.sanctions import Conclusion, check_conclusion, load_sanctions
+from evidence_app.policy.urls import normalise_url
+from evidence_app.vault import crypto
+from evidence_app.vault.blobs import BlobStore
+from evidence_app.vault.durable import fsync_dir
+from evidence_app.vault.events import Event, Kind
+from evidence_app.vault.filelock import CaseFileLock
+from evidence_app.vault.header import Header, unwrap_data_key, unwrap_with_school_key
+from evidence_app.vault.journal import FILE_NAME as JOURNAL_FILE
+from evidence_app.vault.journal import Journal
+from evidence_app.vault.machine import Machine
+from evidence_app.vault.school_key import SchoolKey
+from evidence_app.vault.signing import SigningKey
+from evidence_app.vault.state import State, Status, read_state, stricter, write_state
+from evidence_app.vault.timestamps import add_months, parse_utc, utc_now
+
+CAPTURE_KINDS = ("viewport", "page", "screen", "region")
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+MAX_TEXT_CHARS = 1_000_000
+MAX_URL_CHARS = 2_000_000
+BLOB_FOLDER = "blobs"
+RECOVERED_FOLDER = "recovered"
+
+
+def checked_text(value: str, what: str, limit: int = MAX_TEXT_CHARS) -> str:
+    if not isinstance(value, str):
+        raise InvalidInput(f"The {what} must be text.")
+    if len(value) > limit:
+        raise InvalidInput(f"The {what} is too long ({len(value):,} characters); the limit is "
+                           f"{limit:,}. Nothing was saved: shorten it and try again.")
+    return value
+
+
+class CaseKeys:
+    """The per-purpose keys derived from the case's data key, dropped on lock."""
+
+    def __init__(self, data_key: bytes) -> None:
+        self.data = data_key
+        self.journal = crypto.subkey(data_key, "journal")
+        self.blobs = crypto.subkey(data_key, "blobs")
+
+
+Registrar = Callable[..., None]
+"""Writes an incident-register entry: ``registrar(event=, incident=, action=, by=, reported_by=)``."""
+
+
+class Case:
+    """One open case. Use :meth:`lock` when done; both passphrases :meth:`unlock` it."""
+
+    def __init__(self, folder: Path, header: Header, data_key: bytes, machine: Machine,
+                 file_lock: CaseFileLock, writable: bool | None, *, retention_months: int = 12,
+                 registrar: Registrar | None = None) -> None:
+        self.folder = folder
+        self._retention_months = retention_months
+        self._registrar = registrar
+        self.id = header.case_id
+        self._header = header
+        self._machine = machine
+        self.designated = header.machine == machine.fingerprint
+        if writable and not self.designated:
+            raise WrongMachine(
+                "This is not the case's designated computer. The policy says to use the same "
+                "computer throughout, so the case can only be viewed, printed and exported here.")
+        self.read_only = not self.designated or writable is False
+        self._mutex = threading.RLock()
+        self._blocklist: Blocklist | None = None
+        self._file_lock = file_lock
+        self._forget()
+        self._status = Status.OPEN
+        self._load(data_key)
+
+    # ------------------------------------------------------------------ loading
+
+    def _load(self, data_key: bytes) -> None:
+        keys = CaseKeys(data_key)
+        state = read_state(self.folder)
+        state.check(self.id, data_key)
+        journal = Journal(self.folder / JOURNAL_FILE, keys.journal, self.id)
+        loaded = journal.load(checkpoint_seq=state.checkpoint_seq)
+        if state.checkpoint_seq >= 0 and loaded.events[state.checkpoint_seq].hash != state.checkpoint_head:
+            raise TamperDetected(f"journal record {state.checkpoint_seq}",
+                                 "it is not the record that was checkpointed")
+        if not loaded.events or loaded.events[0].kind != Kind.CREATED:
+            raise TamperDetected("journal record 0", "the journal does not begin with the case's creation")
+        self._forget()
+        self._keys = keys
+        self._journal = journal
+        self._blobs = BlobStore(self.folder / BLOB_FOLDER, keys.blobs, self.id)
+        for event in loaded.events:
+            self._index(event)
+        self._status = stricter(state.status, self._status_from_events())
+        journal.open_for_append()
+        repairs: list[dict[str, Any]] = []
+        if loaded.torn is not None:
+            target = journal.set_aside(loaded.torn, self.folder)
+            repairs.append({"what": "torn journal end set aside", "bytes": loaded.torn.size,
+                            "reason": loaded.torn.reason, "file": target.name})
+        repairs.extend(self._set_aside_orphans())
+        for repair in repairs:
+            self._append(Kind.REPAIRED, repair)
+
+    def _status_from_events(self) -> Status:
+        if self._counts[Kind.SEALED]:
+            return Status.SEALED
+        if self._counts[Kind.CONCLUDED]:
+            return Status.CONCLUDED
+        return Status.OPEN
+
+    def _set_aside_orphans(self) -> list[dict[str, Any]]:
+        """Blob files no journal record names: left by a crash before the capture was acknowledged."""
+        known = {event.data["blob"] for event in self._events if "blob" in event.data}
+        folder = self.folder / BLOB_FOLDER
+        orphans = sorted(p for p in folder.iterdir() if p.stem not in known)
+        if not orphans:
+            return []
+        recovered = self.folder / RECOVERED_FOLDER
+        recovered.mkdir(mode=0o700, exist_ok=True)
+        for orphan in orphans:
+            os.replace(orphan, recovered / orphan.name)
+        fsync_dir(folder)
+        fsync_dir(recovered)
+        return [{"what": "unacknowledged file set aside", "file": f"{RECOVERED_FOLDER}/{p.name}"}
+                for p in orphans]
+
+    # ------------------------------------------------------------------ guards
+
+    def _require_keys(self) -> CaseKeys:
+        if self._keys is None:
+            raise CaseLocked("The case is locked. Both investigators must type their passphrases to go on.")
+        return self._keys
+
+    def _require_evidence_allowed(self) -> None:
+        self._require_keys()
+        if self._status is Status.SEALED:
+            raise CaseSealed("This case is sealed because child abuse imagery was suspected. "
+                             "Nothing more can be added to it. Follow the referral steps.")
+        if self._status is Status.CONCLUDED:
+            raise CaseConcluded("This case has been concluded, so it takes no new evidence.")
+        if self.read_only:
+            raise WrongMachine("This case is open read-only here (not its designated computer), "
+                               "so it takes no new evidence.")
+
+    def _signed_in(self) -> tuple[str, ...]:
+        return tuple(person.name for person in self.details.investigators)
+
+    def _append(self, kind: Kind, data: dict[str, Any]) -> Event:
+        by = self._signed_in() if self._events else ()
+        event = self._journal.append(kind, by, data)
+        self._index(event)
+        return event
+
+    def _index(self, event: Event) -> None:
+        """Keep the event, and the look-ups captures need, in step with the journal."""
+        self._events.append(event)
+        self._counts[event.kind] += 1
+        if event.kind == Kind.CAPTURE:
+            self._capture_events[event.data["id"]] = event
+        elif event.kind == Kind.ANNOTATED:
+            self._annotations[event.data["capture"]] = event.data
+        elif event.kind == Kind.QUARANTINED:
+            self._quarantined.update(event.data["captures"])
+
+    def _checkpoint(self) -> None:
+        keys = self._require_keys()
+        state = State(self._status, len(self._events) - 1, self._events[-1].hash,
+                      self.retain_until).signed(self.id, keys.data)
+        write_state(self.folder, state)
+
+    @property
+    def retain_until(self) -> str:
+        """The ISO date from which the pair are asked to delete the case; "" while it must be kept.
+
+        Counted from the conclusion, or for a sealed case from the police's release,
+        by the retention period in force when that was recorded.
+        """
+        self._require_keys()
+        anchor_kind = Kind.RELEASED if self._status is Status.SEALED else Kind.CONCLUDED
+        anchors = [e for e in self._events if e.kind == anchor_kind]
+        if not anchors:
+            return ""
+        anchor = anchors[-1]
+        return add_months(parse_utc(anchor.time).date(), int(anchor.data.get("retention_months", 12))).isoformat()
+
+    def register_fields(self, event: str, action: str, by: str = "") -> dict[str, str]:
+        """An incident-register entry for this case: no pupil's name, no free text of the pair's."""
+        table = load_concerns()
+        concerns = sorted({table.label(c.concern) for c in self.captures() if c.concern})
+        if self._counts[Kind.FLAGGED] and table.label(CSAM) not in concerns:
+            concerns.insert(0, f"{table.label(CSAM)} (suspected)")
+        described = ", ".join(concerns) or ("suspected misuse, to be reviewed" if event == "created"
+                                            else "no concern category recorded")
+        incident = f"{self.details.group}: {described}"
+        return {"event": event, "incident": incident, "action": action, "by": by or " and ".join(self._signed_in()),
+                "reported_by": self.details.reported_by}
+
+    def _register(self, event: str, action: str, by: str = "") -> None:
+        if self._registrar is not None:
+            self._registrar(**self.register_fields(event, action, by))
+
+    # ------------------------------------------------------------------ reading
+
+    @property
+    def status(self) -> Status:
+        return self._status
+
+    @property
+    def locked(self) -> bool:
+        return self._keys is None
+
+    @property
+    def details(self) -> CaseDetails:
+        self._require_keys()
+        data = self._events[0].data
+        people = data["investigators"]
+        return CaseDetails(
+            id=self.id, created=self._events[0].time, reason=data["reason"], group=data["group"],
+            subject=data["subject"], computer_name=data["computer_name"],
+            computer_location=data["computer_location"],
+            investigators=(Person(people[0]["name"], people[0]["position"]),
+                           Person(people[1]["name"], people[1]["position"])),
+            reported_by=data.get("reported_by", ""))
+
+    def events(self) -> Iterator[Event]:
+        """Every journal event, in order."""
+        self._require_keys()
+        return iter(tuple(self._events))
+
+    @property
+    def head(self) -> str:
+        """The SHA-256 of the last journal record: what the form and the export sign."""
+        self._require_keys()
+        return self._events[-1].hash
+
+    def captures(self) -> list[Capture]:
+        """Every capture, with its latest note and concern, and whether it is quarantined."""
+        self._require_keys()
+        return [self._capture_from(event, capture_id in self._quarantined, self._annotations.get(capture_id))
+                for capture_id, event in self._capture_events.items()]
+
+    @staticmethod
+    def _capture_from(event: Event, quarantined: bool, annotation: Any = None) -> Capture:
+        d = event.data
+        latest = annotation or d
+        return Capture(id=d["id"], kind=d["kind"], url=d["url"], note=latest["note"], concern=latest["concern"],
+                       sha256=d["sha256"], captured_at=d["captured_at"], size=d["size"],
+                       media_type=d["media_type"], by=event.by, quarantined=quarantined)
+
+    def _capture_event(self, capture_id: str) -> Event:
+        event = self._capture_events.get(capture_id)
+        if event is None:
+            raise InvalidInput(f"There is no capture {capture_id!r} in this case.")
+        return event
+
+    def read_capture(self, capture_id: str) -> bytes:
+        """The capture's original bytes, after re-checking their SHA-256."""
+        with self._mutex:
+            self._require_keys()
+            event = self._capture_event(capture_id)
+            if capture_id in self._quarantined:
+                raise Quarantined(f"Capture {capture_id} was taken of flagged content. It is kept for "
+                                  "the police and is never shown, printed or copied.")
+            return self._checked_blob(event)
+
+    def _checked_blob(self, event: Event) -> bytes:
+        data = self._blobs.get(event.data["blob"])
+        if hashlib.sha256(data).hexdigest() != event.data["sha256"]:
+            raise TamperDetected(f"blobs/{event.data['blob']}.blob",
+                                 f"its content no longer matches the hash recorded in journal record {event.seq}")
+        return data
+
+    # ------------------------------------------------------------------ evidence
+
+    def use_blocklist(self, blocklist: Blocklist | None) -> None:
+        """The school's blocklist, as a backstop in the core.
+
+        The browser refuses a listed address before any request leaves; should one
+        still reach the core (as a visit, snapshot or capture), it is not recorded:
+        the stop happens here instead.
+        """
+        self._blocklist = blocklist
+
+    def _stop_if_listed(self, url: str) -> None:
+        match = self._blocklist.match(url) if self._blocklist is not None and url else None
+        if match is None:
+            return
+        self.flag_csam(url, note=f"The address is on the school's blocklist (line {match.line}, {match.kind}).")
+        raise CaseSealed("That address is on the school's blocklist: nothing from it was kept, and the case "
+                         "is now sealed. Follow the referral steps.")
+
+    def record_visit(self, url: str, title: str = "", *, cause: str = "navigation") -> Event:
+        """Journal a visited address (with the page title and what led to it)."""
+        checked_text(url, "web address", MAX_URL_CHARS)
+        checked_text(title, "page title")
+        checked_text(cause, "cause", 100)
+        with self._mutex:
+            self._require_evidence_allowed()
+            self._stop_if_listed(url)
+            return self._append(Kind.VISIT, {"url": url, "title": title, "cause": cause})
+
+    def record_refusal(self, what: str, url: str, detail: str = "") -> Event:
+        """Journal something the browser refused: a download, a permission, a local scheme."""
+        checked_text(what, "refusal kind", 100)
+        checked_text(url, "web address", MAX_URL_CHARS)
+        checked_text(detail, "detail")
+        with self._mutex:
+            self._require_evidence_allowed()
+            return self._append(Kind.REFUSED, {"what": what, "url": url, "detail": detail})
+
+    def record_resources(self, page_url: str, summary: dict[str, Any]) -> Event:
+        """Journal a page's sub-resource requests, summarised (counts by type and host)."""
+        checked_text(page_url, "web address", MAX_URL_CHARS)
+        with self._mutex:
+            self._require_evidence_allowed()
+            return self._append(Kind.RESOURCES, {"page_url": page_url, "summary": summary})
+
+    def add_page_snapshot(self, html: str, *, url: str, title: str = "") -> Event:
+        """Store a page's DOM as text (never an image), encrypted and hashed."""
+        checked_text(html, "page snapshot", 64 * MAX_TEXT_CHARS)
+        checked_text(url, "web address", MAX_URL_CHARS)
+        checked_text(title, "page title")
+        data = html.encode("utf-8", errors="surrogatepass")
+        digest = hashlib.sha256(data).hexdigest()
+        with self._mutex:
+            self._require_evidence_allowed()
+            self._stop_if_listed(url)
+            snapshot_id = f"P{self._counts[Kind.SNAPSHOT] + 1:04d}"
+            blob_id = self._blobs.put(data, f"page snapshot {snapshot_id}")
+            return self._append(Kind.SNAPSHOT, {
+                "id": snapshot_id, "blob": blob_id, "url": url, "title": title, "sha256": digest,
+                "size": len(data), "media_type": "text/html; charset=utf-8"})
+
+    def read_snapshot(self, snapshot_id: str) -> str:
+        with self._mutex:
+            self._require_keys()
+            for event in self._events:
+                if event.kind == Kind.SNAPSHOT and event.data["id"] == snapshot_id:
+                    return self._checked_blob(event).decode("utf-8", errors="surrogatepass")
+            raise InvalidInput(f"There is no page snapshot {snapshot_id!r} in this case.")
+
+    def add_note(self, text: str) -> Event:
+        checked_text(text, "note")
+        if not text.strip():
+            raise InvalidInput("The note is empty.")
+        with self._mutex:
+            self._require_evidence_allowed()
+            return self._append(Kind.NOTE, {"text": text})
+
+    def add_capture(self, png_bytes: bytes, *, kind: str, url: str = "", note: str = "",
+                    concern: str = "") -> Capture:
+        """Hash, timestamp, encrypt and store a screenshot; return once all of it is durable."""
+        captured_at = utc_now()
+        if kind not in CAPTURE_KINDS:
+            raise InvalidInput(f"Unknown kind of capture {kind!r}; expected one of {', '.join(CAPTURE_KINDS)}.")
+        if not isinstance(png_bytes, (bytes, bytearray, memoryview)) or not bytes(png_bytes[:8]) == PNG_SIGNATURE:
+            raise InvalidInput("A capture must be a PNG image.")
+        checked_text(url, "web address", MAX_URL_CHARS)
+        checked_text(note, "note")
+        self._check_concern(concern)
+        data = bytes(png_bytes)
+        digest = hashlib.sha256(data).hexdigest()
+        with self._mutex:
+            self._require_evidence_allowed()
+            self._stop_if_listed(url)
+            if concern == CSAM:
+                del data
+                self.flag_csam(url, note=note)
+                raise CaseSealed("The screenshot was not kept: the concern chosen was child sexual abuse "
+                                 "images, and even a screenshot of those is a copy. The case is now sealed; "
+                                 "follow the referral steps.")
+            capture_id = f"C{self._counts[Kind.CAPTURE] + 1:04d}"
+            blob_id = self._blobs.put(data, f"capture {capture_id}")
+            event = self._append(Kind.CAPTURE, {
+                "id": capture_id, "blob": blob_id, "kind": kind, "url": url, "note": note,
+                "concern": concern, "sha256": digest, "captured_at": captured_at, "size": len(data),
+                "media_type": "image/png"})
+            return self._capture_from(event, False)
+
+    @staticmethod
+    def _check_concern(concern: str) -> None:
+        checked_text(concern, "concern", 200)
+        if concern and load_concerns().get(concern) is None:
+            raise InvalidInput(f"{concern!r} is not one of the policy's concerns.")
+
+    def annotate_capture(self, capture_id: str, *, note: str, concern: str) -> Event:
+        """Set a capture's note and concern. Choosing child sexual abuse images triggers the stop."""
+        checked_text(note, "note")
+        self._check_concern(concern)
+        with self._mutex:
+            self._require_evidence_allowed()
+            event = self._capture_event(capture_id)
+            if concern == CSAM:
+                return self.flag_csam(event.data["url"], note=note, captures=(capture_id,))
+            return self._append(Kind.ANNOTATED, {"capture": capture_id, "note": note, "concern": concern})
+
+    # ------------------------------------------------------------------ the stop
+
+    def flag_csam(self, url: str, note: str = "", *, captures: tuple[str, ...] = ()) -> Event:
+        """The stop: suspected child abuse imagery. Seals the case for good.
+
+        Quarantines every capture of ``url`` (in any spelling) and those named in ``captures``.
+        """
+        checked_text(url, "web address", MAX_URL_CHARS)
+        checked_text(note, "note")
+        with self._mutex:
+            self._require_keys()
+            if self._status is Status.SEALED:
+                raise CaseSealed("This case is already sealed.")
+            self._status = Status.SEALED  # from here on every capture path refuses
+            flagged = self._append(Kind.FLAGGED, {"url": url, "note": note, "flagged_by": list(self._signed_in())})
+            target = normalise_url(url)
+            caught = [c for c in self.captures() if normalise_url(c.url) == target or c.id in captures]
+            if caught:
+                self._append(Kind.QUARANTINED, {"captures": [c.id for c in caught],
+                                                "sha256": [c.sha256 for c in caught], "url": url})
+            self._append(Kind.SEALED, {"reason": "suspected child sexual abuse imagery", "flag": flagged.seq})
+            self._checkpoint()
+            self._register("sealed", "Monitoring halted and the case sealed: suspected child sexual abuse "
+                           "imagery; referred to the police")
+            return flagged
+
+    # ------------------------------------------------------------------ conclusion and form
+
+    def conclude(self, conclusion: Conclusion) -> Event:
+        """Record the pair's judgement; the case then takes no new evidence."""
+        for value, what in ((conclusion.action_text, "action"), (conclusion.summary, "conclusion")):
+            checked_text(value, what, 100_000)
+        with self._mutex:
+            self._require_keys()
+            if self.read_only:
+                raise WrongMachine("A case can only be concluded on its designated computer.")
+            if self._counts[Kind.CONCLUDED]:
+                raise CaseConcluded("This case has already been concluded.")
+            tables = load_sanctions()
+            check_conclusion(conclusion, tables=tables, police_required_because=self._police_reason())
+            event = self._append(Kind.CONCLUDED, conclusion.to_json() | {"retention_months": self._retention_months})
+            self._status = stricter(self._status, Status.CONCLUDED)
+            self._checkpoint()
+            subject = tables.for_subject(conclusion.subject)
+            actions = [found.label for a in conclusion.actions if (found := subject.action(a)) is not None]
+            self._register("concluded", f"Concluded (substance: {conclusion.substance}); "
+                           + ("; ".join(actions) if actions else "no action from the policy's table"))
+            return event
+
+    def record_police_release(self, reference: str, note: str = "") -> Event:
+        """The police have released a sealed case: its retention period starts now."""
+        checked_text(reference, "police reference", 500)
+        checked_text(note, "note")
+        with self._mutex:
+            self._require_keys()
+            if self._status is not Status.SEALED:
+                raise InvalidInput("Only a sealed case waits for the police to release it.")
+            if not reference.strip():
+                raise InvalidInput("Give the police reference for the release.")
+            event = self._append(Kind.RELEASED, {"reference": reference, "note": note,
+                                                 "retention_months": self._retention_months})
+            self._checkpoint()
+            self._register("released", f"Released by the police (reference {reference})")
+            return event
+
+    def _police_reason(self) -> str:
+        if self._status is Status.SEALED:
+            return "child sexual abuse imagery was flagged"
+        table = load_concerns()
+        illegal = sorted({table.label(c.concern) for c in self.captures()
+                          if c.concern and (found := table.get(c.concern)) is not None and found.illegal})
+        return f"illegal content was recorded ({', '.join(illegal)})" if illegal else ""
+
+    @property
+    def conclusion(self) -> Conclusion | None:
+        self._require_keys()
+        found = [e for e in self._events if e.kind == Kind.CONCLUDED]
+        return Conclusion.from_json(found[-1].data) if found else None
+
+    def add_form(self, pdf_bytes: bytes) -> Event:
+        """Keep a generated form in the vault and journal its hash."""
+        if not bytes(pdf_bytes[:5]) == b"%PDF-":
+            raise InvalidInput("A form must be a PDF document.")
+        data = bytes(pdf_bytes)
+        with self._mutex:
+            self._require_keys()
+            form_id = f"F{self._counts[Kind.FORM] + 1:04d}"
+            blob_id = self._blobs.put(data, f"form {form_id}")
+            return self._append(Kind.FORM, {"id": form_id, "blob": blob_id, "size": len(data),
+                                            "sha256": hashlib.sha256(data).hexdigest(),
+                                            "media_type": "application/pdf"})
+
+    def read_for_export(self, event: Event) -> bytes:
+        """For the police export only: a blob's bytes, hash re-checked, quarantined captures included."""
+        with self._mutex:
+            self._require_keys()
+            return self._checked_blob(event)
+
+    def journal_export(self, data: dict[str, Any]) -> Event:
+        with self._mutex:
+            self._require_keys()
+            event = self._append(Kind.EXPORTED, data)
+            to = data.get("to")
+            self._register("exported", "Evidence exported for the police"
+                           + (f" ({to['name']}, {to['force']}, reference {to['reference']})" if to else ""))
+            return event
+
+    def read_blob_of(self, event: Event) -> bytes:
+        """The bytes an event refers to (form, snapshot, capture), hash re-checked. Not for quarantined captures."""
+        with self._mutex:
+            self._require_keys()
+            if event.kind == Kind.CAPTURE:
+                return self.read_capture(event.data["id"])
+            return self._checked_blob(event)
+
+    @property
+    def signing_key(self) -> SigningKey:
+        """The case's own Ed25519 key (private part decrypted on demand)."""
+        with self._mutex:
+            self._require_keys()
+            event = next(e for e in self._events if e.kind == Kind.KEY)
+            return SigningKey(self.id, self._checked_blob(event), base64.b64decode(event.data["certificate"]))
+
+    # ------------------------------------------------------------------ checking
+
+    def verify(self) -> VerifyReport:
+        """Re-read everything from disk; :class:`TamperDetected` names the first bad part."""
+        with self._mutex:
+            keys = self._require_keys()
+            header = Header.read(self.folder)
+            header.check_mac(keys.data)
+            if header != self._header:
+                raise TamperDetected("case.header", "it changed while the case was open")
+            state = read_state(self.folder)
+            state.check(self.id, keys.data)
+            fresh = Journal(self.folder / JOURNAL_FILE, keys.journal, self.id)
+            loaded = fresh.load(checkpoint_seq=len(self._events) - 1)
+            if loaded.torn is not None:
+                raise TamperDetected(f"journal record {len(loaded.events)}", loaded.torn.reason)
+            for mine, theirs in zip(self._events, loaded.events):
+                if mine.hash != theirs.hash:
+                    raise TamperDetected(f"journal record {mine.seq}", "it differs from what was written")
+            if len(loaded.events) != len(self._events):
+                raise TamperDetected(JOURNAL_FILE, "it holds records this window did not write")
+            referenced = {e.data["blob"]: e for e in self._events if "blob" in e.data}
+            for event in referenced.values():
+                self._checked_blob(event)
+            for path in sorted((self.folder / BLOB_FOLDER).iterdir()):
+                if path.stem not in referenced or path.suffix != ".blob":
+                    raise TamperDetected(f"blobs/{path.name}", "no journal record names this file")
+            return VerifyReport(records=len(self._events), blobs=len(referenced), head=self._events[-1].hash)
+
+    # ------------------------------------------------------------------ locking
+
+    def lock(self) -> None:
+        """Journal the lock, checkpoint, and drop every key and decrypted record from memory."""
+        self._drop(Kind.LOCKED)
+
+    def close(self) -> None:
+        """As :meth:`lock`, journaled as the pair closing the case (the window was closed)."""
+        self._drop(Kind.CLOSED)
+
+    def _drop(self, kind: Kind) -> None:
+        with self._mutex:
+            if self._keys is None:
+                return
+            try:
+                self._append(kind, {"computer": self._machine.name})
+                self._checkpoint()
+            finally:
+                self._journal.close()
+                self._forget()
+                self._file_lock.release()
+
+    def _forget(self) -> None:
+        """Drop the keys and everything decrypted."""
+        self._keys: CaseKeys | None = None
+        self._events: list[Event] = []
+        self._counts: Counter[str] = Counter()
+        self._capture_events: dict[str, Event] = {}
+        self._annotations: dict[str, Any] = {}
+        self._quarantined: set[str] = set()
+
+    def unlock(self, passphrases: tuple[str, str]) -> None:
+        """Both passphrases again; :class:`WrongPassphrase` leaves the case locked."""
+        with self._mutex:
+            if self._keys is not None:
+                return
+            self._reopen(unwrap_data_key(self._header, passphrases))
+
+    def unlock_with_school_key(self, passphrase: str, school_key: SchoolKey) -> None:
+        """One investigator's passphrase and the school key; journaled loudly, like the first opening."""
+        with self._mutex:
+            if self._keys is not None:
+                return
+            data_key, which = unwrap_with_school_key(self._header, passphrase, school_key)
+            self._reopen(data_key)
+            self._note_school_key(which, school_key)
+
+    def _note_school_key(self, which: str, school_key: SchoolKey) -> None:
+        person = self.details.investigators[0 if which == "A" else 1]
+        self._append(Kind.RECOVERED, {
+            "warning": "OPENED WITH THE SCHOOL KEY, NOT BY BOTH INVESTIGATORS",
+            "investigator": person.name, "school_key": school_key.public.id,
+            "computer": self._machine.name})
+        self._register("recovered", "Case opened with the school key (an investigator was not available)",
+                       by=f"{person.name} with the eSafeguarding coordinator's school key")
+
+    def _reopen(self, data_key: bytes) -> None:
+        with self._mutex:
+            self._file_lock.acquire()
+            try:
+                self._load(data_key)
+                self._append(Kind.UNLOCKED, {"computer": self._machine.name})
+            except BaseException:
+                if self._keys is not None:
+                    self._journal.close()
+                self._forget()
+                self._file_lock.release()
+                raise
+
+    def _after_open(self) -> None:
+        self._append(Kind.OPENED, {"computer": self._machine.name, "designated": self.designated,
+                                   "read_only": self.read_only})
+
+    def __repr__(self) -> str:
+        return f"<Case {self.id} {self._status}{' locked' if self.locked else ''}>"

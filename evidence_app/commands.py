@@ -1,0 +1,94 @@
+"""The core's command-line tasks, which need no screen and no Qt: list the cases, verify a bundle.
+
+``python -m evidence_app verify DIR`` runs them on their own (an officer's machine needs nothing
+else); the ``evidence-app`` command (:mod:`ui.main`) offers the same tasks beside the window.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from evidence_app import __version__
+from evidence_app.errors import EvidenceError
+
+
+def build_parser(prog: str = "evidence-app") -> argparse.ArgumentParser:
+    """The parser for the command-line tasks; :mod:`ui.main` adds the window's own options to it."""
+    parser = argparse.ArgumentParser(
+        prog=prog,
+        description="Evidence App: investigate suspected online misuse as the school policy asks.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--cases", metavar="FOLDER", help="use this case folder instead of the default")
+    commands = parser.add_subparsers(dest="command")
+    commands.add_parser("list", help="list the cases on this computer (no passphrase needed)")
+    verify = commands.add_parser(
+        "verify", help="check a police export bundle: exit 0 intact, 1 not intact, 2 could not read it",
+        description="Decrypt (in memory) and check a police export bundle: the encrypted file's hash, "
+                    "every file against the BagIt manifests, the case key's signature and the journal's "
+                    "hash chain. Exit status: 0 intact, 1 not intact (the report names the file), "
+                    "2 the bundle could not be read.")
+    verify.add_argument("bundle", metavar="DIR", help="the bundle's folder (the one with README.txt)")
+    verify.add_argument("--passphrase-file", metavar="F",
+                        help="a file whose first line is the passphrase (otherwise it is asked for)")
+    return parser
+
+
+def _read_passphrase(path: str | None) -> str:
+    if path is not None:
+        with open(path, encoding="utf-8") as handle:
+            return handle.readline().rstrip("\r\n")
+    if sys.stdin.isatty():
+        import getpass
+
+        return getpass.getpass("Passphrase for the bundle: ")
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def verify_command(bundle: str, passphrase_file: str | None) -> int:
+    """Check a bundle and print the report: 0 intact, 1 not intact, 2 could not read it."""
+    from evidence_app.export.verify import BundleUnreadable, verify_bundle
+
+    try:
+        passphrase = _read_passphrase(passphrase_file)
+        report = verify_bundle(bundle, passphrase)
+    except OSError as exc:
+        print(f"evidence-app verify: cannot read {exc.filename or bundle}: {exc.strerror}", file=sys.stderr)
+        return 2
+    except (BundleUnreadable, EvidenceError) as exc:
+        print(f"evidence-app verify: {exc}", file=sys.stderr)
+        return 2
+    print(report.text(), end="")
+    return 0 if report.ok else 1
+
+
+def list_command(cases: str | None) -> int:
+    """Print the cases on this computer: id, created, status (no passphrase, no personal data)."""
+    from evidence_app.case.store import CaseStore
+
+    store = CaseStore(cases)
+    summaries = store.list()
+    if not summaries:
+        print(f"No cases in {store.root}.")
+    for summary in summaries:
+        print(f"{summary.id}  {summary.created}  {summary.status}")
+    return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the task ``args.command`` names (``list`` or ``verify``)."""
+    if args.command == "list":
+        return list_command(args.cases)
+    return verify_command(args.bundle, args.passphrase_file)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m evidence_app``: the tasks only; with no task, say how to start the window."""
+    parser = build_parser("python -m evidence_app")
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        print("\nThe application's window starts with the evidence-app command.")
+        return 2
+    return run(args)

@@ -1,0 +1,389 @@
+"""Checking a police bundle, the way an officer's tools would, without writing plaintext to disk.
+
+One streaming pass: the encrypted file is hashed (against ``CASE.sha256``)
+while it is decrypted, and the tar inside is read member by member, each
+hashed as it passes. Then every check is made: the BagIt manifests both ways,
+Payload-Oxum, the Ed25519 signature over the tag manifest, the journal's hash
+chain and head, and that each capture and the form match the hashes the
+journal recorded. Nothing decrypted touches the disk; memory stays flat.
+
+Outcomes: a :class:`BundleReport` (``ok`` when intact, else each problem with
+the file it concerns), or :class:`BundleUnreadable` when the bundle cannot
+be read at all (files missing, wrong passphrase).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+import tarfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from cryptography.hazmat.primitives.serialization import load_pem_public_key
+
+from evidence_app.errors import EvidenceError
+from evidence_app.export import age
+from evidence_app.export.timestamping import TimestampError, check_token
+from evidence_app.vault.events import GENESIS
+from evidence_app.vault.signing import fingerprint_of, verify_signature
+
+TIMESTAMP_FILE = "tagmanifest-sha256.txt.tsr"
+
+SMALL_FILE = 4 * 1024 * 1024
+_MANIFEST_LINE = re.compile(r"^([0-9a-f]{64})  (.+)$")
+
+
+class BundleUnreadable(EvidenceError):
+    """The bundle cannot be read at all: files missing, or the passphrase does not open it."""
+
+
+@dataclass(frozen=True)
+class BundleProblem:
+    file: str
+    detail: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.detail}"
+
+
+@dataclass(frozen=True)
+class BundleReport:
+    folder: Path
+    case_id: str
+    problems: tuple[BundleProblem, ...]
+    files_checked: int = 0
+    payload_bytes: int = 0
+    journal_records: int = 0
+    journal_head: str = ""
+    key_fingerprint: str = ""
+    evidence_sha256: str = ""
+    checks: tuple[str, ...] = field(default=())
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def text(self) -> str:
+        lines = [f"Bundle {self.folder}", f"Case {self.case_id}", ""]
+        lines += [f"  checked: {check}" for check in self.checks]
+        lines += [f"  files in the bag: {self.files_checked} ({self.payload_bytes:,} bytes of evidence)",
+                  f"  journal: {self.journal_records} records, head {self.journal_head or '?'}",
+                  f"  case key fingerprint: {self.key_fingerprint or '?'}", ""]
+        if self.ok:
+            lines.append("INTACT: every check passed. Compare the key fingerprint with the printed form.")
+        else:
+            lines.append(f"NOT INTACT: {len(self.problems)} problem(s):")
+            lines += [f"  - {problem}" for problem in self.problems]
+        return "\n".join(lines) + "\n"
+
+
+class _HashingReader:
+    def __init__(self, source: BinaryIO, on_bytes: Callable[[int], None]) -> None:
+        self._source = source
+        self.sha256 = hashlib.sha256()
+        self._on_bytes = on_bytes
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._source.read(size)
+        self.sha256.update(data)
+        self._on_bytes(len(data))
+        return data
+
+    def readline(self, limit: int = -1) -> bytes:
+        data = self._source.readline(limit)
+        self.sha256.update(data)
+        self._on_bytes(len(data))
+        return data
+
+
+class _ChunkStream:
+    """A read-only file over an iterator of byte chunks (the decrypted age stream), for tarfile."""
+
+    def __init__(self, chunks: Iterator[bytes]) -> None:
+        self._chunks = chunks
+        self._buffer = b""
+        self._ended = False
+
+    def read(self, size: int = -1) -> bytes:
+        while not self._ended and (size < 0 or len(self._buffer) < size):
+            try:
+                self._buffer += next(self._chunks)
+            except StopIteration:
+                self._ended = True
+        if size < 0:
+            size = len(self._buffer)
+        data, self._buffer = self._buffer[:size], self._buffer[size:]
+        return data
+
+    def drain(self) -> int:
+        """Read to the end (checking the age stream's last chunk); return how many non-zero bytes were left.
+
+        Zero bytes after the end-of-archive marker are the tar record's padding: the
+        marker's second block may start a new 10 KiB record, which a streaming reader
+        stops short of, so they are expected; anything else is not.
+        """
+        left = len(self._buffer) - self._buffer.count(0)
+        self._buffer = b""
+        for chunk in self._chunks:
+            left += len(chunk) - chunk.count(0)
+        self._ended = True
+        return left
+
+
+class _JournalChecker:
+    """Checks the chain of journal.jsonl line by line as it streams past."""
+
+    def __init__(self) -> None:
+        self.records = 0
+        self.head = GENESIS
+        self.problem = ""
+        self.capture_hashes: dict[str, str] = {}
+        self.form_hashes: list[str] = []
+        self.public_key = ""
+        self._partial = b""
+
+    def feed(self, data: bytes) -> None:
+        self._partial += data
+        *lines, self._partial = self._partial.split(b"\n")
+        for line in lines:
+            self._line(line)
+
+    def _line(self, line: bytes) -> None:
+        if self.problem:
+            return
+        try:
+            record = json.loads(line)
+        except ValueError:
+            self.problem = f"line {self.records + 1} is not JSON"
+            return
+        if record.get("seq") != self.records or record.get("prev") != self.head:
+            self.problem = f"record {self.records} does not follow on from the record before it"
+            return
+        data = record.get("data", {})
+        if record.get("kind") == "capture":
+            self.capture_hashes[data.get("id", "")] = data.get("sha256", "")
+        elif record.get("kind") == "form":
+            self.form_hashes.append(data.get("sha256", ""))
+        elif record.get("kind") == "key":
+            self.public_key = data.get("public_key", "")
+        self.head = hashlib.sha256(line).hexdigest()
+        self.records += 1
+
+    def close(self) -> None:
+        if self._partial and not self.problem:
+            self.problem = "the last line is not finished"
+
+
+def _parse_manifest(text: bytes, name: str, problems: list[BundleProblem]) -> dict[str, str]:
+    entries: dict[str, str] = {}
+    for number, line in enumerate(text.decode("utf-8", "replace").splitlines(), start=1):
+        match = _MANIFEST_LINE.match(line)
+        if not match:
+            problems.append(BundleProblem(name, f"line {number} is not a manifest line"))
+            continue
+        entries[match.group(2)] = match.group(1)
+    return entries
+
+
+def _bundle_files(folder: Path) -> tuple[str, Path, Path, Path]:
+    if not folder.is_dir():
+        raise BundleUnreadable(f"{folder} is not a folder. Give the bundle's folder (the one with README.txt).")
+    evidence = sorted(folder.glob("*.evidence.age"))
+    if len(evidence) != 1:
+        raise BundleUnreadable(f"{folder} should hold exactly one .evidence.age file; it holds {len(evidence)}.")
+    case_id = evidence[0].name[: -len(".evidence.age")]
+    key_file, sha_file = folder / f"{case_id}.key.age", folder / f"{case_id}.sha256"
+    for needed in (key_file, sha_file):
+        if not needed.is_file():
+            raise BundleUnreadable(f"The bundle is incomplete: {needed.name} is missing.")
+    return case_id, evidence[0], key_file, sha_file
+
+
+def verify_bundle(path: Path | str, passphrase: str, *,
+                  progress: Callable[[int, int], None] | None = None) -> BundleReport:
+    """Check a police bundle end to end; see the module's docstring."""
+    folder = Path(path)
+    case_id, evidence, key_file, sha_file = _bundle_files(folder)
+    problems: list[BundleProblem] = []
+    checks: list[str] = []
+    try:
+        identity = age.Identity.parse(age.decrypt_bytes(key_file.read_bytes(), passphrase=passphrase)
+                                      .decode("ascii", "replace"))
+    except age.AgeError as exc:
+        if "passphrase is wrong" in str(exc):
+            raise BundleUnreadable(f"The passphrase does not open {key_file.name}. Check it with the person "
+                                   "who sent the bundle.") from None
+        raise BundleUnreadable(f"{key_file.name} cannot be read: {exc}") from None
+    except OSError as exc:
+        raise BundleUnreadable(f"{key_file.name} cannot be read: {exc.strerror}") from None
+    checks.append(f"{key_file.name} opens with the passphrase")
+
+    expected_sha = sha_file.read_text(encoding="ascii", errors="replace").split()
+    total = evidence.stat().st_size
+    seen = 0
+
+    def advance(count: int) -> None:
+        nonlocal seen
+        seen += count
+        if progress is not None:
+            progress(min(seen, total), total)
+
+    digests: dict[str, str] = {}
+    small: dict[str, bytes] = {}
+    payload_bytes = 0
+    journal = _JournalChecker()
+    prefix = f"{case_id}/"
+    with evidence.open("rb") as raw:
+        reader = _HashingReader(raw, advance)
+        try:
+            stream = _ChunkStream(age.decrypt_chunks(reader, identity=identity))  # type: ignore[arg-type]
+            with tarfile.open(fileobj=stream, mode="r|") as tar:  # type: ignore[call-overload]
+                for member in tar:
+                    name = member.name
+                    if not name.startswith(prefix) or not member.isfile():
+                        problems.append(BundleProblem(name, "unexpected entry in the archive"))
+                        continue
+                    relative = name[len(prefix):]
+                    if relative in digests:
+                        problems.append(BundleProblem(relative, "appears twice in the archive"))
+                    handle = tar.extractfile(member)
+                    assert handle is not None
+                    digest = hashlib.sha256()
+                    keep = relative.count("/") == 0 and member.size <= SMALL_FILE
+                    kept = bytearray()
+                    while chunk := handle.read(1024 * 1024):
+                        digest.update(chunk)
+                        if keep:
+                            kept += chunk
+                        if relative == "data/journal/journal.jsonl":
+                            journal.feed(chunk)
+                    digests[relative] = digest.hexdigest()
+                    if keep:
+                        small[relative] = bytes(kept)
+                    if relative.startswith("data/"):
+                        payload_bytes += member.size
+            if stream.drain():
+                problems.append(BundleProblem(evidence.name, "there is data after the end of the archive"))
+        except age.AgeError as exc:
+            if "No key" in str(exc):
+                problems.append(BundleProblem(key_file.name, "this key does not open the evidence file: "
+                                              "it belongs to another export"))
+            else:
+                problems.append(BundleProblem(evidence.name, str(exc)))
+        except tarfile.TarError as exc:
+            problems.append(BundleProblem(evidence.name, f"the archive inside is damaged ({exc})"))
+        # Hash whatever was not read (after an error), so the file's hash is still checked.
+        while chunk := reader.read(1024 * 1024):
+            pass
+    evidence_sha = reader.sha256.hexdigest()
+    if len(expected_sha) < 2 or expected_sha[0] != evidence_sha or expected_sha[1] != evidence.name:
+        problems.append(BundleProblem(evidence.name, f"its SHA-256 does not match {sha_file.name}"))
+    else:
+        checks.append(f"{evidence.name} matches {sha_file.name}")
+    if problems:
+        return BundleReport(folder, case_id, tuple(problems), len(digests), payload_bytes, journal.records,
+                            journal.head, "", evidence_sha, tuple(checks))
+
+    checks += _check_bag(digests, small, problems)
+    fingerprint = _check_signature(small, journal, problems, checks)
+    _check_timestamp(small, problems, checks)
+    journal.close()
+    _check_journal(journal, digests, small, problems, checks)
+    return BundleReport(folder, case_id, tuple(problems), len(digests), payload_bytes, journal.records,
+                        journal.head, fingerprint, evidence_sha, tuple(checks))
+
+
+def _bag_info(small: dict[str, bytes]) -> dict[str, str]:
+    info = {}
+    for line in small.get("bag-info.txt", b"").decode("utf-8", "replace").splitlines():
+        key, _, value = line.partition(": ")
+        info[key] = value
+    return info
+
+
+def _check_bag(digests: dict[str, str], small: dict[str, bytes], problems: list[BundleProblem]) -> list[str]:
+    for tag in ("bagit.txt", "bag-info.txt", "manifest-sha256.txt", "tagmanifest-sha256.txt"):
+        if tag not in small:
+            problems.append(BundleProblem(tag, "missing from the bag"))
+    if problems:
+        return []
+    manifest = _parse_manifest(small["manifest-sha256.txt"], "manifest-sha256.txt", problems)
+    tag_manifest = _parse_manifest(small["tagmanifest-sha256.txt"], "tagmanifest-sha256.txt", problems)
+    for listing, name in ((manifest, "manifest-sha256.txt"), (tag_manifest, "tagmanifest-sha256.txt")):
+        for path, digest in listing.items():
+            if path not in digests:
+                problems.append(BundleProblem(path, f"listed in {name} but missing"))
+            elif digests[path] != digest:
+                problems.append(BundleProblem(path, f"its content does not match {name}"))
+    for path in sorted(digests):
+        if path.startswith("data/") and path not in manifest:
+            problems.append(BundleProblem(path, "not listed in manifest-sha256.txt (added?)"))
+    oxum = _bag_info(small).get("Payload-Oxum", "")
+    payload = [p for p in digests if p.startswith("data/")]
+    if oxum.split(".")[-1:] != [str(len(payload))]:
+        problems.append(BundleProblem("bag-info.txt", f"Payload-Oxum says {oxum!r}, the bag has {len(payload)} files"))
+    return ["every file matches manifest-sha256.txt and tagmanifest-sha256.txt"] if not problems else []
+
+
+def _check_signature(small: dict[str, bytes], journal: _JournalChecker, problems: list[BundleProblem],
+                     checks: list[str]) -> str:
+    signature, pem = small.get("tagmanifest-sha256.txt.sig"), small.get("case-signing-key.pem")
+    if signature is None or pem is None:
+        problems.append(BundleProblem("tagmanifest-sha256.txt.sig", "the signature or the case key is missing"))
+        return ""
+    try:
+        public = load_pem_public_key(pem)
+        raw = public.public_bytes_raw()  # type: ignore[union-attr]
+    except (ValueError, AttributeError, TypeError):
+        problems.append(BundleProblem("case-signing-key.pem", "not an Ed25519 public key"))
+        return ""
+    if not verify_signature(raw, signature, small["tagmanifest-sha256.txt"]):
+        problems.append(BundleProblem("tagmanifest-sha256.txt.sig", "the case's signature does not verify"))
+    else:
+        checks.append("the case key's signature over tagmanifest-sha256.txt")
+    if journal.public_key and base64.b64decode(journal.public_key) != raw:
+        problems.append(BundleProblem("case-signing-key.pem", "not the key the journal recorded for this case"))
+    return fingerprint_of(raw)
+
+
+def _check_timestamp(small: dict[str, bytes], problems: list[BundleProblem], checks: list[str]) -> None:
+    token = small.get(TIMESTAMP_FILE)
+    if token is None:
+        return
+    try:
+        info = check_token(token, small.get("tagmanifest-sha256.txt", b""))
+    except TimestampError as exc:
+        problems.append(BundleProblem(TIMESTAMP_FILE, str(exc)))
+        return
+    checks.append(f"RFC 3161 time stamp over tagmanifest-sha256.txt: {info.time} by {info.authority} "
+                  f"(certificate SHA-256 {info.certificate_sha256[:16]}...; whether to trust it is yours to judge)")
+
+
+def _check_journal(journal: _JournalChecker, digests: dict[str, str], small: dict[str, bytes],
+                   problems: list[BundleProblem], checks: list[str]) -> None:
+    where = "data/journal/journal.jsonl"
+    if where not in digests:
+        problems.append(BundleProblem(where, "missing"))
+        return
+    if journal.problem:
+        problems.append(BundleProblem(where, f"the hash chain is broken: {journal.problem}"))
+        return
+    info: dict[str, Any] = _bag_info(small)
+    if info.get("Journal-Head-SHA256") != journal.head:
+        problems.append(BundleProblem(where, "its last record is not the head recorded in bag-info.txt"))
+    for path, digest in digests.items():
+        if path.startswith("data/captures/") and path.endswith(".png"):
+            capture_id = path.rsplit("/", 1)[-1][:-4]
+            if journal.capture_hashes.get(capture_id) != digest:
+                problems.append(BundleProblem(path, "its SHA-256 is not the one the journal recorded when it was taken"))
+    form = digests.get("data/form/incident-form.pdf")
+    if form is not None and form not in journal.form_hashes:
+        problems.append(BundleProblem("data/form/incident-form.pdf", "the journal has no record of this form"))
+    if not problems:
+        checks.append(f"the journal's hash chain ({journal.records} records) and its head")
+        checks.append("each capture and the form against the hashes in the journal")

@@ -1,0 +1,1 @@
+"""The case at rest: keys, the header, the journal, blobs, the status file, durable writes and locks."""

@@ -1,0 +1,65 @@
+"""Encrypted blobs: screenshots, page snapshots, generated forms.
+
+Each blob is one file ``blobs/<random id>.blob`` holding a magic and the
+AES-GCM ciphertext of the bytes, bound to the case id and the blob id. Names
+are random, so nothing about the content shows; the content's SHA-256 lives
+in the (encrypted) journal.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from pathlib import Path
+
+from evidence_app.errors import InvalidInput, TamperDetected
+from evidence_app.vault import crypto
+from evidence_app.vault.durable import storage_error, write_new_file
+
+MAGIC = b"EVBLOB1\n"
+SUFFIX = ".blob"
+MAX_BLOB_BYTES = 512 * 1024 * 1024
+_ID = re.compile(r"^[0-9a-f]{32}$")
+
+
+class BlobStore:
+    """The ``blobs`` folder of one case, with the case's blob key."""
+
+    def __init__(self, folder: Path, key: bytes, case_id: str) -> None:
+        self.folder = folder
+        self._key = key
+        self._case_id = case_id
+
+    def _associated(self, blob_id: str) -> bytes:
+        return f"{self._case_id}|blob|{blob_id}".encode("ascii")
+
+    def path_of(self, blob_id: str) -> Path:
+        if not _ID.match(blob_id):
+            raise InvalidInput(f"{blob_id!r} is not a blob id")
+        return self.folder / (blob_id + SUFFIX)
+
+    def put(self, data: bytes, what: str) -> str:
+        """Encrypt and store ``data`` durably; return its new id."""
+        if len(data) > MAX_BLOB_BYTES:
+            raise InvalidInput(f"{what} is {len(data) // 1024 // 1024} MB; the limit is "
+                               f"{MAX_BLOB_BYTES // 1024 // 1024} MB.")
+        blob_id = secrets.token_hex(16)
+        nonce, sealed = crypto.seal_parts(self._key, data, self._associated(blob_id))
+        write_new_file(self.path_of(blob_id), MAGIC, what, nonce, sealed)
+        return blob_id
+
+    def get(self, blob_id: str) -> bytes:
+        """The stored bytes; :class:`TamperDetected` if the file is missing or altered."""
+        where = f"blobs/{blob_id}{SUFFIX}"
+        try:
+            raw = self.path_of(blob_id).read_bytes()
+        except FileNotFoundError:
+            raise TamperDetected(where, "the file is missing") from None
+        except OSError as exc:
+            raise storage_error(exc, where) from exc
+        if raw[: len(MAGIC)] != MAGIC:
+            raise TamperDetected(where, "the file does not start like an evidence file")
+        try:
+            return crypto.open_sealed(self._key, raw[len(MAGIC):], self._associated(blob_id))
+        except crypto.DecryptionFailed:
+            raise TamperDetected(where, "it does not decrypt with the case key") from None

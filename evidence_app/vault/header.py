@@ -1,0 +1,217 @@
+"""The case header: the only plaintext a case keeps, and the wrapped data key.
+
+``case.header`` holds what opening needs and nothing personal: the format,
+the case id, when it was created, the designated computer's fingerprint, the
+Argon2id cost and salt of each investigator's passphrase, and one *slot* per
+pair of secrets that may open the case. A slot is the case's random data key
+sealed under a key derived from both secrets of the pair together, so no
+single secret opens anything. A later school key adds slots ``A+S`` and
+``B+S`` beside ``A+B`` without changing this layout.
+
+The header carries a SHA-256 checksum (damage shows as such, not as a wrong
+passphrase) and an HMAC under the data key (a changed field shows once the
+case is open).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from evidence_app.errors import TamperDetected, WrongPassphrase
+from evidence_app.vault import crypto
+from evidence_app.vault.crypto import KdfParams
+from evidence_app.vault.durable import storage_error, write_new_file
+from evidence_app.vault.school_key import SchoolKey, SchoolPublicKey
+
+FORMAT = "evidence-app/case/1"
+FILE_NAME = "case.header"
+INVESTIGATOR_SLOTS = ("A", "B")
+_ID_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+def new_case_id(created: str) -> str:
+    """Like ``EV-20261123-7KQ4ZP``: the date, then six characters hard to misread."""
+    suffix = "".join(secrets.choice(_ID_ALPHABET) for _ in range(6))
+    return f"EV-{created[:10].replace('-', '')}-{suffix}"
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.b64decode(text.encode("ascii"), validate=True)
+
+
+def _canonical(value: dict[str, Any]) -> bytes:
+    return json.dumps(value, sort_keys=True, separators=(",", ":")).encode("ascii")
+
+
+@dataclass(frozen=True)
+class SecretSpec:
+    """How one secret becomes a key: for a passphrase, its Argon2id cost and salt."""
+
+    kdf: KdfParams
+    salt: bytes
+
+
+@dataclass(frozen=True)
+class SchoolSpec:
+    """How the school key (secret ``S``) reaches this case: an ephemeral X25519 share."""
+
+    ephemeral: bytes
+    key_id: str
+
+
+@dataclass(frozen=True)
+class Header:
+    case_id: str
+    created: str
+    machine: str
+    secrets: dict[str, SecretSpec]
+    slots: dict[str, bytes]  # "A+B" (and "A+S", "B+S" with a school key) -> sealed data key
+    mac: str
+    school: SchoolSpec | None = None
+
+    def _body(self) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "format": FORMAT,
+            "case_id": self.case_id,
+            "created": self.created,
+            "machine": self.machine,
+            "secrets": {name: {"kdf": spec.kdf.to_json(), "salt": _b64(spec.salt)}
+                        for name, spec in sorted(self.secrets.items())},
+            "slots": {name: _b64(sealed) for name, sealed in sorted(self.slots.items())},
+        }
+        if self.school is not None:
+            body["school"] = {"ephemeral": _b64(self.school.ephemeral), "key_id": self.school.key_id}
+        return body
+
+    def to_bytes(self) -> bytes:
+        body = self._body()
+        body["mac"] = self.mac
+        body["checksum"] = crypto.sha256_hex(_canonical(body))
+        return json.dumps(body, sort_keys=True, indent=1).encode("ascii") + b"\n"
+
+    @classmethod
+    def from_bytes(cls, raw: bytes, where: str = FILE_NAME) -> Header:
+        try:
+            body = json.loads(raw)
+            checksum = body.pop("checksum")
+            if crypto.sha256_hex(_canonical(body)) != checksum:
+                raise TamperDetected(where, "its checksum does not match its content")
+            if body["format"] != FORMAT:
+                raise TamperDetected(where, f"unknown format {body['format']!r}")
+            return cls(
+                case_id=body["case_id"], created=body["created"], machine=body["machine"],
+                secrets={name: SecretSpec(KdfParams.from_json(spec["kdf"]), _unb64(spec["salt"]))
+                         for name, spec in body["secrets"].items()},
+                slots={name: _unb64(sealed) for name, sealed in body["slots"].items()},
+                mac=body["mac"],
+                school=(SchoolSpec(_unb64(body["school"]["ephemeral"]), body["school"]["key_id"])
+                        if "school" in body else None),
+            )
+        except TamperDetected:
+            raise
+        except (ValueError, KeyError, TypeError, AttributeError):
+            raise TamperDetected(where, "it is not a readable case header") from None
+
+    @classmethod
+    def read(cls, folder: Path) -> Header:
+        path = folder / FILE_NAME
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            raise TamperDetected(FILE_NAME, "the case header is missing") from None
+        except OSError as exc:
+            raise storage_error(exc, "the case header") from exc
+        return cls.from_bytes(raw)
+
+    def write_new(self, folder: Path) -> None:
+        write_new_file(folder / FILE_NAME, self.to_bytes(), "the case header")
+
+    def check_mac(self, data_key: bytes) -> None:
+        if not crypto.mac_matches(crypto.subkey(data_key, "header"), _canonical(self._body()), self.mac):
+            raise TamperDetected(FILE_NAME, "a field was changed after the case was created")
+
+
+def _slot_associated(case_id: str, slot: str) -> bytes:
+    return f"{case_id}|slot|{slot}".encode("utf-8")
+
+
+def _school_secret(shared: bytes, ephemeral: bytes, school_public: bytes) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=crypto.KEY_BYTES, salt=ephemeral + school_public,
+                info=b"evidence-app/v1/school-secret").derive(shared)
+
+
+def _seal_slot(case_id: str, slot: str, first: bytes, second: bytes, data_key: bytes) -> bytes:
+    return crypto.seal(crypto.pair_key(first, second, "slot/" + slot), data_key, _slot_associated(case_id, slot))
+
+
+def build_header(case_id: str, created: str, machine: str, passphrases: tuple[str, str],
+                 kdf: KdfParams, school: SchoolPublicKey | None = None) -> tuple[Header, bytes]:
+    """A new header and the new data key it wraps: for the pair, and with a school key, for each one with it."""
+    data_key = crypto.random_bytes(crypto.KEY_BYTES)
+    specs = {name: SecretSpec(kdf, crypto.random_bytes(crypto.SALT_BYTES)) for name in INVESTIGATOR_SLOTS}
+    keys = {n: crypto.derive_passphrase_key(p, specs[n].salt, kdf) for n, p in zip(INVESTIGATOR_SLOTS, passphrases)}
+    slots = {"A+B": _seal_slot(case_id, "A+B", keys["A"], keys["B"], data_key)}
+    school_spec = None
+    if school is not None:
+        ephemeral = X25519PrivateKey.generate()
+        share = ephemeral.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+        school_secret = _school_secret(school.shared_secret(ephemeral), share, school.public)
+        for name in INVESTIGATOR_SLOTS:
+            slots[f"{name}+S"] = _seal_slot(case_id, f"{name}+S", keys[name], school_secret, data_key)
+        school_spec = SchoolSpec(share, school.id)
+    unsigned = Header(case_id, created, machine, specs, slots, mac="", school=school_spec)
+    signed = Header(case_id, created, machine, specs, slots, school=school_spec,
+                    mac=crypto.mac(crypto.subkey(data_key, "header"), _canonical(unsigned._body())))
+    return signed, data_key
+
+
+def unwrap_with_school_key(header: Header, passphrase: str, school_key: SchoolKey) -> tuple[bytes, str]:
+    """The data key from one investigator's passphrase and the school key; also which investigator ("A" or "B")."""
+    if header.school is None:
+        raise WrongPassphrase("This case was made before the school key existed, so only both "
+                              "investigators together can open it.")
+    if school_key.public.id != header.school.key_id:
+        raise WrongPassphrase("That is not the school key this case was made with.")
+    if not passphrase:
+        raise WrongPassphrase("One investigator must type their passphrase as well as the school key.")
+    school_secret = _school_secret(school_key.shared_secret(header.school.ephemeral), header.school.ephemeral,
+                                   school_key.public.public)
+    for name in INVESTIGATOR_SLOTS:
+        spec = header.secrets[name]
+        key = crypto.derive_passphrase_key(passphrase, spec.salt, spec.kdf)
+        try:
+            data_key = crypto.open_sealed(crypto.pair_key(key, school_secret, f"slot/{name}+S"),
+                                          header.slots[f"{name}+S"], _slot_associated(header.case_id, f"{name}+S"))
+        except crypto.DecryptionFailed:
+            continue
+        header.check_mac(data_key)
+        return data_key, name
+    raise WrongPassphrase("The passphrase and the school key do not open this case together. Nothing was changed.")
+
+
+def unwrap_data_key(header: Header, passphrases: tuple[str, str]) -> bytes:
+    """The data key, from both investigators' passphrases; :class:`WrongPassphrase` otherwise."""
+    if len(passphrases) != 2 or not all(passphrases):
+        raise WrongPassphrase("Both investigators must type their passphrase to open a case.")
+    keys = [crypto.derive_passphrase_key(p, header.secrets[n].salt, header.secrets[n].kdf)
+            for n, p in zip(INVESTIGATOR_SLOTS, passphrases)]
+    try:
+        data_key = crypto.open_sealed(crypto.pair_key(keys[0], keys[1], "slot/A+B"),
+                                      header.slots["A+B"], _slot_associated(header.case_id, "A+B"))
+    except crypto.DecryptionFailed:
+        raise WrongPassphrase() from None
+    header.check_mac(data_key)
+    return data_key

@@ -1,0 +1,172 @@
+"""The school's blocklist: every spelling of a listed address matches, nothing else does."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from evidence_app.policy.blocklist import Blocklist, BlocklistError, url_hash
+from evidence_app.policy.urls import normalise_url
+
+LABEL = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789", min_size=1, max_size=10)
+HOST = st.builds(lambda labels, tld: ".".join([*labels, tld]), st.lists(LABEL, min_size=1, max_size=3),
+                 st.sampled_from(["example", "test", "invalid"]))
+SEGMENT = st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~", min_size=1, max_size=8)
+PATH = st.lists(SEGMENT, min_size=0, max_size=4).map(lambda parts: "/" + "/".join(parts))
+QUERY = st.one_of(st.just(""), st.builds(lambda k, v: f"{k}={v}", LABEL, LABEL))
+
+
+@st.composite
+def listed_url(draw) -> str:
+    scheme = draw(st.sampled_from(["http", "https"]))
+    query = draw(QUERY)
+    return f"{scheme}://{draw(HOST)}{draw(PATH)}" + (f"?{query}" if query else "")
+
+
+def _encode_some(path: str, seed: int) -> str:
+    """Percent-encode some unreserved characters (which must not change the address)."""
+    return "".join(f"%{ord(c):02x}" if c.isalnum() and (i + seed) % 3 == 0 else c for i, c in enumerate(path))
+
+
+@st.composite
+def respelled(draw, url: str) -> str:
+    """The same address, spelled differently: case, default port, trailing slash, escapes, fragment, scheme."""
+    scheme, rest = url.split("://", 1)
+    host, _, tail = rest.partition("/")
+    path, _, query = ("/" + tail).partition("?")
+    if draw(st.booleans()):
+        scheme = scheme.upper()
+    if draw(st.booleans()):
+        host = host.upper()
+    if draw(st.booleans()):
+        host += ":443" if scheme.lower() == "https" else ":80"
+    if draw(st.booleans()):
+        scheme = "https" if scheme.lower() == "http" else "http"
+        host = host.split(":")[0]
+    if draw(st.booleans()):
+        path = _encode_some(path, draw(st.integers(0, 2)))
+    if draw(st.booleans()) and not path.endswith("/"):
+        path += "/"
+    spelled = f"{scheme}://{host}{path}" + (f"?{query}" if query else "")
+    if draw(st.booleans()):
+        spelled += "#" + draw(LABEL)
+    return spelled
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.data(), listed_url())
+def test_every_spelling_of_a_listed_url_matches(data, url: str) -> None:
+    blocklist = Blocklist.from_text(url)
+    spelled = data.draw(respelled(url))
+    assert blocklist.matches(spelled), (url, spelled)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.data(), listed_url())
+def test_every_spelling_of_a_hashed_url_matches(data, url: str) -> None:
+    blocklist = Blocklist.from_text(f"sha256:{url_hash(url)}")
+    assert blocklist.matches(data.draw(respelled(url)))
+
+
+@settings(max_examples=150, deadline=None)
+@given(listed_url(), PATH)
+def test_a_prefix_covers_every_page_below_it(url: str, below: str) -> None:
+    base = url.split("?")[0].rstrip("/")
+    blocklist = Blocklist.from_text(base + "/*")
+    assert blocklist.matches(base + below)
+    scheme, rest = base.split("://")
+    host, _, path = rest.partition("/")
+    assert blocklist.matches(f"{scheme.upper()}://{host.upper()}/{path}{below}")
+
+
+@settings(max_examples=150, deadline=None)
+@given(HOST, LABEL, PATH)
+def test_a_host_covers_its_subdomains_but_not_lookalikes(host: str, label: str, path: str) -> None:
+    blocklist = Blocklist.from_text(host)
+    assert blocklist.matches(f"https://{host}{path}")
+    assert blocklist.matches(f"http://{label}.{host.upper()}:80{path}")
+    assert not blocklist.matches(f"https://{label}{host}{path}")
+    assert not blocklist.matches(f"https://{host}.{label}{path}")
+
+
+@settings(max_examples=150, deadline=None)
+@given(listed_url(), listed_url())
+def test_different_pages_do_not_match(first: str, second: str) -> None:
+    if normalise_url(first).split("://")[1] == normalise_url(second).split("://")[1]:
+        return
+    assert not Blocklist.from_text(first).matches(second)
+    if urlsplit(first).hostname != urlsplit(second).hostname:  # a hashed entry also covers the pages below it
+        assert not Blocklist.from_text(f"sha256:{url_hash(first)}").matches(second)
+
+
+def test_a_folder_prefix_is_not_a_string_prefix() -> None:
+    blocklist = Blocklist.from_text("https://cdn.example/private/*")
+    assert blocklist.matches("https://cdn.example/private")
+    assert blocklist.matches("https://cdn.example/private?page=2")
+    assert blocklist.matches("https://cdn.example/private/a/b.jpg")
+    assert not blocklist.matches("https://cdn.example/privateer")
+    assert Blocklist.from_text("https://cdn.example/priv*").matches("https://cdn.example/privateer")
+
+
+def test_fragments_case_ports_slashes_and_escapes(tmp_path: Path) -> None:
+    listing = tmp_path / "blocklist.txt"
+    listing.write_text("\ufeff# the school's list\n\nhttps://Example.org:443/Gallery/42/  # the page reported\n")
+    blocklist = Blocklist.from_file(listing)
+    for spelled in ["https://example.org/Gallery/42", "HTTPS://EXAMPLE.ORG/Gallery/42#top",
+                    "http://example.org:80/Gallery/42/", "https://example.org/%47allery/%34%32"]:
+        assert blocklist.matches(spelled), spelled
+    assert not blocklist.matches("https://example.org/gallery/42")  # paths are case-sensitive
+    assert blocklist.match("https://example.org/Gallery/42").line == 3  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("line", ["file:///etc/passwd", "not a host!", "ftp://example.org/x", "sha256:abc"])
+def test_bad_lines_are_named(line: str) -> None:
+    with pytest.raises(BlocklistError, match="Line 2"):
+        Blocklist.from_text("good.example\n" + line)
+
+
+def test_missing_or_unreadable_files_say_so(tmp_path: Path) -> None:
+    with pytest.raises(BlocklistError, match="does not exist"):
+        Blocklist.from_file(tmp_path / "nope.txt")
+    (tmp_path / "latin1.txt").write_bytes("caf\xe9.example\n".encode("latin-1"))
+    with pytest.raises(BlocklistError, match="UTF-8"):
+        Blocklist.from_file(tmp_path / "latin1.txt")
+
+
+def test_idn_hosts_match_in_either_form() -> None:
+    blocklist = Blocklist.from_text("b\u00fccher.example")
+    assert blocklist.matches("https://xn--bcher-kva.example/x")
+    assert blocklist.matches("https://B\u00dcCHER.example/")
+
+
+def test_the_core_stops_a_listed_address_that_reaches_it(case) -> None:
+    from evidence_app import CaseSealed, Kind, Status
+    from tests.helpers.images import make_png
+
+    case.use_blocklist(Blocklist.from_text("# the school's list\nbad.example\n"))
+    case.record_visit("https://good.example/")
+    png = make_png(seed=11)
+    with pytest.raises(CaseSealed, match="blocklist"):
+        case.add_capture(png, kind="viewport", url="https://www.BAD.example/gallery")
+    assert case.status is Status.SEALED and case.captures() == []
+    flagged = [e for e in case.events() if e.kind == Kind.FLAGGED][-1]
+    assert flagged.data["url"] == "https://www.BAD.example/gallery" and "line 2" in flagged.data["note"]
+    assert [e.data["url"] for e in case.events() if e.kind == Kind.VISIT] == ["https://good.example/"]
+
+
+@pytest.mark.parametrize("record", ["visit", "snapshot"])
+def test_a_listed_visit_or_snapshot_is_never_recorded(case, record: str) -> None:
+    from evidence_app import CaseSealed, Kind, Status
+
+    case.use_blocklist(Blocklist.from_text("https://bad.example/page"))
+    with pytest.raises(CaseSealed):
+        if record == "visit":
+            case.record_visit("https://bad.example/page#top")
+        else:
+            case.add_page_snapshot("<html>listed</html>", url="http://BAD.example:80/page/")
+    assert case.status is Status.SEALED
+    assert not [e for e in case.events() if e.kind in (Kind.VISIT, Kind.SNAPSHOT)]

@@ -1,0 +1,121 @@
+"""The stop's confirmation and the referral screen, alone; the case window's stop without a browser."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from evidence_app import CaseSealed, Kind, Status
+from evidence_app.policy.referral import load_referral
+from evidence_app.school.settings import Settings, SettingsError
+from tests.helpers.cases import make_case
+from tests.helpers.images import make_png
+from ui.case_window.referral import EXPORT_TEXT, PRINT_TEXT, ReferralScreen, school_contacts
+from ui.case_window.stop import StopConfirm, StopRequest
+from ui.case_window.window import CaseWindow
+
+pytestmark = pytest.mark.usefixtures("clean_qt")
+
+
+def test_the_confirmation_needs_its_one_button_and_enter_never_gives_it(qtbot) -> None:
+    dialog = StopConfirm(StopRequest("https://x.example/", "button"))
+    qtbot.addWidget(dialog)
+    dialog.open()
+    with qtbot.assertNotEmitted(dialog.confirmed):
+        qtbot.keyClick(dialog, Qt.Key.Key_Return)
+        qtbot.keyClick(dialog.description, Qt.Key.Key_Enter)
+    assert dialog.isVisible()
+    dialog.description.setText("  what we saw  ")
+    with qtbot.waitSignal(dialog.confirmed, timeout=1000) as confirmed:
+        qtbot.mouseClick(dialog.confirm_button, Qt.MouseButton.LeftButton)
+    assert confirmed.args[0] == StopRequest("https://x.example/", "button", (), "what we saw")
+    assert not dialog.isVisible()
+
+
+def test_escape_goes_back(qtbot) -> None:
+    dialog = StopConfirm(StopRequest("", "button"))
+    qtbot.addWidget(dialog)
+    dialog.open()
+    with qtbot.waitSignal(dialog.rejected, timeout=1000):
+        qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+
+
+def test_the_referral_screen_has_numbered_steps_the_case_id_and_the_schools_contacts(qtbot) -> None:
+    text = load_referral()
+    settings = Settings(safeguarding_lead_contact="Ms Rahman 01632 960 123", police_contact="PC Hall, 101")
+    screen = ReferralScreen(text, "EV-20260101-ABCDEF", school_contacts(settings), school_name="Hillside")
+    qtbot.addWidget(screen)
+    words = screen.all_text()
+    assert text.title in words and "EV-20260101-ABCDEF" == screen.case_id.text()
+    assert len(screen.step_labels) == len(text.steps) and "999" in words and "101" in words
+    assert "Ms Rahman 01632 960 123" in words and "PC Hall, 101" in words
+    assert text.contacts_missing not in words
+    assert (screen.print_button.text(), screen.export_button.text()) == (PRINT_TEXT, EXPORT_TEXT)
+    with qtbot.waitSignal(screen.print_requested, timeout=1000):
+        screen.print_button.click()
+    with qtbot.waitSignal(screen.export_requested, timeout=1000):
+        screen.export_button.click()
+
+
+def test_without_contacts_the_screen_says_where_to_set_them(qtbot) -> None:
+    text = load_referral()
+    screen = ReferralScreen(text, "EV-1", school_contacts(Settings()))
+    qtbot.addWidget(screen)
+    assert text.contacts_missing in screen.all_text()
+
+
+def test_a_sealed_case_opens_on_the_referral_screen_without_a_browser(qtbot, case) -> None:
+    case.add_capture(make_png(seed=1), kind="viewport", url="https://bad.example/")
+    case.flag_csam("https://bad.example/")
+    built: list[object] = []
+    window = CaseWindow(case, browser_factory=built.append, settings=Settings)
+    qtbot.addWidget(window)
+    window.show()
+    assert built == [] and window.browser_widget is None and not window.placeholder.isVisible()
+    assert window.referral is not None and window.referral.isVisible()
+    assert not window.actions_by_name["stop"].isEnabled() and window.request_stop() is None
+    assert window.describe_capture(case.captures()[0].id) is None  # withheld: never described or shown
+    assert "SEALED" in window.panel.light.text() and not window.panel.note_box.isEnabled()
+
+
+def test_the_stop_from_a_window_without_a_browser_still_seals_and_refers(qtbot, case) -> None:
+    window = CaseWindow(case, settings=Settings)
+    qtbot.addWidget(window)
+    window.show()
+    dialog = window.request_stop("https://bad.example/page")
+    assert dialog is not None
+    with qtbot.waitSignal(window.sealed, timeout=2000):
+        dialog.confirm_button.click()
+    assert case.status is Status.SEALED
+    assert [e.data["url"] for e in case.events() if e.kind == Kind.FLAGGED] == ["https://bad.example/page"]
+    assert window.referral is not None and window.referral.isVisible() and not window.placeholder.isVisible()
+
+
+def test_the_referral_screens_export_goes_to_the_case_windows_export(qtbot, case) -> None:
+    window = CaseWindow(case, settings=Settings)
+    qtbot.addWidget(window)
+    calls: list[str] = []
+
+    class Extras:
+        def open_export(self) -> None:
+            calls.append("export")
+
+    window.extras = Extras()  # type: ignore[attr-defined]  # what ui.case_window.extras installs
+    window.halt(StopRequest("https://bad.example/", "button"))
+    window.referral.export_button.click()  # type: ignore[union-attr]
+    assert calls == ["export"]
+
+
+def test_an_unreadable_blocklist_keeps_the_browser_from_starting(controller, store, tmp_path) -> None:
+    case = make_case(store)
+    controller.settings = Settings(blocklist_file=str(tmp_path / "missing.txt"))
+    build = controller._with_blocklist(lambda case, blocklist: (case, blocklist))
+    with pytest.raises(SettingsError, match="does not exist"):
+        build(case)
+    (tmp_path / "list.txt").write_text("bad.example\n")
+    controller.settings = Settings(blocklist_file=str(tmp_path / "list.txt"))
+    _, blocklist = build(case)
+    assert blocklist.matches("https://www.bad.example/x")
+    with pytest.raises(CaseSealed):  # the same list is the core's backstop too
+        case.record_visit("https://bad.example/")
+    case.lock()

@@ -1,0 +1,140 @@
+"""The case window: side panel, notes, captures, the checklist ticking itself, the browser's room."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QMessageBox
+
+from evidence_app import Kind, Status
+from tests.helpers.cases import PASSPHRASES, make_case
+from tests.helpers.images import make_png
+from ui.case_window.checklist import steps_from
+from ui.case_window.window import CaseWindow
+
+pytestmark = pytest.mark.usefixtures("clean_qt")
+
+
+def open_window(qtbot, case, idle=None) -> CaseWindow:
+    window = CaseWindow(case, idle)
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def test_side_panel_shows_the_case(qtbot, case, idle) -> None:
+    window = open_window(qtbot, case, idle)
+    panel = window.panel
+    assert panel.case_id.text() == case.id
+    assert "Alice Hughes, Headteacher" in panel.people.text()
+    assert "Bartosz Nowak, Designated safeguarding lead" in panel.people.text()
+    assert panel.elapsed.text().startswith("Open for 0:00:0")
+    assert panel.light.recording and "Recording" in panel.light.text()
+    assert panel.light.accessibleName() == "Recording"
+    assert case.id in window.windowTitle()
+    assert window.placeholder.isVisible()
+    assert idle.active
+
+
+def test_notes_are_added_with_ctrl_enter(qtbot, case) -> None:
+    window = open_window(qtbot, case)
+    window.panel.note_box.setFocus()
+    qtbot.keyClicks(window.panel.note_box, "The site shows betting odds")
+    qtbot.keyClick(window.panel.note_box, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    notes = [e.data["text"] for e in case.events() if e.kind == Kind.NOTE]
+    assert notes == ["The site shows betting odds"]
+    assert window.panel.note_box.toPlainText() == ""
+    assert window.panel.notes.count() == 1
+    assert "The site shows betting odds" in window.panel.notes.item(0).text()
+    # An empty note is not added.
+    window.panel.add_note_button.click()
+    assert sum(1 for e in case.events() if e.kind == Kind.NOTE) == 1
+
+
+def test_checklist_ticks_itself(qtbot, case) -> None:
+    window = open_window(qtbot, case)
+    done = window.panel.checklist.done
+    assert done() == {"two_people": True, "designated": True, "sites": False, "concern": False,
+                      "conclusion": False}
+    case.record_visit("https://example.org/", "Example")  # as the browser would
+    window._on_tick()  # the once-a-second check notices the journal moved on
+    assert done()["sites"] and not done()["concern"]
+    case.add_capture(make_png(seed=1), kind="viewport", url="https://example.org/")
+    window._on_tick()
+    assert not done()["concern"]  # a capture without a concern describes nothing
+    case.add_capture(make_png(seed=2), kind="viewport", url="https://example.org/", concern="gambling")
+    window._on_tick()
+    assert done()["concern"]
+    labels = window.panel.checklist.findChildren(QLabel)
+    assert any(label.text() == "✓ Sites recorded" for label in labels)
+    assert any(label.text() == "○ Conclusion reached" for label in labels)
+
+
+def test_a_note_describes_the_concern(qtbot, case) -> None:
+    window = open_window(qtbot, case)
+    window.add_note("Pupil's messages contain threats")
+    assert window.panel.checklist.done()["concern"]
+
+
+def test_conclusion_step_follows_the_status() -> None:
+    assert steps_from([], designated=True, status=Status.CONCLUDED)[4].done
+    assert not steps_from([], designated=True, status=Status.OPEN)[4].done
+
+
+def test_captures_show_thumbnails_and_withheld_tiles(qtbot, case) -> None:
+    case.add_capture(make_png(320, 200, seed=3), kind="viewport", url="https://ok.example/")
+    bad = case.add_capture(make_png(seed=4), kind="viewport", url="https://bad.example/")
+    case.flag_csam("https://bad.example/")
+    window = open_window(qtbot, case)
+    shots = window.panel.captures
+    assert shots.count() == 2
+    first, second = shots.item(0), shots.item(1)
+    assert not first.icon().isNull()
+    assert first.text().startswith("C0001") and case.captures()[0].sha256[:12] in first.text()
+    assert "Withheld" in second.text() and "bad.example" not in second.text()
+    assert bad.id not in shots._thumbs  # never decrypted
+    # A sealed case records nothing more, and says so in red.
+    assert not window.panel.light.recording and "sealed" in window.panel.light.text()
+
+
+def test_browser_widget_takes_the_central_area(qtbot, case) -> None:
+    window = open_window(qtbot, case)
+    browser = QLabel("pretend browser")
+    window.set_browser_widget(browser)
+    assert window.browser_widget is browser and browser.isVisible()
+    assert not window.placeholder.isVisible()
+    with qtbot.waitSignal(window.locked):
+        window.lock()
+    assert not browser.isVisible()
+
+
+def test_closing_the_window_locks_the_case(qtbot, case) -> None:
+    window = open_window(qtbot, case)
+    with qtbot.waitSignal(window.closed):
+        window.close()
+    assert case.locked
+    case.unlock(PASSPHRASES)
+    kinds = [e.kind for e in case.events()]
+    assert kinds[-2:] == [Kind.LOCKED, Kind.UNLOCKED]
+
+
+def test_closing_with_an_unsaved_note_asks_first(qtbot, case) -> None:
+    window = open_window(qtbot, case)
+    window.panel.note_box.setPlainText("half a thought")
+    window.close()
+    question = window.unsaved_note_question
+    assert question.isVisible() and window.isVisible() and not case.locked
+    question.button(QMessageBox.StandardButton.Cancel).click()
+    assert window.isVisible() and not case.locked
+    assert window.panel.note_box.toPlainText() == "half a thought"
+    window.close()
+    window.unsaved_note_question.button(QMessageBox.StandardButton.Discard).click()
+    assert case.locked and not window.isVisible()
+
+
+def test_read_only_store_window_for_concluded_state(qtbot, store) -> None:
+    made = make_case(store)
+    window = open_window(qtbot, made)
+    assert window.actions_by_name["timeline"].shortcut().toString() == "Ctrl+T"
+    assert window.actions_by_name["lock"].shortcut().toString() == "Ctrl+L"
+    window.close()

@@ -1,0 +1,505 @@
+"""The case window: the browser's room in the middle, the side panel on the right.
+
+The browser (``ui/browser/``) is built by ``browser_factory(case)`` whenever
+the case is unlocked, and shut down (its queued journal writes flushed, its
+pages and off-the-record profile deleted) *before* the case locks; the next
+unlock builds a fresh one. :meth:`CaseWindow.set_browser_widget` puts any
+widget in the central area; without one a placeholder holds its place.
+
+Locking (by hand, by the idle timer, or by closing the window) journals the
+lock through the core, empties every widget that shows case data (side panel,
+thumbnails, notes, the timeline's model) and leaves only the unlock form,
+which needs both passphrases.
+
+The stop (suspected child sexual abuse imagery; DESIGN.md "The stop"): the
+browser's red button, Ctrl+Shift+X and choosing that concern (for the next
+capture or for one already taken) ask for one confirmation (:mod:`ui.case_window.stop`);
+an address on the school's blocklist halts at once. :meth:`CaseWindow.halt`
+then, in this order: tears the browser down (nothing more is fetched, shown or
+captured), seals the case through ``case.flag_csam`` (which withholds every
+capture of the address), and puts the referral screen
+(:mod:`ui.case_window.referral`) where the browser was. A sealed case never builds a
+browser again: reopening it shows the referral screen.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSplitter, QStackedWidget, QVBoxLayout, QWidget
+
+from evidence_app import Case, CaseSealed, EvidenceError, Status
+from evidence_app.school import settings as settings_file
+from evidence_app.school.settings import Settings
+from ui.background import run_in_background
+from ui.case_window.idle import IdleWatcher
+from ui.case_window.side_panel import SidePanel
+from ui.case_window.stop import STOP_KEYS, StopConfirm, StopRequest
+from ui.case_window.timeline import TimelineDialog
+from ui.errors import describe, show_error
+from ui.start.sign_in import UnlockForm
+
+BrowserFactory = Callable[[Case], QWidget]
+SettingsSource = Callable[[], Settings]
+
+WORK_PAGE, LOCKED_PAGE = 0, 1
+BROWSER_PLACEHOLDER = ("The recorded browser goes here.\n\n"
+                       "Every page you visit in it is saved to this case, with the time.")
+
+
+class CaseWindow(QMainWindow):
+    """One open case. ``idle`` is the application's single idle watcher (optional in tests)."""
+
+    locked = Signal()
+    unlocked = Signal()
+    closing = Signal()
+    closed = Signal(str)
+    stop_requested = Signal(str)  # the stop was asked for (the address); it still needs confirming
+    sealed = Signal(str)          # the stop happened: the browser is gone and the case sealed (the address)
+
+    def __init__(self, case: Case, idle: IdleWatcher | None = None, parent: QWidget | None = None, *,
+                 browser_factory: BrowserFactory | None = None, browser_problem: str = "",
+                 settings: SettingsSource | None = None) -> None:
+        super().__init__(parent)
+        self.case = case
+        self.settings_source = settings or _saved_settings
+        self.referral: QWidget | None = None
+        self.stop_confirm: StopConfirm | None = None
+        self.annotate_dialog: QWidget | None = None
+        self._halted = False
+        self.idle = idle
+        self.browser_factory = browser_factory
+        self.setWindowTitle(f"Case {case.id} · Evidence App")
+        self.setAccessibleName("Case window")
+        self.resize(1280, 800)
+        self._opened_at = time.monotonic()
+        self._last_head = ""
+        self._unlocking = False
+        self._closed = False
+
+        self.browser_area = QWidget()
+        self.browser_area.setAccessibleName("Browser area")
+        self._browser_layout = QVBoxLayout(self.browser_area)
+        self._browser_layout.setContentsMargins(0, 0, 0, 0)
+        self.placeholder = QLabel(BROWSER_PLACEHOLDER if not browser_problem else
+                                  f"The browser could not start: {browser_problem}")
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.placeholder.setWordWrap(True)
+        self.placeholder.setStyleSheet("color: #666; font-size: 13pt; border: 2px dashed #bbb;")
+        self.placeholder.setAccessibleName("Browser placeholder")
+        self._browser_layout.addWidget(self.placeholder)
+        self.browser_widget: QWidget | None = None
+
+        self.panel = SidePanel()
+        self.panel.note_requested.connect(self.add_note)
+        self.panel.captures.capture_chosen.connect(self.describe_capture)
+        self.unlock_form = UnlockForm()
+        self.unlock_form.submitted.connect(self.unlock)
+        self.unlock_form.recovery_submitted.connect(self.unlock_with_school_key)
+        splitter = QSplitter()
+        splitter.addWidget(self.browser_area)
+        splitter.addWidget(self.panel)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 0)
+        splitter.setChildrenCollapsible(False)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(splitter)
+        self.pages.addWidget(self.unlock_form)
+        self.setCentralWidget(self.pages)
+        self.timeline: TimelineDialog | None = None
+        self.unsaved_note_question: QMessageBox | None = None
+        self._stashed_note = ""
+
+        self.actions_by_name: dict[str, QAction] = {}
+        menu = self.case_menu = self.menuBar().addMenu("&Case")
+        for name, text, keys, slot in (
+            ("timeline", "&Timeline and journal check", "Ctrl+T", self.show_timeline),
+            ("note", "Write a &note", "Ctrl+Shift+N", self.focus_note),
+            ("lock", "&Lock now", "Ctrl+L", self.lock),
+            ("close", "&Close the case", "Ctrl+W", self.close),
+            ("stop", "&Stop: suspected child abuse imagery…", STOP_KEYS, self._stop_key),
+        ):
+            action = QAction(text, self)
+            action.setShortcut(QKeySequence(keys))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.triggered.connect(slot)
+            menu.addAction(action)
+            self.addAction(action)
+            self.actions_by_name[name] = action
+        self.statusBar().showMessage("Ctrl+T timeline · Ctrl+Shift+N note · Ctrl+L lock · Ctrl+W close · "
+                                     f"{STOP_KEYS} stop: suspected child abuse imagery")
+
+        self.tick = QTimer(self)
+        self.tick.setInterval(1000)
+        self.tick.timeout.connect(self._on_tick)
+        self.tick.start()
+        if idle is not None:
+            idle.idle.connect(self.lock)
+        self.refresh()
+        self._show_unlocked_state()
+
+    # ---------------------------------------------------------------- the browser's room
+
+    def set_browser_widget(self, widget: QWidget) -> None:
+        """Put the browser in the central area (replacing the placeholder or an earlier one)."""
+        if self.browser_widget is not None:
+            self._browser_layout.removeWidget(self.browser_widget)
+            self.browser_widget.deleteLater()
+        self.placeholder.hide()
+        self.browser_widget = widget
+        self._browser_layout.addWidget(widget)
+        widget.setVisible(not self.case.locked)
+        for name, slot in (("captured", lambda *_: self.refresh()),
+                           ("message", self._say), ("capture_failed", self._say),
+                           ("stop_requested", self._on_browser_stop), ("blocked", self._on_blocked)):
+            signal = getattr(widget, name, None)
+            if signal is not None:
+                signal.connect(slot)
+
+    def _say(self, text: str) -> None:
+        self.statusBar().showMessage(text, 10_000)
+
+    def _build_browser(self) -> None:
+        if self._halted or self.case.status is Status.SEALED:
+            self.show_referral()  # a sealed case is never browsed again: no browser is even built
+            return
+        if self.browser_factory is None or self.case.locked:
+            return
+        try:
+            self.set_browser_widget(self.browser_factory(self.case))
+        except Exception as exc:  # noqa: BLE001 - the case stays usable without its browser
+            self.placeholder.setText(f"The browser could not start: {describe(exc)}")
+            self.placeholder.show()
+
+    def _drop_browser(self) -> None:
+        """Flush and tear down the browser before the case locks (its writes go first)."""
+        widget, self.browser_widget = self.browser_widget, None
+        if widget is None:
+            return
+        shutdown = getattr(widget, "halt" if self._halted else "shutdown", None)
+        if callable(shutdown):
+            shutdown()
+        widget.hide()
+        self._browser_layout.removeWidget(widget)
+        widget.deleteLater()
+        if self.referral is None:
+            self.placeholder.show()
+
+    # ---------------------------------------------------------------- the stop
+
+    def _stop_key(self) -> None:
+        self.request_stop()
+
+    def request_stop(self, url: str | None = None) -> StopConfirm | None:
+        """The red control or Ctrl+Shift+X: hide the page, then ask for the one confirmation."""
+        browser = self.browser_widget
+        if url is None:
+            current = getattr(browser, "current_url", None)
+            url = current() if callable(current) else ""
+            cover = getattr(browser, "cover", None)
+            if callable(cover):
+                cover(True)
+        return self.ask_to_stop(StopRequest(url or "", "button"))
+
+    def _on_browser_stop(self, url: str) -> None:
+        form = getattr(self.browser_widget, "form", None)
+        concern = getattr(form, "blocks_capture", False)
+        self.ask_to_stop(StopRequest(url, "concern" if concern else "button",
+                                     note=form.note() if concern and form is not None else ""))
+
+    def ask_to_stop(self, request: StopRequest) -> StopConfirm | None:
+        if self._halted or self.case.locked or self.case.status is Status.SEALED:
+            return None
+        self.stop_requested.emit(request.url)
+        if self.stop_confirm is not None:
+            self.stop_confirm.raise_()
+            return self.stop_confirm
+        dialog = StopConfirm(request, self)
+        dialog.confirmed.connect(self.halt)
+        dialog.rejected.connect(self._stop_cancelled)
+        dialog.finished.connect(self._stop_confirm_closed)
+        self.stop_confirm = dialog
+        dialog.open()
+        return dialog
+
+    def _stop_cancelled(self) -> None:
+        cancel = getattr(self.browser_widget, "cancel_stop", None)
+        if callable(cancel) and not self._halted:
+            cancel()
+
+    def _stop_confirm_closed(self, _result: int) -> None:
+        dialog, self.stop_confirm = self.stop_confirm, None
+        if dialog is not None:
+            dialog.deleteLater()
+
+    def _on_blocked(self, blocked: object) -> None:
+        """A blocklisted address was refused before it was requested: the stop, with no question asked."""
+        describe_ = getattr(blocked, "describe", None)
+        self.halt(StopRequest(str(getattr(blocked, "url", "")), "blocklist",
+                              note=describe_() if callable(describe_) else ""))
+
+    def halt(self, request: StopRequest) -> None:
+        """The stop, at once and in this order: browser down, every capture path off, case sealed, referral."""
+        if self._halted:
+            return
+        self._halted = True
+        if self.stop_confirm is not None:
+            self.stop_confirm.close()
+        if self.annotate_dialog is not None:
+            self.annotate_dialog.close()
+        self._drop_browser()  # the browser's halt(): requests refused, pages hidden and deleted, captures off
+        self.actions_by_name["stop"].setEnabled(False)
+        self.actions_by_name["note"].setEnabled(False)
+        error: EvidenceError | None = None
+        try:
+            self.case.flag_csam(request.url, note=request.note, captures=request.captures)
+        except CaseSealed:
+            pass  # sealed already (another window, or the core's own add_capture stop)
+        except EvidenceError as exc:
+            error = exc
+        self.show_referral()
+        self.refresh()
+        self.sealed.emit(request.url)
+        if error is not None:
+            show_error(self, error, "The seal was not saved")
+
+    def show_referral(self) -> QWidget:
+        """Put the referral screen where the browser was (built once)."""
+        if self.referral is None:
+            from evidence_app.policy.referral import load_referral
+            from ui.case_window.referral import ReferralScreen, school_contacts
+
+            settings = self.settings_source()
+            self.referral = ReferralScreen(load_referral(), self.case.id, school_contacts(settings),
+                                           school_name=settings.school_name)
+            self.referral.print_requested.connect(self.print_form)  # type: ignore[attr-defined]
+            self.referral.export_requested.connect(self.start_police_export)  # type: ignore[attr-defined]
+            self._browser_layout.addWidget(self.referral)
+        self.placeholder.hide()
+        self.referral.show()
+        self.actions_by_name["stop"].setEnabled(False)
+        return self.referral
+
+    def print_form(self) -> QWidget | None:
+        """The incident form; a sealed case's form never has images in it (the core sees to it)."""
+        if self.case.locked:
+            return None
+        from ui.form import open_form
+
+        return open_form(self.case, self)
+
+    def start_police_export(self) -> QWidget | None:
+        """The police export (ui.case_window.extras adds it to every case window; see ui.export.dialog)."""
+        extras = getattr(self, "extras", None)
+        open_export = getattr(extras, "open_export", None)
+        if callable(open_export):
+            return open_export()
+        self._say("The police export is not available in this window.")
+        return None
+
+    # ---------------------------------------------------------------- describing a capture afterwards
+
+    def describe_capture(self, capture_id: str) -> QWidget | None:
+        """Change a capture's note and concern (the side panel's double-click); CSAM there is the stop."""
+        if self.case.locked or self._halted or self.case.status is not Status.OPEN or self.case.read_only:
+            return None
+        capture = next((c for c in self.case.captures() if c.id == capture_id), None)
+        if capture is None or capture.quarantined:
+            return None
+        if self.annotate_dialog is not None:
+            self.annotate_dialog.close()
+        from ui.case_window.annotate import AnnotateDialog
+
+        dialog = AnnotateDialog(self.case, capture, self)
+        dialog.saved.connect(self._capture_described)
+        dialog.stop_requested.connect(self._capture_stop)
+        dialog.finished.connect(self._annotate_closed)
+        self.annotate_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _capture_described(self, capture_id: str) -> None:
+        self._say(f"The note and concern of {capture_id} were saved to the case.")
+        self.refresh()
+
+    def _capture_stop(self, request: object) -> None:
+        cover = getattr(self.browser_widget, "cover", None)
+        if callable(cover):
+            cover(True)
+        if isinstance(request, StopRequest):
+            self.ask_to_stop(request)
+
+    def _annotate_closed(self, _result: int) -> None:
+        dialog, self.annotate_dialog = self.annotate_dialog, None
+        if dialog is not None:
+            dialog.deleteLater()
+
+    # ---------------------------------------------------------------- showing the case
+
+    def refresh(self) -> None:
+        """Bring the panel (and the timeline) up to date with the case's journal."""
+        if self.case.locked:
+            return
+        self._last_head = self.case.head
+        self.panel.show_case(self.case)
+        self.panel.show_elapsed(time.monotonic() - self._opened_at)
+        if self.timeline is not None and self.timeline.isVisible():
+            self.timeline.reload()
+
+    def _on_tick(self) -> None:
+        if self.case.locked:
+            return
+        self.panel.show_elapsed(time.monotonic() - self._opened_at)
+        if self.case.head != self._last_head:  # the browser (or anyone) added to the journal
+            self.refresh()
+
+    def focus_note(self) -> None:
+        if not self.case.locked:
+            self.panel.note_box.setFocus()
+
+    def add_note(self, text: str) -> None:
+        try:
+            self.case.add_note(text)
+        except EvidenceError as exc:
+            show_error(self, exc, "The note was not added")
+            return
+        self.panel.note_box.clear()
+        self.statusBar().showMessage("Note saved to the case.", 5000)
+        self.refresh()
+
+    def show_timeline(self) -> TimelineDialog | None:
+        if self.case.locked:
+            return None
+        if self.timeline is None:
+            self.timeline = TimelineDialog(self.case, self)
+        else:
+            self.timeline.reload()
+        self.timeline.show()
+        self.timeline.raise_()
+        self.timeline.activateWindow()
+        return self.timeline
+
+    # ---------------------------------------------------------------- locking
+
+    def lock(self) -> None:
+        """Lock the case and forget everything shown about it (safe to call twice)."""
+        error: EvidenceError | None = None
+        self._drop_browser()
+        if not self.case.locked:
+            try:
+                self.case.lock()
+            except EvidenceError as exc:  # the keys are dropped even when the lock record fails
+                error = exc
+        if self.idle is not None:
+            self.idle.stop()
+        self._stashed_note = self.panel.note_box.toPlainText() or self._stashed_note
+        self.panel.clear()
+        if self.timeline is not None:
+            self.timeline.forget()
+            self.timeline.close()
+            self.timeline.deleteLater()
+            self.timeline = None
+        self.menuBar().setEnabled(False)
+        for name in ("timeline", "note", "lock", "stop"):
+            self.actions_by_name[name].setEnabled(False)
+        self.pages.setCurrentIndex(LOCKED_PAGE)
+        self.unlock_form.reset()
+        self.unlock_form.pair.first.setFocus()
+        self.statusBar().showMessage("The case is locked and its journal saved. Both passphrases unlock it.")
+        self.locked.emit()
+        if error is not None and not self._closed:
+            show_error(self, error, "The lock was not recorded")
+
+    def unlock(self, passphrases: tuple[str, str]) -> None:
+        case = self.case
+        self._start_unlock(lambda: case.unlock(passphrases))
+
+    def unlock_with_school_key(self) -> None:
+        """One investigator's passphrase and the school key, from the unlock form (see ui.start.recovery)."""
+        self._start_unlock(self.unlock_form.recovery.unlock_work(self.case))
+
+    def _start_unlock(self, work: Callable[[], object]) -> None:
+        if self._unlocking or not self.case.locked:
+            return
+        self._unlocking = True
+        self.unlock_form.set_busy(True)
+        run_in_background(self, work, self._unlocked, self._unlock_failed)
+
+    def _unlocked(self, _: object) -> None:
+        self._unlocking = False
+        self.unlock_form.reset()
+        self._show_unlocked_state()
+        self.refresh()
+        if self._stashed_note:
+            self.panel.note_box.setPlainText(self._stashed_note)
+            self._stashed_note = ""
+            self.statusBar().showMessage("Your unsaved note was kept: add it with Ctrl+Enter.", 8000)
+        self.unlocked.emit()
+
+    def _unlock_failed(self, exc: BaseException) -> None:
+        self._unlocking = False
+        self.unlock_form.set_busy(False)
+        self.unlock_form.show_error(exc)
+
+    def _show_unlocked_state(self) -> None:
+        self.pages.setCurrentIndex(WORK_PAGE)
+        self.menuBar().setEnabled(True)
+        sealed = self._halted or self.case.status is Status.SEALED
+        for name, action in self.actions_by_name.items():
+            action.setEnabled(not (sealed and name in ("stop", "note")))
+        if self.browser_widget is None:
+            self._build_browser()
+        if self.idle is not None:
+            self.idle.start()
+
+    # ---------------------------------------------------------------- closing
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        if self._unlocking:
+            event.ignore()
+            return
+        draft = self.panel.note_box.toPlainText().strip() if not self.case.locked else ""
+        if draft:
+            event.ignore()
+            self.ask_about_unsaved_note()
+            return
+        self.closing.emit()
+        self._closed = True
+        self.lock()
+        self._stashed_note = ""
+        self.tick.stop()
+        if self.idle is not None:
+            self.idle.idle.disconnect(self.lock)
+        self.closed.emit(self.case.id)
+        event.accept()
+
+    def ask_about_unsaved_note(self) -> QMessageBox:
+        """A typed note was never added: ask before closing loses it (never blocks)."""
+        box = self.unsaved_note_question
+        if box is None:
+            box = QMessageBox(QMessageBox.Icon.Question, "Unsaved note",
+                              "You typed a note that was not added to the case. "
+                              "Close the case and lose it?",
+                              QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel, self)
+            box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+            box.setAccessibleName("Unsaved note")
+            box.finished.connect(self._unsaved_note_answered)
+            self.unsaved_note_question = box
+        box.open()
+        return box
+
+    def _unsaved_note_answered(self, result: int) -> None:
+        if result == QMessageBox.StandardButton.Discard.value:
+            self.panel.note_box.clear()
+            self.close()
+
+
+def _saved_settings() -> Settings:
+    """This computer's saved settings (for the referral screen's contacts), or the defaults."""
+    try:
+        return settings_file.load()
+    except EvidenceError:
+        return Settings()

@@ -1,0 +1,1 @@
+"""Export for the police and verifying a bundle."""
