@@ -391,3 +391,13 @@ def test_pictures_beyond_the_budget_are_listed_not_printed(case, tmp_path) -> No
     assert text.count("Picture not printed") == 3
     for capture in captures:
         assert capture.sha256 in text.replace("\n", "")
+
+
+def test_page_ones_signature_box_states_the_journal_head_beside_its_label(small: tuple[Case, Rendered]) -> None:
+    """The box says which journal the form was made from; the footer's copy alone is not enough."""
+    _, form = small
+    page_one = form.text(1)
+    label = page_one.index("Journal head when this form was made")
+    box = page_one[label:].replace("\n", " ")
+    footer = box.rfind(f"Journal head {form.head}")
+    assert form.head in box[: footer if footer > 0 else len(box)], "the box's head is missing"
