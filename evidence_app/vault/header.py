@@ -134,7 +134,10 @@ class Header:
             raise TamperDetected(FILE_NAME, "the case header is missing") from None
         except OSError as exc:
             raise storage_error(exc, "the case header") from exc
-        return cls.from_bytes(raw)
+        header = cls.from_bytes(raw)
+        if header.case_id != folder.name:
+            raise TamperDetected(FILE_NAME, f"it is the header of another case ({header.case_id})")
+        return header
 
     def write_new(self, folder: Path) -> None:
         write_new_file(folder / FILE_NAME, self.to_bytes(), "the case header")

@@ -175,3 +175,23 @@ def test_a_screen_still_showing_the_previous_frame_is_grabbed_again(browser, cas
                  image.pixelColor(x, y), y // 100)]
     assert wrong == []
     assert grabbers and grabbers[0].stale_grabs >= 5  # type: ignore[attr-defined]
+
+
+def test_saved_is_said_only_after_the_case_has_stored_the_capture(browser, case, web, qtbot) -> None:
+    """While the vault is busy (the test holds the case's own lock), the window says nothing is saved."""
+    load(qtbot, browser, web.url("/plain"), paint=True)
+    browser.form.note_edit.setText("Kept until the capture is durable")
+    before = len(events(case, Kind.CAPTURE))
+    status_before = browser.status.text()
+    with case._mutex:  # the core's add_capture waits here, on the writer thread
+        browser.capture_buttons["viewport"].click()
+        qtbot.wait(700)
+        assert "Saved" not in browser.status.text() and browser.status.text() == status_before
+        assert browser.form.note() == "Kept until the capture is durable"
+        assert browser.last_timing is None or browser.last_timing.kind != "viewport"
+    with qtbot.waitSignal(browser.captured, timeout=30_000) as blocker:
+        pass
+    capture = blocker.args[0]
+    assert len(events(case, Kind.CAPTURE)) == before + 1
+    assert "Saved" in browser.status.text() and capture.sha256[:16] in browser.status.text()
+    assert browser.form.note() == ""

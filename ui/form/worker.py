@@ -12,10 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, Signal
 
 from evidence_app import Case
 from evidence_app.form.render import IssuedForm, issue_form
+from ui.background import run_in_background
 
 _running: set[FormJob] = set()
 
@@ -26,29 +27,32 @@ class FormJobSignals(QObject):
     failed = Signal(object)
 
 
-class FormJob(QRunnable):
-    """One form being made. Keep ``signals``; the job keeps itself alive until it ends."""
+class FormJob:
+    """One form being made. Keep ``signals``; the job keeps itself alive until it ends.
+
+    The work runs through :func:`ui.background.run_in_background`, so the job and its signals
+    are let go on the window's thread, never on the worker's.
+    """
 
     def __init__(self, case: Case, work: Callable[..., Any] | None = None) -> None:
-        super().__init__()
-        self.setAutoDelete(False)
         self.case = case
         self.work = work or issue_form
         self.signals = FormJobSignals()
 
-    def run(self) -> None:
-        try:
-            result = self.work(self.case, progress=self.signals.progress.emit)
-        except BaseException as exc:  # noqa: BLE001 - shown to the pair by the window
-            self.signals.failed.emit(exc)
-        else:
-            self.signals.done.emit(result)
-        finally:
-            _running.discard(self)
+    def _make(self) -> Any:
+        return self.work(self.case, progress=self.signals.progress.emit)
+
+    def _done(self, result: Any) -> None:
+        _running.discard(self)
+        self.signals.done.emit(result)
+
+    def _failed(self, exc: BaseException) -> None:
+        _running.discard(self)
+        self.signals.failed.emit(exc)
 
     def start(self) -> FormJob:
         _running.add(self)
-        QThreadPool.globalInstance().start(self)
+        run_in_background(self.signals, self._make, self._done, self._failed)
         return self
 
 

@@ -77,15 +77,29 @@ def test_deletion_needs_both_passphrases(store) -> None:
     assert store.list()[0].id == case.id
 
 
-def test_no_key_material_survives_deletion(store) -> None:
+def test_no_key_material_survives_deletion(store, monkeypatch) -> None:
+    """Even a deletion cut off before the files go (a crash, a locked file) leaves no key behind."""
+    import json
+
+    from evidence_app.case import store as store_module
+
     case = make_case(store)
-    header = (store.root / case.id / "case.header").read_bytes()
+    header = json.loads((store.root / case.id / "case.header").read_bytes())
+    slots = [wrapped.encode("ascii") for wrapped in header["slots"].values()]  # as the header file spells them
     key = case.signing_key.private_raw
     case.conclude(Conclusion(substance="no", subject="pupil"))
     case.lock()
-    store.delete(case.id, PASSPHRASES, before_due=True)
+
+    def power_cut(path, *args, **kwargs):
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(store_module.shutil, "rmtree", power_cut)
+    with pytest.raises(Exception):
+        store.delete(case.id, PASSPHRASES, before_due=True)
     leftovers = [p for p in store.root.rglob("*") if p.is_file()]
+    assert leftovers, "the interrupted deletion should have left the files"
     for path in leftovers:
         content = path.read_bytes()
-        assert header[40:120] not in content and key not in content, path
-    assert not any(case.id in p.name for p in store.root.rglob("*"))
+        assert key not in content, path
+        assert not any(slot in content for slot in slots), path
+    assert case.id not in [summary.id for summary in store.list()]

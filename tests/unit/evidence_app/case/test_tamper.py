@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from evidence_app import Kind, Status, TamperDetected, WrongPassphrase
+from evidence_app import Kind, Status, TamperDetected
 from evidence_app.vault.journal import MAGIC
 from tests.helpers.cases import PASSPHRASES, make_case, make_store
 from tests.helpers.images import make_png
@@ -110,8 +110,9 @@ def test_records_from_another_case_do_not_fit(store) -> None:
 def test_another_cases_header_is_caught(store) -> None:
     first, second = _filled_case(store), _filled_case(store)
     shutil.copy(store.root / second.id / "case.header", store.root / first.id / "case.header")
-    with pytest.raises((TamperDetected, WrongPassphrase)):
+    with pytest.raises(TamperDetected) as caught:
         _open_and_verify(store, first.id)
+    assert caught.value.where == "case.header" and second.id in str(caught.value)
 
 
 def test_a_missing_blob_is_named(store) -> None:
@@ -129,8 +130,9 @@ def test_an_added_file_is_set_aside_and_journaled(store) -> None:
     intruder.write_bytes(b"EVBLOB1\n" + b"\x00" * 64)
     opened = store.open(case.id, PASSPHRASES)
     repaired = [e for e in opened.events() if e.kind == Kind.REPAIRED]
-    assert repaired and intruder.name in repaired[-1].data["file"]
+    assert repaired and repaired[-1].data["file"] == f"recovered/{intruder.name}"
     assert not intruder.exists()
+    assert (store.root / case.id / "recovered" / intruder.name).read_bytes() == b"EVBLOB1\n" + b"\x00" * 64
     opened.verify()
     opened.lock()
 

@@ -21,6 +21,7 @@ import pytest
 
 from evidence_app import Case, Kind
 from evidence_app.form.layout import qr_value
+from evidence_app.vault.timestamps import parse_utc
 from evidence_app.form.render import issue_form, render_form
 from evidence_app.form.signature import check_form
 from evidence_app.policy.sanctions import Conclusion
@@ -138,7 +139,8 @@ def test_every_field_of_the_policy_form_is_on_page_one(small: tuple[Case, Render
     for value in (details.group, details.reason, details.subject, details.computer_name, details.computer_location,
                   *(p.name for p in details.investigators), *(p.position for p in details.investigators)):
         assert value in page_one, value
-    assert "23" in page_one or re.search(r"\d{1,2} [A-Z][a-z]+ \d{4}", page_one)
+    opened = parse_utc(next(case.events()).time)
+    assert f"Date {opened:%d %B %Y}" in " ".join(page_one.split()), "the Date field is not the day the review opened"
 
 
 def test_every_page_has_the_case_id_its_number_and_the_journal_head(small: tuple[Case, Rendered]) -> None:
@@ -391,3 +393,13 @@ def test_pictures_beyond_the_budget_are_listed_not_printed(case, tmp_path) -> No
     assert text.count("Picture not printed") == 3
     for capture in captures:
         assert capture.sha256 in text.replace("\n", "")
+
+
+def test_page_ones_signature_box_states_the_journal_head_beside_its_label(small: tuple[Case, Rendered]) -> None:
+    """The box says which journal the form was made from; the footer's copy alone is not enough."""
+    _, form = small
+    page_one = form.text(1)
+    label = page_one.index("Journal head when this form was made")
+    box = page_one[label:].replace("\n", " ")
+    footer = box.rfind(f"Journal head {form.head}")
+    assert form.head in box[: footer if footer > 0 else len(box)], "the box's head is missing"

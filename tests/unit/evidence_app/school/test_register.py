@@ -103,3 +103,12 @@ def test_csv_keeps_empty_cells_empty(store, school) -> None:
 def test_without_a_school_key_nothing_is_registered(store) -> None:
     make_case(store).lock()
     assert not (store.root / FILE_NAME).exists()
+
+
+def test_nothing_of_an_entry_is_readable_in_the_register_file(store, school) -> None:
+    case = make_case(store)
+    case.lock()
+    raw = (store.root / FILE_NAME).read_bytes()
+    assert raw.startswith(MAGIC) and len(raw) > len(MAGIC)
+    for plain in (case.id.encode(), b"created", b"Investigation opened", b"Year 9"):
+        assert plain not in raw, plain

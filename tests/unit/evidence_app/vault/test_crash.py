@@ -70,5 +70,11 @@ def test_sigkill_during_captures_never_loses_an_acknowledged_capture(store) -> N
     final = store.open(case.id, PASSPHRASES)
     repaired = [e for e in final.events() if e.kind == Kind.REPAIRED]
     final.lock()
-    # Not every kill lands between a blob and its journal record, but over the rounds some should.
+    # Not every kill lands between a blob and its journal record; but every file set aside, however
+    # many, has its REPAIRED record, and every REPAIRED record names a file that is there.
+    folder = store.root / case.id
+    set_aside = {f"recovered/{p.name}" for p in (folder / "recovered").glob("*")} | \
+                {p.name for p in folder.glob("journal.torn-*")}
+    assert {e.data["file"] for e in repaired} == set_aside
+    assert len(repaired) == len(set_aside)
     print(f"{len(acknowledged)} captures acknowledged, {len(repaired)} repairs over {ROUNDS} kills")

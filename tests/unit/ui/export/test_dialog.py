@@ -5,11 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 
 from evidence_app import Kind, verify_bundle
 from tests.helpers.bundles import CHEAP_SCRYPT, OFFICER, members
 from tests.helpers.cases import OTHER_MACHINE, PASSPHRASES, make_case, make_store
+from tests.helpers.disks import small_disk
 from tests.helpers.images import make_png
 from ui.case_window.extras import install_case_extras
 from ui.case_window.window import CaseWindow
@@ -43,6 +45,13 @@ def usb(tmp_path: Path) -> Path:
     folder = tmp_path / "usb"
     folder.mkdir()
     return folder
+
+
+@pytest.fixture
+def full_stick(tmp_path: Path):
+    """A real, tiny file system with about 64 KiB left: a USB stick that fills up during the export."""
+    with small_disk(tmp_path / "stick", size_kib=1024, leave_kib=64) as folder:
+        yield folder
 
 
 def test_menu_action_and_shortcut(qtbot, case) -> None:
@@ -149,15 +158,24 @@ def test_cancel_leaves_nothing_behind(qtbot, store, usb) -> None:
     case.lock()
 
 
-def test_escape_while_exporting_cancels_instead_of_closing(qtbot, case, usb) -> None:
+def test_escape_while_exporting_cancels_instead_of_closing(qtbot, store, usb) -> None:
+    case = make_case(store)
+    for seed in range(12):  # enough to be still running when Escape arrives
+        case.add_capture(make_png(400, 300, seed=seed, noise=0.9), kind="page", url=f"https://site.example/{seed}")
     window = window_for(qtbot, case)
     dialog = window.extras.open_export()
     fill(dialog, usb)
+    before = sum(1 for e in case.events() if e.kind == Kind.EXPORTED)
     dialog.export_button.click()
-    dialog.reject()
+    assert dialog.running
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     assert dialog.isVisible()
+    assert dialog.cancel_button.text() == "Cancelling…"
     qtbot.waitUntil(lambda: not dialog.running, timeout=30_000)
-    assert list(usb.iterdir()) == [] or dialog.result_ is not None
+    assert dialog.isVisible() and dialog.message.text() == CANCELLED
+    assert dialog.result_ is None and list(usb.iterdir()) == []
+    assert sum(1 for e in case.events() if e.kind == Kind.EXPORTED) == before
+    case.lock()
 
 
 def sealed_case(store):
@@ -224,17 +242,18 @@ def test_locking_closes_the_dialog_and_disables_the_action(qtbot, case) -> None:
     assert window.extras.open_export() is None
 
 
-def test_core_errors_are_shown_plainly(qtbot, case, usb) -> None:
+def test_core_errors_are_shown_plainly(qtbot, case, full_stick) -> None:
+    """A stick that fills up half-way: a sentence, no traceback, nothing of the bundle left on it."""
+    case.add_capture(make_png(400, 300, seed=1, noise=0.9), kind="page", url="https://site.example/1")
     window = window_for(qtbot, case)
     dialog = window.extras.open_export()
-    fill(dialog, usb)
-    usb.chmod(0o500)
-    try:
-        run_export(qtbot, dialog)
-    finally:
-        usb.chmod(0o700)
-    import os
-    if os.geteuid() == 0:  # root writes anyway
-        return
-    assert dialog.message.text().startswith("The bundle was not written.")
-    assert "Traceback" not in dialog.message.text() and list(usb.iterdir()) == []
+    fill(dialog, full_stick)
+    before = sum(1 for e in case.events() if e.kind == Kind.EXPORTED)
+    run_export(qtbot, dialog)
+    text = dialog.message.text()
+    assert text and "Traceback" not in text and "Errno" not in text
+    assert "full" in text or "space" in text, text
+    assert dialog.result_ is None
+    assert sorted(p.name for p in full_stick.iterdir()) == ["filler"]
+    assert sum(1 for e in case.events() if e.kind == Kind.EXPORTED) == before
+    case.lock()
