@@ -24,7 +24,7 @@ from evidence_app.school import register
 from evidence_app.vault import school_key
 from evidence_app.vault.blobs import BlobStore
 from evidence_app.vault.crypto import KdfParams
-from evidence_app.vault.durable import fsync_dir, make_private_dir, storage_error
+from evidence_app.vault.durable import fsync_dir, make_private_dir, rename, storage_error
 from evidence_app.vault.events import Kind
 from evidence_app.vault.filelock import FILE_NAME as LOCK_FILE
 from evidence_app.vault.filelock import CaseFileLock
@@ -162,7 +162,7 @@ class CaseStore:
                 journal.close()
             write_state(building, State(Status.OPEN, last.seq, last.hash).signed(case_id, data_key), new=True)
             (building / LOCK_FILE).touch(mode=0o600)
-            os.replace(building, self.root / case_id)
+            rename(building, self.root / case_id, "the new case")
             fsync_dir(self.root)
         except BaseException:
             shutil.rmtree(building, ignore_errors=True)
@@ -248,7 +248,7 @@ class CaseStore:
         shredded = self.root / f".deleting-{case_id}"
         try:
             _shred_keys(folder)
-            os.replace(folder, shredded)
+            rename(folder, shredded, "the deletion of the case")
             fsync_dir(self.root)
             removed = sum(1 for p in shredded.rglob("*") if p.is_file())
             shutil.rmtree(shredded)
