@@ -21,6 +21,8 @@ from evidence_app.case.records import CaseSummary
 from evidence_app.errors import CaseNotFound, PolicyError, TamperDetected
 from evidence_app.policy.people import Investigator, check_pair
 from evidence_app.school import register
+from evidence_app.school.location import computer_wide_settings
+from evidence_app.school.settings import load as load_settings
 from evidence_app.vault import school_key
 from evidence_app.vault.blobs import BlobStore
 from evidence_app.vault.crypto import KdfParams
@@ -41,7 +43,11 @@ CASE_ID = re.compile(r"^EV-\d{8}-[2-9A-HJKMNP-Z]{6}$")
 
 
 def default_root() -> Path:
-    """The platform's per-user data folder, e.g. ``~/.local/share/Evidence App/cases``."""
+    """The computer-wide case folder when an administrator made one (:mod:`evidence_app.school.location`),
+    else the platform's per-user data folder, e.g. ``~/.local/share/Evidence App/cases``."""
+    shared = computer_wide_settings()
+    if shared is not None and (folder := load_settings(shared).cases_folder):
+        return Path(folder)
     from platformdirs import user_data_path
 
     return user_data_path("Evidence App", appauthor=False) / "cases"
