@@ -43,9 +43,18 @@ def build_parser(prog: str = "evidence-app") -> argparse.ArgumentParser:
     return parser
 
 
+def _utf8_when_redirected() -> None:
+    """Output into a file or a pipe is UTF-8, so that any name prints (Windows would use its ANSI code page)."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and not stream.isatty() and (stream.encoding or "").lower() not in ("utf-8", "utf8"):
+            reconfigure(encoding="utf-8")
+
+
 def _read_passphrase(path: str | None) -> str:
     if path is not None:
-        with open(path, encoding="utf-8") as handle:
+        # utf-8-sig: Windows Notepad may begin the file with a byte-order mark.
+        with open(path, encoding="utf-8-sig") as handle:
             return handle.readline().rstrip("\r\n")
     if sys.stdin.isatty():
         import getpass
@@ -101,6 +110,7 @@ def share_command(folder: str | None) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """Run the task ``args.command`` names (``list``, ``verify`` or ``share-cases``)."""
+    _utf8_when_redirected()
     if args.command == "list":
         return list_command(args.cases)
     if args.command == "share-cases":
