@@ -174,7 +174,11 @@ class CaseStore:
             shutil.rmtree(building, ignore_errors=True)
             raise
         case = self._open_folder(self.root / case_id, header, data_key, writable=True, created=True)
-        case._register("created", "Investigation opened by two senior members of staff")
+        try:
+            case._register("created", "Investigation opened by two senior members of staff")
+        except BaseException:
+            case.lock()  # the caller never gets the case: its lock must not outlive this call
+            raise
         return case
 
     def open(self, case_id: str, passphrases: tuple[str, str], *, writable: bool | None = None) -> Case:

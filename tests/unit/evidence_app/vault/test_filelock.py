@@ -98,3 +98,21 @@ def test_two_processes_appending_at_once_lose_nothing(store) -> None:
     entries = register.read(store.root, school)  # the chain is checked as it is read
     assert sorted(e.case_id for e in entries) == sorted(f"{who}-{n}" for who in ("one", "two") for n in range(8))
     assert [e.seq for e in entries] == list(range(16))
+
+
+def test_a_register_that_fails_while_a_case_is_created_leaves_the_case_unlocked(store, monkeypatch) -> None:
+    # On Windows the register's error escaped store.create and the new case stayed locked until restart.
+    from evidence_app import StorageError
+    from tests.helpers.cases import PASSPHRASES, make_case
+
+    store.create_school_key("Coordinat0r's own pass!", kdf=CHEAP)
+
+    def refuse(*args, **kwargs):
+        raise StorageError("Could not save the incident register: the disk is full.")
+
+    monkeypatch.setattr(register, "append", refuse)
+    with pytest.raises(StorageError):
+        make_case(store)
+    (summary,) = store.list()
+    monkeypatch.undo()
+    store.open(summary.id, PASSPHRASES).lock()  # not "already open in another window"
