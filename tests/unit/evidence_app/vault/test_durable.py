@@ -15,6 +15,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from evidence_app import StorageError
 from evidence_app.vault import durable
@@ -117,3 +119,25 @@ def test_other_failures_are_not_retried(tmp_path: Path, monkeypatch) -> None:
     with pytest.raises(StorageError, match="the disk is full"):
         rename(tmp_path / "a", tmp_path / "b", "the export")
     assert len(calls) == 1
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(failures=st.integers(min_value=0, max_value=12) | st.just(10**6), winerror=st.sampled_from([5, 32, 33]),
+       old=st.binary(max_size=64), new=st.binary(max_size=64))
+def test_whatever_the_other_program_does_the_file_is_old_or_new_and_nothing_is_left(
+        tmp_path_factory, monkeypatch, failures, winerror, old, new) -> None:
+    folder = tmp_path_factory.mktemp("held")
+    path = folder / "state.json"
+    path.write_bytes(old)
+    replace, _ = _failing_replace(failures, winerror=winerror)
+    with monkeypatch.context() as patch:
+        patch.setattr(durable.os, "replace", replace)
+        patch.setattr(durable, "RENAME_RETRY_SECONDS", 0.15)
+        patch.setattr(durable.time, "sleep", lambda seconds: None)  # the other program lets go at once
+        try:
+            replace_file(path, new, "the case status")
+            assert path.read_bytes() == new
+        except StorageError as exc:
+            assert "another program has one of its files open" in str(exc)
+            assert path.read_bytes() == old
+    assert [p.name for p in folder.iterdir()] == ["state.json"]
