@@ -37,7 +37,7 @@ def share_with_every_account(folder: Path | str | None = None, settings: Setting
     except OSError as exc:
         raise storage_error(exc, f"the computer-wide folder {base} (run this as an administrator)") from exc
     if os.name == "nt":
-        result = run(grant_command(base), capture_output=True, text=True, stdin=subprocess.DEVNULL)
+        result = run(grant_command(base), capture_output=True, text=True, errors="replace", stdin=subprocess.DEVNULL)
         if result.returncode != 0:
             said = (result.stderr or result.stdout or "").strip().rstrip(".")
             raise SettingsError(f"Could not let every account on this computer use {base}"
