@@ -32,12 +32,29 @@ def build_parser(prog: str = "evidence-app") -> argparse.ArgumentParser:
     verify.add_argument("bundle", metavar="DIR", help="the bundle's folder (the one with README.txt)")
     verify.add_argument("--passphrase-file", metavar="F",
                         help="a file whose first line is the passphrase (otherwise it is asked for)")
+    share = commands.add_parser(
+        "share-cases", help="make the case folder computer-wide, for a pair with two Windows accounts "
+                            "(run once, as an administrator)",
+        description="Make a computer-wide case folder (default: C:\\ProgramData\\Evidence App on Windows) "
+                    "that every account on this computer may use, and keep this computer's settings "
+                    "there, so the cases, the school key and the incident register are the same whoever "
+                    "signs in. Cases already made stay where they are.")
+    share.add_argument("--folder", metavar="FOLDER", help="another computer-wide folder (a full path)")
     return parser
+
+
+def _utf8_when_redirected() -> None:
+    """Output into a file or a pipe is UTF-8, so that any name prints (Windows would use its ANSI code page)."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and not stream.isatty() and (stream.encoding or "").lower() not in ("utf-8", "utf8"):
+            reconfigure(encoding="utf-8")
 
 
 def _read_passphrase(path: str | None) -> str:
     if path is not None:
-        with open(path, encoding="utf-8") as handle:
+        # utf-8-sig: Windows Notepad may begin the file with a byte-order mark.
+        with open(path, encoding="utf-8-sig") as handle:
             return handle.readline().rstrip("\r\n")
     if sys.stdin.isatty():
         import getpass
@@ -76,10 +93,28 @@ def list_command(cases: str | None) -> int:
     return 0
 
 
+def share_command(folder: str | None) -> int:
+    """Make the case folder computer-wide; print where it is."""
+    from evidence_app.school import settings
+    from evidence_app.school.sharing import share_with_every_account
+
+    try:
+        written = share_with_every_account(folder, settings.load())
+    except EvidenceError as exc:
+        print(f"evidence-app share-cases: {exc}", file=sys.stderr)
+        return 2
+    cases = settings.load(written).cases_folder
+    print(f"Every account on this computer now uses the cases in {cases} and the settings in {written}.")
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
-    """Run the task ``args.command`` names (``list`` or ``verify``)."""
+    """Run the task ``args.command`` names (``list``, ``verify`` or ``share-cases``)."""
+    _utf8_when_redirected()
     if args.command == "list":
         return list_command(args.cases)
+    if args.command == "share-cases":
+        return share_command(args.folder)
     return verify_command(args.bundle, args.passphrase_file)
 
 

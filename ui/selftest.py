@@ -5,13 +5,20 @@ build loses first (QtWebEngine's helper process and resources, the ``resources``
 data files, the crypto and PDF libraries) by doing a whole small case:
 
 1. serve a page with a known marker from a throwaway HTTP server on 127.0.0.1;
-2. create a case, with two investigators, in a temporary folder (cheap KDF);
+2. make a school key, then create a case, with two investigators, in a temporary folder (cheap
+   KDF): every step of the case from here is written to the incident register (on Windows a bug
+   in the register's lock once broke exactly this);
 3. import every module of the app and find the ``resources`` data files;
 4. start QtWebEngine offscreen and load the page in the real recorded browser;
 5. take a visible-area capture through the case, re-read it, check its hash and pixels;
 6. check the journal: the visit, the page snapshot and the capture are there, the chain verifies;
 7. make the signed incident form and open it with QtPdf;
-8. export the case for the police and verify the bundle.
+8. export the case for the police and verify the bundle;
+9. the stop, through the case window: the case is sealed, the referral screen shows, and the
+   register (read with the school key) holds the case's created, exported and sealed entries.
+
+Qt draws offscreen on Linux and macOS; on Windows the self-test uses the real screen (Qt's
+offscreen platform does not run QtWebEngine there), so its windows flash up for a moment.
 
 Each step prints one line. The exit status is 0 only if every step passed,
 1 if one failed (the line says why), 3 if the whole run took longer than the
@@ -146,8 +153,9 @@ def start_watchdog(report: Report, limit_s: float) -> threading.Timer:
 
 
 def prepare_environment() -> None:
-    """Offscreen Qt; Chromium's sandbox off only when running as root (it refuses to start otherwise)."""
-    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    """Offscreen Qt (not on Windows); Chromium's sandbox off only when running as root (it refuses to start otherwise)."""
+    if os.name != "nt":
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
 
@@ -195,11 +203,22 @@ class SelfTest:
         self.export: Any = None
         self.form: bytes | None = None
         self.export_passphrase = "self test " + secrets.token_hex(8)
+        self.store: Any = None
+        self.school_key: Any = None
+        self.window: Any = None
+
+    def make_school_key(self) -> str:
+        from evidence_app import CaseStore, KdfParams
+
+        self.store = CaseStore(self.work / "cases")
+        self.school_key = self.store.create_school_key(f"Coordinator {secrets.token_hex(6)} #0!",
+                                                       kdf=KdfParams.cheap_for_tests())
+        return "the incident register will record every step of the case"
 
     def make_case(self) -> str:
         from evidence_app import CaseStore, Investigator, KdfParams
 
-        store = CaseStore(self.work / "cases")
+        store = self.store or CaseStore(self.work / "cases")
         first = Investigator("First Reviewer", "Headteacher", f"Alpha {secrets.token_hex(6)} #1!")
         second = Investigator("Second Reviewer", "Safeguarding lead", f"Bravo {secrets.token_hex(6)} #2!")
         self.case = store.create(reason="Self-test of this installation", group="Self test",
@@ -351,8 +370,36 @@ class SelfTest:
         return (f"intact ({len(bundle.checks)} checks): {bundle.files_checked} files in the bag, "
                 f"{bundle.journal_records} journal records, key fingerprint {bundle.key_fingerprint[:19]}...")
 
+    def stop(self) -> str:
+        """The stop, as the button does it: the case window seals the case and shows the referral screen."""
+        from evidence_app import Status
+        from evidence_app.school.settings import Settings
+        from ui.case_window.stop import StopRequest
+        from ui.case_window.window import CaseWindow
+
+        self.window = CaseWindow(self.case, settings=Settings)
+        self.window.show()
+        sealed: list[str] = []
+        self.window.sealed.connect(sealed.append)
+        self.window.halt(StopRequest(self.url, "button", note="Self-test of the stop"))
+        wait_until(self.app, lambda: sealed, "the stop")
+        referral = self.window.referral
+        if referral is None or not referral.isVisible():
+            raise StepFailed("the referral screen did not appear after the stop")
+        if self.case.status is not Status.SEALED:
+            raise StepFailed("the case was not sealed by the stop")
+        if self.school_key is None:
+            return "case sealed, referral screen shown"
+        events = [e.event for e in self.store.read_register(self.school_key) if e.case_id == self.case.id]
+        if events[:1] != ["created"] or "exported" not in events or events[-1:] != ["sealed"]:
+            raise StepFailed(f"the incident register holds {events} for the case, not created ... exported, sealed")
+        return f"case sealed, referral screen shown; register: {', '.join(events)}"
+
     def close(self) -> None:
         """Browser (pages, then profile) before the case is locked; then let Qt delete them."""
+        if self.window is not None:
+            self.window.hide()
+            self.window.deleteLater()
         if self.browser is not None:
             self.browser.shutdown()
             self.browser.hide()
@@ -399,7 +446,8 @@ def run(out: TextIO | None = None, time_limit_s: float = TIME_LIMIT_S) -> int:
             test = SelfTest(Path(folder), url)
             report.say(f"  ok      local web server: {url}")
             try:
-                for name, action in (("case created", test.make_case),
+                for name, action in (("school key made", test.make_school_key),
+                                     ("case created", test.make_case),
                                      ("application loaded", test.load_modules),
                                      ("browser started", test.start_browser),
                                      ("page loaded", test.load_page),
@@ -407,7 +455,8 @@ def run(out: TextIO | None = None, time_limit_s: float = TIME_LIMIT_S) -> int:
                                      ("journal checked", test.check_journal),
                                      ("form made", test.show_form),
                                      ("case exported", test.export_case),
-                                     ("export verified", test.verify_export)):
+                                     ("export verified", test.verify_export),
+                                     ("the stop", test.stop)):
                     report.step(name, action)
             finally:
                 report.current = "cleaning up"

@@ -21,10 +21,12 @@ from evidence_app.case.records import CaseSummary
 from evidence_app.errors import CaseNotFound, PolicyError, TamperDetected
 from evidence_app.policy.people import Investigator, check_pair
 from evidence_app.school import register
+from evidence_app.school.location import computer_wide_settings
+from evidence_app.school.settings import load as load_settings
 from evidence_app.vault import school_key
 from evidence_app.vault.blobs import BlobStore
 from evidence_app.vault.crypto import KdfParams
-from evidence_app.vault.durable import fsync_dir, make_private_dir, storage_error
+from evidence_app.vault.durable import fsync_dir, make_private_dir, rename, storage_error
 from evidence_app.vault.events import Kind
 from evidence_app.vault.filelock import FILE_NAME as LOCK_FILE
 from evidence_app.vault.filelock import CaseFileLock
@@ -41,7 +43,11 @@ CASE_ID = re.compile(r"^EV-\d{8}-[2-9A-HJKMNP-Z]{6}$")
 
 
 def default_root() -> Path:
-    """The platform's per-user data folder, e.g. ``~/.local/share/Evidence App/cases``."""
+    """The computer-wide case folder when an administrator made one (:mod:`evidence_app.school.location`),
+    else the platform's per-user data folder, e.g. ``~/.local/share/Evidence App/cases``."""
+    shared = computer_wide_settings()
+    if shared is not None and (folder := load_settings(shared).cases_folder):
+        return Path(folder)
     from platformdirs import user_data_path
 
     return user_data_path("Evidence App", appauthor=False) / "cases"
@@ -162,13 +168,17 @@ class CaseStore:
                 journal.close()
             write_state(building, State(Status.OPEN, last.seq, last.hash).signed(case_id, data_key), new=True)
             (building / LOCK_FILE).touch(mode=0o600)
-            os.replace(building, self.root / case_id)
+            rename(building, self.root / case_id, "the new case")
             fsync_dir(self.root)
         except BaseException:
             shutil.rmtree(building, ignore_errors=True)
             raise
         case = self._open_folder(self.root / case_id, header, data_key, writable=True, created=True)
-        case._register("created", "Investigation opened by two senior members of staff")
+        try:
+            case._register("created", "Investigation opened by two senior members of staff")
+        except BaseException:
+            case.lock()  # the caller never gets the case: its lock must not outlive this call
+            raise
         return case
 
     def open(self, case_id: str, passphrases: tuple[str, str], *, writable: bool | None = None) -> Case:
@@ -248,7 +258,7 @@ class CaseStore:
         shredded = self.root / f".deleting-{case_id}"
         try:
             _shred_keys(folder)
-            os.replace(folder, shredded)
+            rename(folder, shredded, "the deletion of the case")
             fsync_dir(self.root)
             removed = sum(1 for p in shredded.rglob("*") if p.is_file())
             shutil.rmtree(shredded)

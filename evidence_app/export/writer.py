@@ -36,7 +36,7 @@ from evidence_app.export.custody import Recipient, custody_entries, custody_text
 from evidence_app.export.timestamping import request_token
 from evidence_app.form.render import render_form
 from evidence_app.policy.passphrase_words import generate_passphrase
-from evidence_app.vault.durable import fsync_dir, storage_error
+from evidence_app.vault.durable import fsync_dir, rename, storage_error
 from evidence_app.vault.events import Event, Kind
 from evidence_app.vault.timestamps import parse_utc, utc_now
 
@@ -289,7 +289,7 @@ def export_case(case: Case, dest_dir: Path | str, *, passphrase: str | None = No
         _write_synced(readme_path, _readme(case.id, folder_name, key.fingerprint, recipient,
                                            stamped=bool(tsa_url)).encode("utf-8"))
         fsync_dir(partial)
-        os.replace(partial, final)
+        rename(partial, final, "the export")
         fsync_dir(dest)
     except OSError as exc:
         shutil.rmtree(partial, ignore_errors=True)

@@ -1,8 +1,9 @@
 """The application's settings on this computer: idle lock, computer, case folder, contacts,
 the school's blocklist file, how long cases are kept, and an optional time-stamp authority.
 
-Settings are a frozen :class:`Settings` value saved as JSON in the platform's
-per-user configuration folder (``user_config_path("Evidence App")``). They hold
+Settings are a frozen :class:`Settings` value saved as JSON: in the computer-wide folder when an
+administrator has made one (``C:\\ProgramData\\Evidence App``, :mod:`evidence_app.school.location`),
+otherwise in the platform's per-user configuration folder (``user_config_path("Evidence App")``). They hold
 nothing about any case: only what the pair would otherwise retype each time
 (the computer's name and location) and how the app behaves. Every value is
 checked when loaded and before it is saved; a bad value raises
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from evidence_app.errors import EvidenceError
+from evidence_app.school.location import computer_wide_settings
 from evidence_app.vault.durable import replace_file, storage_error
 
 if TYPE_CHECKING:
@@ -150,7 +152,10 @@ def _check_tsa_url(url: str) -> None:
 
 
 def default_path() -> Path:
-    """``settings.json`` in the platform's per-user configuration folder."""
+    """The computer-wide ``settings.json`` when there is one, else the one in the per-user configuration folder."""
+    shared = computer_wide_settings()
+    if shared is not None:
+        return shared
     from platformdirs import user_config_path
 
     return user_config_path("Evidence App", appauthor=False) / FILE_NAME

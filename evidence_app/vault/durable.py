@@ -3,18 +3,31 @@
 A write returns only once the bytes (and, for a new name, the folder entry)
 are on stable storage. On failure nothing half-written is left behind and the
 ``OSError`` becomes a plain-English :class:`StorageError`.
+
+Renames (``replace_file``, ``rename``) are retried for a couple of seconds while
+another program holds a file open: on Windows an antivirus scanner, a backup
+tool or a second window opening a file makes ``os.replace`` fail with "access
+denied" or a sharing violation until it lets go. If it does not, the error says so.
 """
 
 from __future__ import annotations
 
 import errno
 import os
+import time
 from pathlib import Path
 
 from evidence_app.errors import StorageError
 
 _HAS_DIR_FSYNC = os.name == "posix"
 _sync = getattr(os, "fdatasync", os.fsync)
+
+RENAME_RETRY_SECONDS = 3.0
+# Windows: ERROR_ACCESS_DENIED (a file open without FILE_SHARE_DELETE, or in a folder being renamed),
+# ERROR_SHARING_VIOLATION, ERROR_LOCK_VIOLATION. Python maps all three to EACCES.
+_HELD_OPEN_WINERRORS = frozenset({5, 32, 33})
+HELD_OPEN = ("another program has one of its files open (often an antivirus scan, a backup, or a second "
+             "Evidence App window). Close other windows, wait a minute and try again")
 
 
 def storage_error(exc: OSError, what: str) -> StorageError:
@@ -29,6 +42,8 @@ def storage_error(exc: OSError, what: str) -> StorageError:
         errno.EIO: "the disk reported an input/output error",
     }
     reason = reasons.get(exc.errno or 0, exc.strerror or str(exc))
+    if getattr(exc, "winerror", None) in (32, 33):
+        reason = HELD_OPEN
     error = StorageError(f"Could not save {what}: {reason}. Nothing that was already saved was lost.")
     error.__cause__ = exc
     return error
@@ -73,16 +88,57 @@ def write_new_file(path: Path, data: bytes, what: str, *more: bytes) -> None:
         raise storage_error(exc, what) from exc
 
 
+def _may_be_held_open(exc: OSError) -> bool:
+    winerror = getattr(exc, "winerror", None)
+    if winerror is not None:
+        return winerror in _HELD_OPEN_WINERRORS
+    return exc.errno in (errno.EACCES, errno.EBUSY)
+
+
+def rename(source: Path, target: Path, what: str, *, seconds: float | None = None) -> None:
+    """``os.replace(source, target)``, retried while another program holds a file open; then a StorageError.
+
+    A failure that persists is told as "this account may not write ..., or another program has one of
+    its files open": on Windows the two look the same from here.
+    """
+    deadline = time.monotonic() + (RENAME_RETRY_SECONDS if seconds is None else seconds)
+    pause = 0.02
+    while True:
+        try:
+            os.replace(source, target)
+            return
+        except OSError as exc:
+            if not _may_be_held_open(exc):
+                raise storage_error(exc, what) from exc
+            if time.monotonic() >= deadline:
+                error = storage_error(exc, what)
+                if getattr(exc, "winerror", None) not in (32, 33):
+                    error = StorageError(f"Could not save {what}: this account may not write to the folder, or "
+                                         f"{HELD_OPEN}. Nothing that was already saved was lost.")
+                    error.__cause__ = exc
+                raise error from exc
+            time.sleep(pause)
+            pause = min(pause * 2, 0.25)
+
+
 def replace_file(path: Path, data: bytes, what: str) -> None:
     """Replace ``path`` with ``data`` atomically: readers see the old or the new, never a mix."""
     temporary = path.with_name(path.name + ".new")
-    temporary.unlink(missing_ok=True)
+    try:
+        temporary.unlink(missing_ok=True)
+    except OSError as exc:
+        raise storage_error(exc, what) from exc
     write_new_file(temporary, data, what)
     try:
-        os.replace(temporary, path)
+        rename(temporary, path, what)
         fsync_dir(path.parent)
-    except OSError as exc:
-        temporary.unlink(missing_ok=True)
+    except (OSError, StorageError) as exc:
+        try:
+            temporary.unlink(missing_ok=True)
+        except OSError:
+            pass  # the temporary file is held too; the next write removes it
+        if isinstance(exc, StorageError):
+            raise
         raise storage_error(exc, what) from exc
 
 

@@ -73,5 +73,5 @@ def test_the_built_program_passes_its_self_test_offscreen(built: Path, tmp_path:
                  "form made", "case exported", "export verified: intact"):
         assert any(line.strip().startswith(f"ok      {step}") for line in lines), (step, result.stdout)
     assert "FAILED" not in result.stdout
-    assert lines[-1].startswith("Self-test passed: 10 steps")
+    assert lines[-1].startswith("Self-test passed: 12 steps")
     assert list(tmp_path.glob("evidence-selftest-*")) == []

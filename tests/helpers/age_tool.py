@@ -1,13 +1,14 @@
 """Driving Debian's ``age`` command as an officer would, passphrase prompt included.
 
 ``age`` reads a passphrase from the terminal only, so it runs here under a
-pseudo-terminal and the passphrase is typed at its prompt.
+pseudo-terminal and the passphrase is typed at its prompt. POSIX only: ``pty`` is imported
+when used, so the modules that import this one still load on Windows (their tests that need
+Debian's ``age`` skip there).
 """
 
 from __future__ import annotations
 
 import os
-import pty
 import select
 import shutil
 import time
@@ -18,6 +19,8 @@ AGE = shutil.which("age")
 
 def run_with_tty(argv: list[str], typed: str, cwd: Path, timeout: float = 60.0) -> tuple[int, str]:
     """Run ``argv`` on a pseudo-terminal, type ``typed`` at each passphrase prompt; (exit code, screen)."""
+    import pty  # POSIX only
+
     pid, fd = pty.fork()
     if pid == 0:  # the child: becomes the program
         os.chdir(cwd)

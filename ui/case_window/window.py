@@ -253,18 +253,23 @@ class CaseWindow(QMainWindow):
         self._drop_browser()  # the browser's halt(): requests refused, pages hidden and deleted, captures off
         self.actions_by_name["stop"].setEnabled(False)
         self.actions_by_name["note"].setEnabled(False)
-        error: EvidenceError | None = None
+        error: BaseException | None = None
         try:
             self.case.flag_csam(request.url, note=request.note, captures=request.captures)
         except CaseSealed:
             pass  # sealed already (another window, or the core's own add_capture stop)
-        except EvidenceError as exc:
+        except Exception as exc:  # noqa: BLE001 - whatever failed, the stop ends on the referral screen
             error = exc
         self.show_referral()
-        self.refresh()
+        try:
+            self.refresh()
+        except Exception as exc:  # noqa: BLE001
+            error = error or exc
         self.sealed.emit(request.url)
         if error is not None:
-            show_error(self, error, "The seal was not saved")
+            sealed = getattr(self.case, "status", None) is Status.SEALED
+            show_error(self, error, "The case is sealed, but something after it failed" if sealed
+                       else "The seal was not saved")
 
     def show_referral(self) -> QWidget:
         """Put the referral screen where the browser was (built once)."""

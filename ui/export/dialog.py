@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
 )
 
 from evidence_app import Case, ExportCancelled, ExportResult, Recipient, Status, export_case
+from evidence_app.export.destination import check_destination, estimate_export_bytes
 from evidence_app.policy.passphrase_words import generate_passphrase
 from ui.background import run_in_background
 from ui.case_window.idle import IdleWatcher
@@ -339,6 +340,8 @@ class ExportDialog(QDialog):
             found.append("Choose where to write the bundle.")
         elif not Path(folder).is_dir():
             found.append(f"The folder {folder} does not exist. Plug in the USB stick, or choose another folder.")
+        else:  # room on the stick, and a file system that holds the evidence file (FAT32: under 4 GB)
+            found.extend(check_destination(Path(folder), estimate_export_bytes(self.case)))
         return found
 
     def show_message(self, text: str) -> None:

@@ -12,8 +12,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-STEPS = ("local web server", "case created", "application loaded", "browser started", "page loaded",
-         "visible area captured", "journal checked", "form made", "case exported", "export verified")
+STEPS = ("local web server", "school key made", "case created", "application loaded", "browser started", "page loaded",
+         "visible area captured", "journal checked", "form made", "case exported", "export verified",
+         "the stop")
 RUN_TIMEOUT_S = 150
 
 

@@ -19,6 +19,7 @@ from evidence_app.vault.signing import verify_signature
 from tests.helpers.age_tool import run_with_tty
 from tests.helpers.bundles import OFFICER, export, identity_of, members, repack
 from tests.helpers.images import make_png
+from tests.helpers.pdf import needs_poppler
 
 AGE = shutil.which("age")
 REPO = Path(__file__).resolve().parents[4]
@@ -260,6 +261,7 @@ def test_identity_is_fresh_for_every_export(filled, usb: Path) -> None:
     assert identity_of(first).recipient != identity_of(second).recipient
 
 
+@needs_poppler
 def test_a_regenerated_form_carries_every_exports_hash(filled, usb: Path) -> None:
     first = export(filled, usb)
     (usb / "again").mkdir()

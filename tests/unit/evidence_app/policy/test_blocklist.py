@@ -114,7 +114,8 @@ def test_a_folder_prefix_is_not_a_string_prefix() -> None:
 
 def test_fragments_case_ports_slashes_and_escapes(tmp_path: Path) -> None:
     listing = tmp_path / "blocklist.txt"
-    listing.write_text("\ufeff# the school's list\n\nhttps://Example.org:443/Gallery/42/  # the page reported\n")
+    listing.write_text("\ufeff# the school's list\n\nhttps://Example.org:443/Gallery/42/  # the page reported\n",
+                       encoding="utf-8")
     blocklist = Blocklist.from_file(listing)
     for spelled in ["https://example.org/Gallery/42", "HTTPS://EXAMPLE.ORG/Gallery/42#top",
                     "http://example.org:80/Gallery/42/", "https://example.org/%47allery/%34%32"]:

@@ -1,4 +1,4 @@
-"""Crash safety: SIGKILL at random moments during captures, then reopen.
+"""Crash safety: SIGKILL (TerminateProcess on Windows) at random moments during captures, then reopen.
 
 Every capture the core acknowledged must be there, byte for byte; the case
 must open and verify; whatever was half-written is set aside and journaled.
@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import os
 import random
-import signal
 import subprocess
 import sys
 import threading
@@ -36,7 +35,7 @@ def _run_and_kill(root: Path, case_id: str, seed: int, delay: float) -> list[tup
         while "READY\n" not in lines and time.monotonic() < deadline and child.poll() is None:
             time.sleep(0.005)
         time.sleep(delay)
-        child.send_signal(signal.SIGKILL)
+        child.kill()  # SIGKILL on POSIX, TerminateProcess on Windows: no clean-up either way
         child.wait(timeout=30)
         reader.join(timeout=30)
     # A line the kill cut short is not counted: the parent never saw the acknowledgement whole.

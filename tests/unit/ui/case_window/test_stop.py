@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 
 from evidence_app import CaseSealed, Kind, Status
 from evidence_app.policy.referral import load_referral
 from evidence_app.school.settings import Settings, SettingsError
 from tests.helpers.cases import make_case
 from tests.helpers.images import make_png
-from ui.case_window.referral import EXPORT_TEXT, PRINT_TEXT, ReferralScreen, school_contacts
+from ui.case_window.referral import (
+    EXPORT_TEXT,
+    PRINT_TEXT,
+    ReferralScreen,
+    school_contacts,
+)
 from ui.case_window.stop import StopConfirm, StopRequest
 from ui.case_window.window import CaseWindow
 
@@ -119,3 +125,29 @@ def test_an_unreadable_blocklist_keeps_the_browser_from_starting(controller, sto
     with pytest.raises(CaseSealed):  # the same list is the core's backstop too
         case.record_visit("https://bad.example/")
     case.lock()
+
+
+@pytest.mark.parametrize("fails_after_sealing", [True, False])
+def test_an_unexpected_error_on_the_stops_path_still_ends_on_the_referral_screen(
+        qtbot, case, monkeypatch, fails_after_sealing) -> None:
+    # On Windows the register's unlock raised OSError after the seal was written: the browser was
+    # gone and the referral screen never appeared. Whatever escapes, the referral screen comes up.
+    real = case.flag_csam
+
+    def flag_then_fail(*args, **kwargs):
+        if fails_after_sealing:
+            real(*args, **kwargs)
+        raise OSError(22, "Invalid argument")
+
+    monkeypatch.setattr(case, "flag_csam", flag_then_fail)
+    window = CaseWindow(case, settings=Settings)
+    qtbot.addWidget(window)
+    window.show()
+    with qtbot.waitSignal(window.sealed, timeout=2000):
+        window.halt(StopRequest("https://bad.example/", "button"))
+    assert window.referral is not None and window.referral.isVisible() and not window.placeholder.isVisible()
+    assert (case.status is Status.SEALED) is fails_after_sealing
+    boxes = [w for w in window.findChildren(QMessageBox) if w.isVisible()]
+    assert len(boxes) == 1 and "did not expect" in boxes[0].text()
+    assert boxes[0].windowTitle() == ("The case is sealed, but something after it failed" if fails_after_sealing
+                                      else "The seal was not saved")

@@ -1,0 +1,45 @@
+"""Making the case folder computer-wide: the folder, its access list, the computer's settings in it.
+
+See :mod:`evidence_app.school.location` for why and where. ``evidence-app share-cases`` runs it.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from evidence_app.school.location import CASES, SETTINGS_FILE, USERS_SID, computer_wide_folder
+from evidence_app.school.settings import Settings, SettingsError, save
+from evidence_app.vault.durable import storage_error
+
+
+def grant_command(folder: Path) -> list[str]:
+    """``icacls``: every account of the Users group may change ``folder`` and all that is made in it."""
+    return ["icacls", str(folder), "/grant", f"{USERS_SID}:(OI)(CI)M", "/T", "/C", "/Q"]
+
+
+def share_with_every_account(folder: Path | str | None = None, settings: Settings | None = None, *,
+                             run: Callable[..., Any] = subprocess.run) -> Path:
+    """Make ``folder`` (default: :func:`computer_wide_folder`) this computer's place for cases; return its settings file.
+
+    Creates ``folder`` and ``folder/cases``, lets every account change them (Windows), and writes the
+    computer's settings there (``settings`` or the defaults) with ``cases_folder`` pointing at it.
+    """
+    base = Path(folder) if folder is not None else computer_wide_folder()
+    if not base.is_absolute():
+        raise SettingsError(f"The computer-wide folder must be a full path, not {str(base)!r}.")
+    cases = base / CASES
+    try:
+        cases.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise storage_error(exc, f"the computer-wide folder {base} (run this as an administrator)") from exc
+    if os.name == "nt":
+        result = run(grant_command(base), capture_output=True, text=True, errors="replace", stdin=subprocess.DEVNULL)
+        if result.returncode != 0:
+            said = (result.stderr or result.stdout or "").strip().rstrip(".")
+            raise SettingsError(f"Could not let every account on this computer use {base}"
+                                f"{': ' + said if said else ''}. Run this as an administrator.")
+    return save((settings or Settings()).with_changes(cases_folder=str(cases)), base / SETTINGS_FILE)
