@@ -5,7 +5,8 @@ like; ``data:``, ``blob:`` and web sockets are fine for sub-resources) and
 counts each page's sub-resource requests for the journal's summary. One
 interceptor per tab, so each tab's counts stay its own.
 
-First of all it asks the browser's :class:`~ui.browser.guard.RequestGuard`:
+First of all it asks the browser's :class:`~ui.browser.guard.RequestGuard`,
+with the request's ``QUrl`` as Chromium will send it (never its decoded text):
 any request whose address is on the school's blocklist (a page, a frame, a
 redirect's target, an image, a script...) is blocked here, before it is sent,
 and so is every request once the browser has been halted by the stop.
@@ -38,9 +39,10 @@ class RequestInterceptor(QWebEngineUrlRequestInterceptor):
         self.guard = guard
 
     def interceptRequest(self, info: QWebEngineUrlRequestInfo) -> None:  # noqa: N802 - Qt's name
-        url = info.requestUrl().toString()
+        requested = info.requestUrl()
+        url = requested.toString()
         kind = info.resourceType()
-        if self.guard is not None and self.guard.refuses(url, "page" if kind == _MAIN_FRAME else type_name(kind)):
+        if self.guard is not None and self.guard.refuses(requested, "page" if kind == _MAIN_FRAME else type_name(kind)):
             info.block(True)  # the school's blocklist, or the stop: it never leaves
             return
         if kind == _MAIN_FRAME:
