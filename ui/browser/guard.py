@@ -74,6 +74,7 @@ class RequestGuard(QObject):
         self._blocklist = blocklist if blocklist is not None and len(blocklist) else None
         self._halted = False
         self.first_blocked: Blocked | None = None
+        self.profile_guards: list[QObject] = []  # the profiles' interceptors asking this guard (kept alive here)
 
     @property
     def halted(self) -> bool:
