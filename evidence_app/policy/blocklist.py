@@ -87,19 +87,11 @@ def _host_entry(entry: str) -> str | None:
     return found.host if found is not None and found.path == "/" and not found.port else None
 
 
-@dataclass(frozen=True)
-class _Prefix:
-    """``stem*`` (a string prefix of the canonical form), or a folder: that path and everything below it."""
-
-    stem: str        # canonical, without scheme: authority + path
-    directory: bool  # a folder: the entry ended in "/" (before any "*")
-    line: int
-
-    def covers(self, address: WebAddress) -> bool:
-        if not self.directory:
-            return address.bare.startswith(self.stem)
-        path = address.authority + address.path
-        return path == self.stem or path.startswith(self.stem.rstrip("/") + "/")
+def _folders_of(address: WebAddress) -> list[str]:
+    """``authority/`` and each folder the address is in or is, shallowest first: the keys folder entries have."""
+    segments = [s for s in address.path.split("/") if s]
+    return [address.authority + "/"] + [address.authority + "/" + "/".join(segments[:depth])
+                                        for depth in range(1, len(segments) + 1)]
 
 
 @dataclass(frozen=True)
@@ -112,17 +104,23 @@ class BlocklistMatch:
 
 @dataclass(frozen=True)
 class Blocklist:
-    """The school's list, ready to match. ``urls``: page (authority + path) -> (query parameters it needs, line)."""
+    """The school's list, ready to match; every lookup is a dictionary's, but string prefixes (per host).
+
+    ``urls``: page (authority + path) -> (the query parameters it needs, line); ``folders``: folder
+    (authority + path, the site's root as ``authority/``) -> line; ``prefixes``: authority ->
+    (canonical stem without scheme, line) for entries ending in ``*`` that are not a folder.
+    """
 
     hosts: dict[str, int]
     urls: dict[str, tuple[tuple[frozenset[str], int], ...]]
-    prefixes: tuple[_Prefix, ...]
+    folders: dict[str, int]
+    prefixes: dict[str, tuple[tuple[str, int], ...]]
     hashes: dict[str, int]
     source: str = ""
 
     @classmethod
     def empty(cls) -> Blocklist:
-        return cls({}, {}, (), {}, "")
+        return cls({}, {}, {}, {}, {}, "")
 
     @classmethod
     def from_file(cls, path: Path | str) -> Blocklist:
@@ -141,7 +139,8 @@ class Blocklist:
     def from_text(cls, text: str, source: str = "") -> Blocklist:
         hosts: dict[str, int] = {}
         urls: dict[str, list[tuple[frozenset[str], int]]] = {}
-        prefixes: list[_Prefix] = []
+        folders: dict[str, int] = {}
+        prefixes: dict[str, list[tuple[str, int]]] = {}
         hashes: dict[str, int] = {}
         count = 0
         for number, raw in enumerate(text.splitlines(), start=1):
@@ -163,12 +162,12 @@ class Blocklist:
                 if address is None:
                     raise BlocklistError(f"Line {number} of the blocklist ({entry[:60]!r}) is not a web address "
                                          "a browser could open.")
+                starred = entry.endswith("*")
                 page = address.authority + address.path
-                if entry.endswith("*"):
-                    folder = address.folder or address.path == "/" and not address.query
-                    prefixes.append(_Prefix(page if folder else address.bare, folder, number))
-                elif address.folder and not address.query:
-                    prefixes.append(_Prefix(page, True, number))
+                if not address.query and (address.folder or starred and address.path == "/"):
+                    folders.setdefault(page, number)  # ".../gallery/", ".../gallery/*", "https://host*"
+                elif starred:
+                    prefixes.setdefault(address.authority, []).append((address.bare, number))
                 else:
                     urls.setdefault(page, []).append((address.query_pairs, number))
             elif (host := _host_entry(entry)) is not None:
@@ -176,11 +175,12 @@ class Blocklist:
             else:
                 raise BlocklistError(f"Line {number} of the blocklist ({entry[:60]!r}) is not a URL, "
                                      "a host name or a SHA-256 hash.")
-        frozen = {page: tuple(needs) for page, needs in urls.items()}
-        return cls(hosts, frozen, tuple(prefixes), hashes, source)
+        return cls(hosts, {page: tuple(needs) for page, needs in urls.items()}, folders,
+                   {authority: tuple(stems) for authority, stems in prefixes.items()}, hashes, source)
 
     def __len__(self) -> int:
-        return len(self.hosts) + sum(len(v) for v in self.urls.values()) + len(self.prefixes) + len(self.hashes)
+        return (len(self.hosts) + sum(len(v) for v in self.urls.values()) + len(self.folders)
+                + sum(len(v) for v in self.prefixes.values()) + len(self.hashes))
 
     def match(self, url: str) -> BlocklistMatch | None:
         """The entry ``url`` falls under, or None (also for anything that is not an http(s)/ws(s) address)."""
@@ -203,9 +203,15 @@ class Blocklist:
                 line = self.hosts.get(".".join(labels[start:]))
                 if line is not None:
                     return BlocklistMatch(line, "host")
-        for prefix in self.prefixes:
-            if prefix.covers(address):
-                return BlocklistMatch(prefix.line, "folder" if prefix.directory else "prefix")
+        if self.folders:
+            for folder in _folders_of(address):
+                line = self.folders.get(folder)
+                if line is not None:
+                    return BlocklistMatch(line, "folder")
+        bare = address.bare
+        for stem, line in self.prefixes.get(address.authority, ()):
+            if bare.startswith(stem):
+                return BlocklistMatch(line, "prefix")
         if self.hashes:
             for rung in _ladder(address):
                 line = self.hashes.get(hashlib.sha256(rung.encode("utf-8")).hexdigest())

@@ -28,9 +28,10 @@ backstop call the same :func:`web_address` on the fully encoded URL.
 from __future__ import annotations
 
 import ipaddress
+import re
 from dataclasses import dataclass
 
-from ada_url import URL
+from ada_url import parse_url
 
 WEB_SCHEMES = {"http": "http", "https": "https", "ws": "http", "wss": "https"}
 
@@ -39,6 +40,9 @@ _RAW_OK = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012345
 _PATH_KEEP_ESCAPED = frozenset(b"/%?#;")
 _QUERY_KEEP_ESCAPED = frozenset(b"%&=+#;")
 _QUERY_RAW_OK = _RAW_OK | frozenset(b"/?")  # raw "&", "=" and "+" stay raw: they are the separators
+_ALREADY_CANONICAL = {_RAW_OK: re.compile(r"[A-Za-z0-9\-._~!$&'()*+,=:@]*"),
+                      _QUERY_RAW_OK: re.compile(r"[A-Za-z0-9\-._~!$&'()*+,=:@/?]*")}
+_PARTS = ("protocol", "hostname", "port", "pathname", "search")
 
 
 @dataclass(frozen=True)
@@ -94,6 +98,8 @@ def _canonical_host(host: str) -> str:
 
 def _recode(part: str, keep_escaped: frozenset[int], raw_ok: frozenset[int]) -> str:
     """Decode every escape but the meaningful ones, then encode one way (upper-case hex)."""
+    if _ALREADY_CANONICAL[raw_ok].fullmatch(part):
+        return part  # no escape, nothing to escape: most of them
     out: list[str] = []
     pending = bytearray()
 
@@ -139,15 +145,15 @@ def _canonical_path(pathname: str) -> tuple[str, bool]:
 def web_address(url: str) -> WebAddress | None:
     """``url`` in canonical form, or None when it is not an http(s)/ws(s) address a browser would request."""
     try:
-        parsed = URL(url.strip())
+        parsed = parse_url(url.strip(), attributes=_PARTS)
     except ValueError:
         return None
-    scheme = WEB_SCHEMES.get(parsed.protocol.rstrip(":"))
-    if scheme is None or not parsed.hostname:
+    scheme = WEB_SCHEMES.get(parsed["protocol"].rstrip(":"))
+    if scheme is None or not parsed["hostname"]:
         return None
-    path, folder = _canonical_path(parsed.pathname)
-    query = _recode(parsed.search.removeprefix("?"), _QUERY_KEEP_ESCAPED, _QUERY_RAW_OK)
-    return WebAddress(scheme, _canonical_host(parsed.hostname), parsed.port, path, query, folder)
+    path, folder = _canonical_path(parsed["pathname"])
+    query = _recode(parsed["search"].removeprefix("?"), _QUERY_KEEP_ESCAPED, _QUERY_RAW_OK)
+    return WebAddress(scheme, _canonical_host(parsed["hostname"]), parsed["port"], path, query, folder)
 
 
 def normalise_url(url: str) -> str:
