@@ -298,3 +298,25 @@ def test_a_changed_path_is_not_listed(pair: tuple[str, str], char: str) -> None:
     assert listed is not None
     other = f"{listed.scheme}://{listed.authority}{listed.path}{escape(char, True)}zz"
     assert not Blocklist.from_text(listed.href).matches(other), (entry, other)
+
+
+HOSTILE = st.one_of(st.text(), st.builds(lambda a, b: f"http://{a}/{b}", st.text(), st.text()),
+                    st.builds(lambda a: f"https://bad.example/{a}", st.text()))
+
+
+@settings(max_examples=500, deadline=None)
+@given(HOSTILE)
+def test_any_text_is_matched_without_error(text: str) -> None:
+    listing = Blocklist.from_text("bad.example\nhttps://x.example/a/\nhttps://x.example/p?q=1\n"
+                                  "https://y.example/pre*\n" + "0" * 64)
+    found = listing.match(text)  # never an exception, whatever the text
+    assert found is None or (web_address(text) is not None and found.line >= 1)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(HOSTILE, st.builds(lambda a: f"https://x.example/{a}*", st.text())))
+def test_any_line_is_an_entry_or_a_plain_error(line: str) -> None:
+    try:
+        Blocklist.from_text(line)
+    except BlocklistError as error:
+        assert str(error).startswith("Line ") or "entries" in str(error)
