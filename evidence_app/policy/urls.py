@@ -39,9 +39,9 @@ _HEX = "0123456789ABCDEFabcdef"
 _RAW_OK = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&'()*+,=:@")
 _PATH_KEEP_ESCAPED = frozenset(b"/%?#;")
 _QUERY_KEEP_ESCAPED = frozenset(b"%&=+#;")
-_QUERY_RAW_OK = _RAW_OK | frozenset(b"/?")  # raw "&", "=" and "+" stay raw: they are the separators
+_QUERY_RAW_OK = _RAW_OK | frozenset(b"/?;")  # raw "&", "=", "+" and ";" stay raw: they are separators
 _ALREADY_CANONICAL = {_RAW_OK: re.compile(r"[A-Za-z0-9\-._~!$&'()*+,=:@]*"),
-                      _QUERY_RAW_OK: re.compile(r"[A-Za-z0-9\-._~!$&'()*+,=:@/?]*")}
+                      _QUERY_RAW_OK: re.compile(r"[A-Za-z0-9\-._~!$&'()*+,=:@/?;]*")}
 _PARTS = ("protocol", "hostname", "port", "pathname", "search")
 
 
