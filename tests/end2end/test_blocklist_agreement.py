@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import shiboken6
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PySide6.QtCore import QUrl
@@ -59,9 +60,8 @@ def fetcher(qapp: Any) -> Iterator[tuple[QWebEnginePage, Taker]]:
     try:
         yield page, taker
     finally:
-        page.deleteLater()
-        del page
-        profile.deleteLater()
+        shiboken6.delete(page)  # the page before its profile, or QtWebEngine complains (and may crash)
+        shiboken6.delete(profile)
         server.stop()
 
 
