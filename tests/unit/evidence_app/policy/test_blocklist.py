@@ -263,6 +263,10 @@ def test_the_canonical_form_is_the_encoded_url_and_hashes_are_made_of_it() -> No
     assert normalise_url("ws://bad.example/%7e%41") == "http://bad.example/~A"
     assert url_hash("https://bad.example/a/") == \
         hashlib.sha256(b"https://bad.example/a").hexdigest()
+    # exactly what a hashed list must hash (blocklist.py's notes): scheme, ASCII host, path, query; no fragment
+    assert url_hash("HTTPS://Straße.example:443/Café/;x?q=1&r=é#top") == \
+        hashlib.sha256(b"https://xn--strae-oqa.example/Caf%C3%A9?q=1&r=%C3%A9").hexdigest()
+    assert url_hash("http://[::ffff:c0a8:10a]:8080/") == hashlib.sha256(b"http://192.168.1.10:8080/").hexdigest()
     assert web_address("data:text/html,hi") is None and web_address("file:///etc/passwd") is None
     assert web_address("http://") is None and web_address("not a url") is None
 
