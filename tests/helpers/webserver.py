@@ -12,6 +12,10 @@ own (so a request for it would show in :attr:`WebServer.paths`), and three
 pages lead into it: ``/to-listed`` redirects there, ``/frame-host`` frames
 it, and ``/image-host?host=...`` shows an image from it (on another host name
 for the same server, so a host entry can list one and not the other).
+
+The server also counts the TCP connections it accepts (:attr:`WebServer.connections`),
+so that a connection the browser opens without sending a request (a preconnect) is
+seen too, and it can listen on another loopback address (``WebServer(host="127.0.0.2")``).
 """
 
 from __future__ import annotations
@@ -231,23 +235,30 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     owner: "WebServer"
 
+    def get_request(self):  # type: ignore[no-untyped-def]
+        accepted = super().get_request()
+        self.owner._accepted(accepted[1])
+        return accepted
+
 
 class WebServer:
     """Start with :meth:`start`; ``url(path)`` builds addresses; ``paths`` lists what was asked for."""
 
-    def __init__(self) -> None:
+    def __init__(self, host: str = "127.0.0.1") -> None:
+        self.host = host
         self.site = TestSite()
         self.stopping = threading.Event()
         self._paths: list[str] = []
+        self._peers: list[object] = []
         self._lock = threading.Lock()
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
 
     def start(self) -> WebServer:
-        server = _Server(("127.0.0.1", 0), _Handler)
+        server = _Server((self.host, 0), _Handler)
         server.owner = self
         self._server = server
-        self.site.base = f"http://127.0.0.1:{server.server_address[1]}"
+        self.site.base = f"http://{self.host}:{server.server_address[1]}"
         self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
                                         name="test-webserver", daemon=True)
         self._thread.start()
@@ -271,6 +282,20 @@ class WebServer:
     def _note(self, path: str) -> None:
         with self._lock:
             self._paths.append(path)
+
+    def _accepted(self, peer: object) -> None:
+        with self._lock:
+            self._peers.append(peer)
+
+    @property
+    def port(self) -> int:
+        return int(self.base.rsplit(":", 1)[1])
+
+    @property
+    def connections(self) -> int:
+        """How many TCP connections the server has accepted, with a request sent on them or not."""
+        with self._lock:
+            return len(self._peers)
 
     @property
     def paths(self) -> list[str]:

@@ -7,6 +7,10 @@ image, a script, a web socket) *before* Chromium sends it:
 
 * once the browser is halted, every request is refused (nothing more leaves);
 * a web address the school's :class:`~evidence_app.Blocklist` lists is refused,
+  compared in the form the browser sends it: a ``QUrl`` is taken fully encoded
+  (``QUrl.toString()`` would decode ``%C3%A9`` to ``é`` and show a punycode host
+  in Unicode, which is not what goes on the wire), and the blocklist brings it
+  to the same canonical form as the core's backstop does;
   the guard halts itself at once (so nothing else of the page follows it), and
   :attr:`RequestGuard.tripped` announces a :class:`Blocked` for the stop.
 
@@ -19,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QUrl, Signal
 
 from evidence_app import Blocklist
 
@@ -39,6 +43,13 @@ class Blocked:
     def describe(self) -> str:
         return (f"The address is on the school's blocklist (line {self.line}, {self.kind} entry). It was "
                 f"refused before it was requested ({self.resource}), so nothing of it was shown.")
+
+
+def encoded(url: QUrl | str) -> str:
+    """The fully encoded URL: what Chromium requests (ASCII host, every escape kept)."""
+    if isinstance(url, QUrl):
+        return bytes(url.toEncoded()).decode("ascii", errors="replace")
+    return str(url)
 
 
 def comparable(url: str) -> str | None:
@@ -63,6 +74,7 @@ class RequestGuard(QObject):
         self._blocklist = blocklist if blocklist is not None and len(blocklist) else None
         self._halted = False
         self.first_blocked: Blocked | None = None
+        self.profile_guards: list[QObject] = []  # the profiles' interceptors asking this guard (kept alive here)
 
     @property
     def halted(self) -> bool:
@@ -76,19 +88,19 @@ class RequestGuard(QObject):
         """From now on every request is refused."""
         self._halted = True
 
-    def refuses(self, url: str, resource: str) -> bool:
+    def refuses(self, url: QUrl | str, resource: str) -> bool:
         """Must the request for ``url`` (asked for as ``resource``) be stopped before it is sent?"""
         if self._halted:
             return True
         if self._blocklist is None:
             return False
-        web = comparable(url)
-        if web is None:
+        text = encoded(url)
+        if comparable(text) is None:
             return False
-        found = self._blocklist.match(web)
+        found = self._blocklist.match(text)
         if found is None:
             return False
         self._halted = True  # nothing after it either: the stop follows
-        self.first_blocked = Blocked(url, found.line, found.kind, resource)
+        self.first_blocked = Blocked(text, found.line, found.kind, resource)
         self.tripped.emit(self.first_blocked)
         return True

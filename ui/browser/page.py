@@ -79,7 +79,7 @@ class RecordedPage(QWebEnginePage):
     def acceptNavigationRequest(self, url: QUrl | str, navigation_type: QWebEnginePage.NavigationType,
                                 is_main_frame: bool) -> bool:  # noqa: N802 - Qt's name
         text = url.toString() if isinstance(url, QUrl) else str(url)
-        if self.guard is not None and self.guard.refuses(text, "page" if is_main_frame else "frame"):
+        if self.guard is not None and self.guard.refuses(url, "page" if is_main_frame else "frame"):
             return False  # on the school's blocklist (the stop follows), or the browser is halted
         if not page_allowed(text):
             self.refused.emit(Refusal("scheme", text, f"{'page' if is_main_frame else 'frame'} "

@@ -46,6 +46,18 @@ TEXT_FIELDS = (
     ("tsa_url", "&Time-stamp server", "Empty: none. Optional, e.g. https://freetsa.org/tsr"),
 )
 FILE_FIELDS = {"cases_folder": "Choose the case folder", "blocklist_file": "Choose the blocklist file"}
+BLOCKLIST_HELP = (
+    "A text file, one entry a line; # starts a comment.\n"
+    "• A host name (bad.example) covers that site and every site under it (www.bad.example). "
+    "An IP address (192.0.2.7) covers that computer.\n"
+    "• A page's address (https://bad.example/gallery/42) covers that page however it is written, "
+    "also with anything added after a ?.\n"
+    "• An address ending in / (https://bad.example/gallery/) covers that folder and everything in it. "
+    "The site's own address (https://bad.example/) is its home page only: to list a whole site, "
+    "write its host name.\n"
+    "• An address ending in * covers every address that starts so.\n"
+    "• A SHA-256 hash (64 characters) of an address, for lists the school receives hashed.\n"
+    "A listed address is refused before anything is requested from it, and the case is sealed.")
 
 
 class SettingsDialog(QDialog):
@@ -78,6 +90,9 @@ class SettingsDialog(QDialog):
             box = QLineEdit(getattr(current, name))
             box.setPlaceholderText(placeholder)
             box.setAccessibleName(label.replace("&", ""))
+            if name == "blocklist_file":
+                box.setToolTip(BLOCKLIST_HELP)
+                box.setWhatsThis(BLOCKLIST_HELP)
             self.fields[name] = box
             if name in FILE_FIELDS:
                 browse = QPushButton("Choose…")

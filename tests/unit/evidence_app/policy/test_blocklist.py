@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -10,7 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from evidence_app.policy.blocklist import Blocklist, BlocklistError, url_hash
-from evidence_app.policy.urls import normalise_url
+from evidence_app.policy.urls import normalise_url, web_address
+from tests.helpers.url_spellings import SEGMENT_CHARS, escape, listed_and_spelled
 
 LABEL = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789", min_size=1, max_size=10)
 HOST = st.builds(lambda labels, tld: ".".join([*labels, tld]), st.lists(LABEL, min_size=1, max_size=3),
@@ -96,8 +98,11 @@ def test_a_host_covers_its_subdomains_but_not_lookalikes(host: str, label: str, 
 @settings(max_examples=150, deadline=None)
 @given(listed_url(), listed_url())
 def test_different_pages_do_not_match(first: str, second: str) -> None:
-    if normalise_url(first).split("://")[1] == normalise_url(second).split("://")[1]:
-        return
+    listed, other = web_address(first), web_address(second)
+    assert listed is not None and other is not None
+    if listed.bare == other.bare or (listed.authority + listed.path == other.authority + other.path
+                                     and listed.query_pairs <= other.query_pairs):
+        return  # the same page, or the listed page with a query added, which it covers (issue 14)
     assert not Blocklist.from_text(first).matches(second)
     if urlsplit(first).hostname != urlsplit(second).hostname:  # a hashed entry also covers the pages below it
         assert not Blocklist.from_text(f"sha256:{url_hash(first)}").matches(second)
@@ -171,3 +176,152 @@ def test_a_listed_visit_or_snapshot_is_never_recorded(case, record: str) -> None
             case.add_page_snapshot("<html>listed</html>", url="http://BAD.example:80/page/")
     assert case.status is Status.SEALED
     assert not [e for e in case.events() if e.kind in (Kind.VISIT, Kind.SNAPSHOT)]
+
+
+# ---------------------------------------------------------------------- issue 14: what the browser actually sends
+
+SPELLINGS = [
+    # 1. percent-encoding: the browser sends the encoded form; a list may hold either
+    ("https://bad.example/caf%C3%A9/a%20b", "https://bad.example/caf%C3%A9/a%20b"),
+    ("https://bad.example/caf%C3%A9/a%20b", "https://bad.example/café/a b"),
+    ("https://bad.example/café/a b", "https://bad.example/caf%C3%A9/a%20b"),
+    ("https://bad.example/caf%C3%A9", "https://bad.example/caf%c3%a9"),
+    ("https://bad.example/it's", "https://bad.example/it%27s"),
+    ("https://bad.example/search?q=caf%C3%A9", "https://bad.example/search?q=café"),
+    # 2. internationalised hosts, UTS-46 non-transitional (ß stays ß)
+    ("xn--strae-oqa.de", "https://xn--strae-oqa.de/"),
+    ("xn--strae-oqa.de", "https://straße.de/page"),
+    ("straße.example", "https://xn--strae-oqa.example/"),
+    ("straße.example", "https://STRAßE.example/"),
+    ("https://straße.example/p", "https://xn--strae-oqa.example/p"),
+    ("bad.example", "https://ｂａｄ.example/"),          # full-width letters map to ASCII
+    ("bad.example", "https://bad.example./x"),          # a trailing dot on the host
+    # 3. spellings that reach the same resource
+    ("https://bad.example/gallery/42", "https://bad.example/gallery/42?utm_source=x"),
+    ("https://bad.example/gallery/42", "https://bad.example//gallery//42"),
+    ("https://bad.example/gallery/42", "https://bad.example/gallery;jsessionid=1/42;x=y"),
+    ("https://bad.example/a%C3%A9", "https://bad.example/a%c3%a9"),
+    ("https://bad.example/a/b", "https://bad.example/a/x/../b"),
+    ("https://bad.example/a/b", "https://bad.example/a/./x/%2e%2E/b"),
+    ("https://bad.example/a/b", "https://bad.example/a/x/..;y/b"),
+    ("https://bad.example/a/b", "https://user:pw@bad.example/a/b"),
+    ("https://bad.example/a/b", "wss://bad.example/a/b"),
+    ("https://bad.example/view?id=42", "https://bad.example/view?x=1&id=42"),
+    ("https://bad.example/view?id=42&p=1", "https://bad.example/view?p=1&id=42"),
+    ("192.168.1.10", "http://[::ffff:192.168.1.10]/"),
+    ("192.168.1.10", "http://[::ffff:c0a8:10a]:8080/x"),
+    ("192.168.1.10", "http://3232235786/"),             # decimal
+    ("192.168.1.10", "http://0xc0.0xa8.0x1.0xa/"),      # hex
+    ("192.168.1.10", "http://0300.0250.01.012/"),       # octal
+    ("192.168.1.10", "http://192.168.266/"),            # short form, the last part 16 bits
+    ("192.168.1.10", "http://%31%39%32.168.1.10/"),     # a percent-encoded host
+    ("bad.example", "http://b%61d.example/"),
+    ("http://192.168.1.10/x", "http://0xC0A8010A/x"),
+    ("[2001:db8::1]", "http://[2001:0db8:0:0:0:0:0:1]/"),
+    ("2001:db8::1", "http://[2001:db8::1]/"),
+    # 4. a folder's address covers the folder
+    ("https://bad.example/gallery/", "https://bad.example/gallery/42/photo.jpg"),
+    ("https://bad.example/gallery/", "https://bad.example/gallery"),
+    ("https://bad.example/gallery/", "https://bad.example/gallery?page=2"),
+    ("https://bad.example/gallery/", "https://bad.example//gallery;x/42"),
+]
+
+
+@pytest.mark.parametrize(("entry", "spelled"), SPELLINGS)
+def test_every_spelling_the_browser_may_send_is_listed(entry: str, spelled: str) -> None:
+    assert Blocklist.from_text(entry).matches(spelled), (entry, spelled)
+    if "://" in entry:  # a hashed list says the same
+        assert Blocklist.from_text(url_hash(entry)).matches(spelled) or "?" in entry
+
+
+NOT_LISTED = [
+    ("straße.example", "https://strasse.example/"),     # a different domain: it must never seal a case
+    ("strasse.example", "https://straße.example/"),
+    ("xn--strae-oqa.de", "https://strasse.de/"),
+    ("https://bad.example/gallery/42", "https://bad.example/gallery/420"),
+    ("https://bad.example/gallery/42", "https://bad.example/Gallery/42"),   # paths are case-sensitive
+    ("https://bad.example/a%2Fb", "https://bad.example/a/b"),               # an escaped "/" is not a folder
+    ("https://bad.example/view?id=42", "https://bad.example/view?id=421"),
+    ("https://bad.example/view?id=42", "https://bad.example/view"),
+    ("https://bad.example/gallery/", "https://bad.example/gallery-of-art"),
+    ("https://bad.example/", "https://bad.example/other"),                  # the home page is not the site
+    ("192.168.1.10", "http://192.168.1.100/"),
+    ("192.168.1.10", "http://[::192.168.1.10]/"),
+    ("bad.example", "https://notbad.example/"),
+    ("https://bad.example/x", "https://bad.example:8443/x"),
+]
+
+
+@pytest.mark.parametrize(("entry", "other"), NOT_LISTED)
+def test_other_addresses_are_not_listed(entry: str, other: str) -> None:
+    assert not Blocklist.from_text(entry).matches(other), (entry, other)
+
+
+def test_the_canonical_form_is_the_encoded_url_and_hashes_are_made_of_it() -> None:
+    assert normalise_url("HTTPS://Straße.Example:443//a;x/./b/../café/a b/?q=é#frag") == \
+        "https://xn--strae-oqa.example/a/caf%C3%A9/a%20b?q=%C3%A9"
+    assert normalise_url("http://[::ffff:192.168.1.10]:80/") == "http://192.168.1.10/"
+    assert normalise_url("ws://bad.example/%7e%41") == "http://bad.example/~A"
+    assert url_hash("https://bad.example/a/") == \
+        hashlib.sha256(b"https://bad.example/a").hexdigest()
+    # exactly what a hashed list must hash (blocklist.py's notes): scheme, ASCII host, path, query; no fragment
+    assert url_hash("HTTPS://Straße.example:443/Café/;x?q=1&r=é#top") == \
+        hashlib.sha256(b"https://xn--strae-oqa.example/Caf%C3%A9?q=1&r=%C3%A9").hexdigest()
+    assert url_hash("http://[::ffff:c0a8:10a]:8080/") == hashlib.sha256(b"http://192.168.1.10:8080/").hexdigest()
+    assert web_address("data:text/html,hi") is None and web_address("file:///etc/passwd") is None
+    assert web_address("http://") is None and web_address("not a url") is None
+
+
+def test_a_folder_entry_is_said_to_be_a_folder() -> None:
+    found = Blocklist.from_text("# list\nhttps://bad.example/gallery/\n").match("https://bad.example/gallery/1")
+    assert found is not None and (found.line, found.kind) == (2, "folder")
+
+
+@pytest.mark.parametrize("line", ["http://bad example/", "https://[::1/x", "bad.example/gallery"])
+def test_malformed_addresses_are_named(line: str) -> None:
+    with pytest.raises(BlocklistError, match="Line 2"):
+        Blocklist.from_text("good.example\n" + line)
+
+
+# ---------------------------------------------------------------------- issue 14: spellings, generated
+
+@settings(max_examples=300, deadline=None)
+@given(listed_and_spelled())
+def test_every_generated_spelling_of_a_listed_page_is_listed(pair: tuple[str, str]) -> None:
+    entry, url = pair
+    assert Blocklist.from_text(entry).matches(url), pair
+    assert Blocklist.from_text(url_hash(entry)).matches(url), pair
+    host = web_address(entry)
+    assert host is not None and Blocklist.from_text(host.host).matches(url), pair
+
+
+@settings(max_examples=150, deadline=None)
+@given(listed_and_spelled(), st.sampled_from(SEGMENT_CHARS.replace(" ", "")))
+def test_a_changed_path_is_not_listed(pair: tuple[str, str], char: str) -> None:
+    entry, url = pair
+    listed = web_address(entry)
+    assert listed is not None
+    other = f"{listed.scheme}://{listed.authority}{listed.path}{escape(char, True)}zz"
+    assert not Blocklist.from_text(listed.href).matches(other), (entry, other)
+
+
+HOSTILE = st.one_of(st.text(), st.builds(lambda a, b: f"http://{a}/{b}", st.text(), st.text()),
+                    st.builds(lambda a: f"https://bad.example/{a}", st.text()))
+
+
+@settings(max_examples=500, deadline=None)
+@given(HOSTILE)
+def test_any_text_is_matched_without_error(text: str) -> None:
+    listing = Blocklist.from_text("bad.example\nhttps://x.example/a/\nhttps://x.example/p?q=1\n"
+                                  "https://y.example/pre*\n" + "0" * 64)
+    found = listing.match(text)  # never an exception, whatever the text
+    assert found is None or (web_address(text) is not None and found.line >= 1)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(HOSTILE, st.builds(lambda a: f"https://x.example/{a}*", st.text())))
+def test_any_line_is_an_entry_or_a_plain_error(line: str) -> None:
+    try:
+        Blocklist.from_text(line)
+    except BlocklistError as error:
+        assert str(error).startswith("Line ") or "entries" in str(error)

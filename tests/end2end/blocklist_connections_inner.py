@@ -1,0 +1,228 @@
+"""The blocklist connection tests proper; run by ``test_blocklist_connections.py`` in a browser process of their own.
+
+This file is not collected by a normal test run (its name does not start with
+``test_``): it needs Chromium started with ``--host-resolver-rules`` mapping the
+test names to loopback (see :data:`RULES`), which only a fresh process can have.
+Run by hand, it refuses to run without that environment.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+
+from evidence_app import Blocklist
+from tests.helpers import webserver
+from tests.helpers.browser import open_browser, wait_for
+from tests.helpers.webserver import Response, WebServer, _page
+
+INNER = "EVIDENCE_TEST_NAMES_TO_LOOPBACK"
+LISTED_IP = "127.0.0.2"
+NAMES = ("listed.example", "www.listed.example", "xn--strae-oqa.example", "strasse.example")
+# Rules apply to IP literals too: the two servers' addresses are left alone, everything else is "not found".
+RULES = ", ".join([f"MAP {name} {LISTED_IP}" for name in NAMES] + ["MAP * ~NOTFOUND", "EXCLUDE localhost"]
+                  + [f"EXCLUDE {ip}" for ip in ("127.0.0.1", LISTED_IP, "[::ffff:7f00:2]", "::ffff:7f00:2")])
+SETTLE_MS = 500  # after the page, for anything late (a preconnect, a worker) to reach the server
+
+pytestmark = pytest.mark.skipif(os.environ.get(INNER) != "1" or RULES not in os.environ.get(
+    "QTWEBENGINE_CHROMIUM_FLAGS", ""), reason="needs the browser process test_blocklist_connections.py starts")
+PRECONNECT_GAP = pytest.mark.xfail(
+    strict=True, reason="QtWebEngine 6.12 opens <link rel=preconnect> connections in the network service "
+    "without asking any request interceptor, and offers no setting or switch to turn it off")
+
+
+# ---------------------------------------------------------------------- the pages that lead to it
+
+
+def _ws(url: str) -> str:
+    return "ws" + url[len("http"):]
+
+
+class LeadingSite(webserver.TestSite):
+    """``/hint?kind=...&u=URL``: a page that reaches URL one way; ``/go?u=URL`` redirects there."""
+
+    KINDS = {
+        "frame": "<iframe src='{a}'></iframe>",
+        "image": "<img src='{a}' width=10 height=10>",
+        "image-redirect": "<img src='/go?u={q}' width=10 height=10>",
+        "script": "<script src='{a}'></script>",
+        "stylesheet": "<link rel=stylesheet href='{a}'>",
+        "fetch": "<script>fetch({j}).catch(() => {{}});</script>",
+        "xhr": "<script>var x = new XMLHttpRequest(); x.open('GET', {j}); x.send();</script>",
+        "websocket": "<script>try {{ new WebSocket({w}); }} catch (e) {{}}</script>",
+        "beacon": "<script>navigator.sendBeacon({j}, 'x');</script>",
+        "prefetch": "<link rel=prefetch href='{a}'>",
+        "preconnect": "<link rel=preconnect href='{a}'>",
+        "dns-prefetch": "<link rel=dns-prefetch href='{a}'>",
+        "speculation": ("<script type=speculationrules>{{\"prefetch\": [{{\"source\": \"list\", \"urls\": [{j}]}}],"
+                        " \"prerender\": [{{\"source\": \"list\", \"urls\": [{j}]}}]}}</script>"),
+        "service-worker": "<script>navigator.serviceWorker.register('/sw.js?u={q}');</script>",
+        "link-header": "",
+        "navigate-js": "<script>location.href = {j};</script>",
+    }
+
+    def route(self, path: str, query: dict[str, list[str]]) -> Response | None:
+        target = query.get("u", [""])[0]
+        if path == "/go":  # as a server sends it: the address percent-encoded (headers are bytes, not text)
+            return self.redirect(quote(target, safe=":/?&=%;#[]@!$'()*+,~"))
+        if path == "/sw.js":
+            script = f"self.addEventListener('install', e => e.waitUntil(fetch({json.dumps(target)}).catch(() => 0)));"
+            return Response(200, script.encode(), (("Content-Type", "text/javascript"),))
+        if path == "/hint":
+            kind = query.get("kind", [""])[0]
+            body = self.KINDS[kind].format(a=html.escape(target, quote=True), q=quote(target, safe=""),
+                                           j=json.dumps(target), w=json.dumps(_ws(target)))
+            headers: tuple[tuple[str, str], ...] = (("Content-Type", "text/html; charset=utf-8"),)
+            if kind == "link-header":
+                headers += (("Link", f"<{quote(target, safe=':/?&=%;')}>; rel=preconnect"),)
+            return Response(200, _page(f"Leads by {kind}", f"<h1>{kind}</h1>{body}"), headers)
+        return super().route(path, query)
+
+
+@pytest.fixture(scope="module")
+def origin() -> Any:
+    server = WebServer()
+    server.site = LeadingSite()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def listed() -> Any:
+    server = WebServer(host=LISTED_IP).start()
+    yield server
+    server.stop()
+
+
+@dataclass(frozen=True)
+class Outcome:
+    connections: int
+    blocked: tuple[Any, ...]  # the guard's Blocked announcements
+
+
+def reach(qtbot: Any, case: Any, origin: Any, listed: Any, entry: str | None, kind: str, target: str) -> Outcome:
+    """Open a browser with ``entry`` as the school's list and reach ``target`` by ``kind``."""
+    blocklist = Blocklist.from_text(entry or "unrelated.example\n")
+    with open_browser(case, qtbot, blocklist=blocklist) as browser:
+        seen: list[Any] = []
+        browser.blocked.connect(seen.append)
+        tab = browser.current_tab()
+        finished: list[bool] = []
+        tab.page.loadFinished.connect(finished.append)
+        if kind == "navigate":
+            browser.load(target)
+        else:
+            browser.load(origin.url(f"/hint?kind={kind}&u={quote(target, safe='')}"))
+        wait_for(qtbot, lambda: finished or seen)
+        qtbot.wait(SETTLE_MS)
+        return Outcome(listed.connections, tuple(seen))
+
+
+# ---------------------------------------------------------------------- the spellings of issue 14
+
+SPELLINGS = {  # name: (the list's entry, the address the browser is given); {p} is the listed server's port
+    "escaped, typed plain": ("http://listed.example:{p}/caf%C3%A9/a%20b", "http://listed.example:{p}/café/a b"),
+    "plain, sent escaped": ("http://listed.example:{p}/café/a b", "http://listed.example:{p}/caf%C3%A9/a%20b"),
+    "upper-case escapes": ("http://listed.example:{p}/caf%c3%a9", "http://listed.example:{p}/caf%C3%A9"),
+    "punycode listed": ("xn--strae-oqa.example", "http://straße.example:{p}/x"),
+    "unicode listed": ("straße.example", "http://xn--strae-oqa.example:{p}/x"),
+    "query added": ("http://listed.example:{p}/page", "http://listed.example:{p}/page?utm_source=x"),
+    "double slash": ("http://listed.example:{p}/a/page", "http://listed.example:{p}//a//page"),
+    ";params": ("http://listed.example:{p}/a/page", "http://listed.example:{p}/a;jsessionid=1/page;x=y"),
+    "dot segments": ("http://listed.example:{p}/a/b", "http://listed.example:{p}/a/x/../b"),
+    "folder": ("http://listed.example:{p}/gallery/", "http://listed.example:{p}/gallery/42/photo"),
+    "subdomain": ("listed.example", "http://www.listed.example:{p}/x"),
+    "percent-encoded host": ("listed.example", "http://%6Cisted.example:{p}/x"),
+    "IPv4-mapped IPv6": (LISTED_IP, "http://[::ffff:127.0.0.2]:{p}/x"),
+    "decimal IP": (LISTED_IP, "http://2130706434:{p}/x"),
+    "hex IP": (LISTED_IP, "http://0x7f.0.0.2:{p}/x"),
+    "octal IP": (LISTED_IP, "http://0177.0.0.02:{p}/x"),
+}
+LEADS = ["navigate", "redirect", "image", "fetch", "prefetch"]  # preconnect: once, below (a known gap)
+CASES = [pytest.param(name, lead, id=f"{name}-{lead}") for name in SPELLINGS for lead in LEADS]
+
+
+def _lead(lead: str) -> str:
+    return {"redirect": "image-redirect"}.get(lead, lead)
+
+
+@pytest.mark.parametrize(("spelling", "lead"), CASES)
+def test_a_listed_address_in_any_spelling_gets_no_connection(qtbot, case, origin, listed, spelling: str,
+                                                             lead: str) -> None:
+    entry, target = (text.format(p=listed.port) for text in SPELLINGS[spelling])
+    if lead == "redirect":
+        target, lead = origin.url(f"/go?u={quote(target, safe='')}"), "navigate"
+    outcome = reach(qtbot, case, origin, listed, entry, _lead(lead), target)
+    assert outcome.connections == 0, (entry, target)
+    assert outcome.blocked, "the stop did not follow"
+    assert listed.paths == []
+
+
+@pytest.mark.parametrize("spelling", list(SPELLINGS))
+def test_control_each_spelling_reaches_the_listed_server_when_not_listed(qtbot, case, origin, listed,
+                                                                         spelling: str) -> None:
+    _, target = (text.format(p=listed.port) for text in SPELLINGS[spelling])
+    outcome = reach(qtbot, case, origin, listed, None, "navigate", target)
+    assert outcome.connections >= 1 and not outcome.blocked, target
+
+
+KINDS = ["navigate-js", "frame", "image-redirect", "script", "stylesheet", "xhr", "websocket", "beacon",
+         "prefetch", "speculation", "service-worker", "dns-prefetch", "link-header", "preconnect"]
+HINTS_ONLY = {"dns-prefetch", "link-header", "preconnect", "speculation"}  # no request a guard could see
+
+
+REDIRECT_GAP = pytest.mark.xfail(
+    strict=True, reason="QtWebEngine 6.12 follows a sub-resource's redirect first and asks the interceptors "
+    "after (InterceptedRequest::FollowRedirect), so the listed target is requested once; the guard then "
+    "refuses it and the stop follows, so nothing of it is shown")
+
+
+def _kind_param(kind: str) -> Any:
+    marks = {"preconnect": [PRECONNECT_GAP], "link-header": [PRECONNECT_GAP], "image-redirect": [REDIRECT_GAP]}
+    return pytest.param(kind, id=kind, marks=marks.get(kind, []))
+
+
+@pytest.mark.parametrize("kind", [_kind_param(k) for k in KINDS])
+def test_no_kind_of_request_connects_to_a_listed_host(qtbot, case, origin, listed, kind: str) -> None:
+    target = f"http://listed.example:{listed.port}/listed/{kind}"
+    outcome = reach(qtbot, case, origin, listed, "listed.example", kind, target)
+    assert outcome.connections == 0, (kind, listed.paths)
+    if kind not in HINTS_ONLY:
+        assert outcome.blocked, f"the stop did not follow a {kind} request"
+
+
+@pytest.mark.parametrize("kind", [k for k in KINDS if k not in ("dns-prefetch", "speculation")])
+def test_control_each_kind_reaches_the_listed_host_when_not_listed(qtbot, case, origin, listed, kind: str) -> None:
+    target = f"http://listed.example:{listed.port}/listed/{kind}"
+    outcome = reach(qtbot, case, origin, listed, None, kind, target)
+    assert outcome.connections >= 1 and not outcome.blocked, kind
+
+
+def test_a_different_domain_is_not_stopped(qtbot, case, origin, listed) -> None:
+    outcome = reach(qtbot, case, origin, listed, "straße.example", "navigate",
+                    f"http://strasse.example:{listed.port}/listed/x")
+    assert not outcome.blocked and outcome.connections >= 1
+    assert "/listed/x" in listed.paths
+
+
+def test_the_case_is_sealed_when_a_respelled_address_is_refused(qtbot, case, store, origin, listed) -> None:
+    from evidence_app import Kind, Status
+    from tests.end2end.test_stop import window_for
+    from tests.helpers.browser import events
+
+    target = f"http://xn--strae-oqa.example:{listed.port}/caf%C3%A9"
+    listing = Blocklist.from_text(f"# the school's list\nhttp://straße.example:{listed.port}/café/\n")
+    with window_for(case, qtbot, listing) as window:
+        with qtbot.waitSignal(window.sealed, timeout=15_000):
+            window.browser_widget.load(origin.url(f"/hint?kind=image&u={quote(target, safe='')}"))
+        qtbot.wait(SETTLE_MS)
+        assert listed.connections == 0 and case.status is Status.SEALED
+        flagged = events(case, Kind.FLAGGED)
+        assert [e.data["url"] for e in flagged] == [target] and "line 2, folder entry" in flagged[0].data["note"]
