@@ -11,12 +11,12 @@ while it is chosen.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from evidence_app.policy.concerns import Concern, ConcernTable
+from ui.browser.concern_box import NO_CONCERN, concern_box
 
-NO_CONCERN = ""
 POLICE_STYLE = "color: #b3261e; font-weight: bold;"
 
 
@@ -85,27 +85,3 @@ class CaptureForm(QWidget):
         self.warning.show()
         if concern.stop:
             self.stop_requested.emit()
-
-
-def concern_box(concerns: ConcernTable, parent: QWidget | None = None) -> QComboBox:
-    """The policy's concerns, illegal first, "not chosen yet" on top; narrow, the full text in each tooltip."""
-    box = QComboBox(parent)
-    box.addItem("Concern: not chosen yet", NO_CONCERN)
-    for level, heading in (("illegal", "Illegal"), ("unacceptable", "Unacceptable"),
-                           ("acceptable", "Acceptable at times / for some users")):
-        for concern in concerns:
-            if concern.level == level:
-                box.addItem(f"{heading}: {concern.label}", concern.id)
-                box.setItemData(box.count() - 1, _tooltip(concern), Qt.ItemDataRole.ToolTipRole)
-    # As wide as ~18 characters, not as the longest concern: the toolbar must fit a 1366-pixel screen.
-    box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-    box.setMinimumContentsLength(18)
-    box.view().setMinimumWidth(box.view().sizeHintForColumn(0) + 24)
-    return box
-
-
-def _tooltip(concern: Concern) -> str:
-    parts = [concern.description, f"Policy: {concern.column}."]
-    if concern.law:
-        parts.append(f"Contrary to the {concern.law}.")
-    return " ".join(p for p in parts if p)

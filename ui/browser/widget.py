@@ -218,8 +218,7 @@ class RecordedBrowser(QWidget):
                 ("Ctrl+Shift+1", self.capture_viewport), ("Ctrl+Shift+2", self.capture_page),
                 ("Ctrl+Shift+3", self.capture_screen), ("Ctrl+Shift+4", self.capture_region),
                 # Not Ctrl+L nor Ctrl+T: the case window uses them (lock, timeline).
-                ("Alt+D", lambda: (self.address.setFocus(), self.address.selectAll())),
-                ("F6", lambda: (self.address.setFocus(), self.address.selectAll())),
+                ("Alt+D", self.focus_address), ("F6", self.focus_address),
                 ("Alt+Left", lambda: self._trigger("back")), ("Alt+Right", lambda: self._trigger("forward")),
                 ("F5", lambda: self._trigger("reload"))):
             action = QAction(self)
@@ -259,6 +258,32 @@ class RecordedBrowser(QWidget):
     def current_url(self) -> str:
         tab = self.current_tab()
         return tab.url() if tab is not None else ""
+
+    def focus_address(self) -> None:
+        """The keyboard to the address bar, its text selected (Ctrl+L, Alt+D, F6)."""
+        self.address.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.address.selectAll()
+
+    def close_current_tab(self) -> None:
+        """Ctrl+W: close the current tab (a blank one replaces the last)."""
+        tab = self.current_tab()
+        if tab is not None:
+            self._close_tab(tab)
+
+    def open_urls(self) -> list[str]:
+        """The address of every open tab, in order (blank tabs left out), to bring back after an unlock."""
+        return [url for url in (tab.url() for tab in self.tab_list()) if url and url != "about:blank"]
+
+    def restore(self, urls: list[str]) -> None:
+        """Open ``urls`` again, one tab each (the first in the current, blank tab); each visit is journaled."""
+        for number, url in enumerate(urls):
+            current = self.current_tab()
+            if number == 0 and current is not None and current.url() in ("", "about:blank"):
+                self._open(current, url)
+            else:
+                self.new_tab(url)
+        if urls:
+            self.tabs.setCurrentIndex(0)
 
     def _close_tab_at(self, index: int) -> None:
         widget = self.tabs.widget(index)

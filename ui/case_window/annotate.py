@@ -1,6 +1,8 @@
 """Describe a capture after it was taken: its note and the policy's concern, through ``case.annotate_capture``.
 
-Opened by double-clicking (or pressing Enter on) a capture in the side panel.
+Opened by double-clicking (or pressing Enter on) a capture in the side panel,
+with the keyboard in the note (words typed go there, never into the concern
+list, which ignores typed letters: :mod:`ui.browser.concern_box`).
 The capture's picture is not shown here: the pair describe what they saw.
 Choosing "child sexual abuse images" does not save anything: it closes the
 dialog and emits :attr:`AnnotateDialog.stop_requested` with a
@@ -39,7 +41,7 @@ class AnnotateDialog(QDialog):
         self.note.setAccessibleName("Note")
         self.note.setPlaceholderText("What it shows and why it matters")
         self.note.setTabChangesFocus(True)
-        self.concern = concern_box(load_concerns(), self)
+        self.concern = concern_box(load_concerns())
         self.concern.setAccessibleName("Concern")
         index = self.concern.findData(capture.concern)
         self.concern.setCurrentIndex(max(index, 0))
@@ -63,6 +65,8 @@ class AnnotateDialog(QDialog):
         layout.addWidget(self.buttons)
         self.resize(560, 300)
         self.concern.currentIndexChanged.connect(self._on_concern)
+        self.setTabOrder(self.note, self.concern)
+        self.note.setFocus()  # the keyboard starts in the note, never in the concern list
 
     def concern_id(self) -> str:
         return str(self.concern.currentData() or "")
