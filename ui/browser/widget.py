@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import shiboken6
 from PySide6.QtCore import QRect, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QImage, QKeySequence
+from PySide6.QtWebEngineCore import QWebEngineLoadingInfo
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -74,6 +75,14 @@ class CaptureTiming:
     grabbed_s: float   # click to pixels in hand
     durable_s: float   # click to add_capture returned (PNG encoded, hashed, encrypted, fsynced)
     shown_s: float     # click to the captured signal, on the UI thread
+
+
+def http_fallback_for(typed: str, url: str) -> str:
+    """The http address to try when ``url`` (https, added to what was typed without a scheme) fails."""
+    text = typed.strip()
+    if url.startswith("https://") and not text.lower().startswith("https://") and url.endswith(text):
+        return "http://" + url[len("https://"):]
+    return ""
 
 
 class RecordedBrowser(QWidget):
@@ -137,6 +146,7 @@ class RecordedBrowser(QWidget):
         self.address.setMaxLength(MAX_ADDRESS_CHARS)
         self.address.setPlaceholderText("Type the address of the site to review, e.g. https://example.org")
         self.address.setClearButtonEnabled(True)
+        self.address.setAccessibleName("Address")
         self.address.returnPressed.connect(lambda: self.load(self.address.text()))
         go = self._button("Go", "Open this address", lambda: self.load(self.address.text()))
         nav = QHBoxLayout()
@@ -240,6 +250,7 @@ class RecordedBrowser(QWidget):
         page.urlChanged.connect(lambda qurl, t=tab: self._on_url_changed(t, qurl))
         page.loadStarted.connect(self._update_navigation)
         page.loadFinished.connect(lambda *_: self._update_navigation())
+        page.loadingChanged.connect(lambda info, t=tab: self._on_loading(t, info))
         tab.overlay.selected.connect(self._on_region_selected)
         tab.overlay.cancelled.connect(lambda: self._say("Region capture cancelled."))
         index = self.tabs.addTab(tab, "New tab")
@@ -351,8 +362,27 @@ class RecordedBrowser(QWidget):
             # Refused here, before QtWebEngine sees it (some local schemes never reach the page's check).
             self._on_refused(Refusal("scheme", url, "typed in the address bar", refusal_message(url)))
             return
+        # An address typed without a scheme is tried with https, then with http if that fails (as browsers do).
+        tab.http_fallback = http_fallback_for(text, url)
         # The page decides (and journals) each navigation: see RecordedPage.acceptNavigationRequest.
         tab.page.load(QUrl(url))
+
+    def _on_loading(self, tab: BrowserTab, info: QWebEngineLoadingInfo) -> None:
+        """A page that failed to load is journaled as unreachable (it is no site visited); https falls back."""
+        if info.status() != QWebEngineLoadingInfo.LoadStatus.LoadFailedStatus or self._closed:
+            return
+        url = info.url().toString()
+        if not page_allowed(url):
+            return
+        case, why = self._case, info.errorString() or "the page did not load"
+        if self._may_record() is None:
+            self._writer.submit(lambda: case.record_refusal("unreachable", url, why), what="the failed page")
+        fallback, tab.http_fallback = tab.http_fallback, ""
+        if fallback and url.startswith("https://") and fallback == "http://" + url[len("https://"):]:
+            self._say(f"{url} could not be opened securely ({why}); trying {fallback} instead.")
+            tab.page.load(QUrl(fallback))
+            return
+        self._say(f"The page {url} could not be opened: {why}", error=True)
 
     def _may_record(self) -> str | None:
         """``None`` if visits can be journaled now, else why not (so nothing is browsed unrecorded)."""
