@@ -30,6 +30,7 @@ class RegionOverlay(QWidget):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setCursor(Qt.CursorShape.CrossCursor)
         self.setToolTip("Drag a rectangle around what to capture. Esc cancels.")
+        self.setAccessibleName("Region to capture")
         self._origin: QPoint | None = None
         self._rect = QRect()
         self.hide()

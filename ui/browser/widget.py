@@ -149,6 +149,9 @@ class RecordedBrowser(QWidget):
         self.address.setAccessibleName("Address")
         self.address.returnPressed.connect(lambda: self.load(self.address.text()))
         go = self._button("Go", "Open this address", lambda: self.load(self.address.text()))
+        for button, name in ((self.back_button, "Back"), (self.forward_button, "Forward"),
+                             (self.reload_button, "Reload"), (self.stop_button, "Stop loading"), (go, "Go")):
+            button.setAccessibleName(name)
         nav = QHBoxLayout()
         nav.setContentsMargins(0, 0, 0, 0)
         for widget in (self.back_button, self.forward_button, self.reload_button, self.stop_button):

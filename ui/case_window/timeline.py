@@ -12,7 +12,7 @@ import json
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -197,10 +197,12 @@ class TimelineDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addLayout(status_row)
 
-        find = QPushButton(self)
-        find.hide()
+        find = QAction("Search the timeline", self)  # an action: a hidden button's shortcut never fires
         find.setShortcut(QKeySequence.StandardKey.Find)
-        find.clicked.connect(lambda: self.search.setFocus())
+        find.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        find.triggered.connect(lambda *_: (self.search.setFocus(Qt.FocusReason.ShortcutFocusReason),
+                                           self.search.selectAll()))
+        self.addAction(find)
         self.kinds.currentIndexChanged.connect(self._apply_filter)
         self.search.textChanged.connect(self._apply_filter)
         self.check_button.clicked.connect(self.check)

@@ -170,7 +170,7 @@ class FormPreview(QWidget):
         for button in (self.print_button, self.save_button):
             button.setEnabled(False)
         self.print_button.clicked.connect(self.ask_print)
-        self.save_button.clicked.connect(self.ask_save)
+        self.save_button.clicked.connect(lambda *_: self.ask_save())
         buttons = QHBoxLayout()
         buttons.addWidget(self.progress, 1)
         buttons.addStretch(0)
@@ -309,7 +309,7 @@ class FormPreview(QWidget):
         self._save_path = path
         box = QMessageBox(QMessageBox.Icon.Warning, "Save a copy outside the case", SAVE_WARNING,
                           QMessageBox.StandardButton.Cancel, self)
-        box.addButton("Save a copy…", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Save a copy…" if path is None else "Print to the file", QMessageBox.ButtonRole.AcceptRole)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         box.buttonClicked.connect(self._save_answered)
         box.finished.connect(box.deleteLater)
