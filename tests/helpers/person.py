@@ -117,6 +117,11 @@ class Person:
     def sees(self, root: QWidget, words: str) -> bool:
         return bool(self.all_named(root, words))
 
+    def sees_text(self, root: QWidget, words: str) -> bool:
+        """Whether a label or button shown in ``root`` reads ``words`` (or holds them)."""
+        widgets = [*root.findChildren(QLabel), *root.findChildren(QAbstractButton)]
+        return any(words in plain(w.text()) for w in widgets if shown(w))
+
     # ------------------------------------------------------------------ the mouse
 
     def bring_forward(self, window: QWidget) -> None:
@@ -196,6 +201,7 @@ class Person:
 
     def shortcut(self, window: QWidget, key: Qt.Key, modifier: Qt.KeyboardModifier = NO_MODIFIER) -> None:
         """A key combination pressed while ``window`` is in front."""
+        self.bring_forward(window)
         target = self.focused()
         if target is None or target.window() is not window:
             target = window
@@ -221,11 +227,10 @@ class Person:
 
 
 def focus_chain(window: QWidget) -> Iterator[QWidget]:
-    """Every widget of ``window`` that Tab can reach, in Tab order, once each."""
-    first = window.focusWidget() or window
+    """Every widget of ``window`` that Tab can reach, in Tab order from the window's start, once each."""
     seen: set[int] = set()
-    widget = first.nextInFocusChain()
-    while id(widget) not in seen:
+    widget = window.nextInFocusChain()
+    while widget is not window and id(widget) not in seen:
         seen.add(id(widget))
         if (shown(widget) and widget.isEnabled() and widget.window() is window
                 and widget.focusPolicy() & Qt.FocusPolicy.TabFocus):

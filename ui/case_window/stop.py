@@ -21,6 +21,8 @@ from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
+from ui.deliberate import DeliberateButton
+
 STOP_KEYS = "Ctrl+Shift+X"
 CONFIRM_TEXT = "&Stop and seal the case"
 CONFIRM_STYLE = ("QPushButton { background: #b3261e; color: white; font-weight: bold; font-size: 12pt;"
@@ -29,25 +31,6 @@ CONFIRM_STYLE = ("QPushButton { background: #b3261e; color: white; font-weight: 
 EXPLANATION = ("The page is hidden. If you confirm, browsing and screenshots stop at once and this case is "
                "sealed for good: nothing more can be added to it. You will then see what to do next.\n\n"
                "Do not look at the content again.")
-
-
-TYPED_KEYS = (Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Select)
-
-
-class DeliberateButton(QPushButton):
-    """A push button that a click or its Alt shortcut presses, never Space or Enter."""
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
-        if event.key() in TYPED_KEYS:
-            event.accept()
-            return
-        super().keyPressEvent(event)
-
-    def keyReleaseEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
-        if event.key() in TYPED_KEYS:
-            event.accept()
-            return
-        super().keyReleaseEvent(event)
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
+    QPushButton,
     QRadioButton,
     QVBoxLayout,
     QWidget,
@@ -32,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from evidence_app import Case, EvidenceError
 from evidence_app.policy.sanctions import SUBSTANCE, Conclusion, load_sanctions
+from ui.deliberate import DeliberateButton
 
 NO_INCIDENT = ""
 SUBSTANCE_CHOICES = (("yes", "Yes"), ("no", "No"), ("unknown", "Not yet known"))
@@ -85,9 +87,11 @@ class ConclusionDialog(QDialog):
         self.action_boxes: dict[str, QCheckBox] = {}
 
         self.action_text = QPlainTextEdit()
+        self.action_text.setTabChangesFocus(True)
         self.action_text.setAccessibleName("Action proposed or taken, in your words")
         self.action_text.setPlaceholderText("For example: parents invited to a meeting on Thursday.")
         self.summary = QPlainTextEdit()
+        self.summary.setTabChangesFocus(True)
         self.summary.setAccessibleName("Conclusion, in your words")
         self.summary.setPlaceholderText("What you found, in a sentence or two.")
 
@@ -98,7 +102,13 @@ class ConclusionDialog(QDialog):
         self.error.hide()
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.conclude_button = self.buttons.addButton("Conclude the case", QDialogButtonBox.ButtonRole.AcceptRole)
+        # Concluding cannot be undone: a click or Alt+C, never Enter in a box or Space on the button.
+        self.conclude_button = DeliberateButton("&Conclude the case")
+        self.buttons.addButton(self.conclude_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        for button in self.buttons.buttons():
+            if isinstance(button, QPushButton):
+                button.setAutoDefault(False)
+                button.setDefault(False)
         self.buttons.accepted.connect(self.conclude)
         self.buttons.rejected.connect(self.reject)
 
