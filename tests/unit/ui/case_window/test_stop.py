@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from evidence_app import CaseSealed, Kind, Status
 from evidence_app.policy.referral import load_referral
@@ -119,3 +120,22 @@ def test_an_unreadable_blocklist_keeps_the_browser_from_starting(controller, sto
     with pytest.raises(CaseSealed):  # the same list is the core's backstop too
         case.record_visit("https://bad.example/")
     case.lock()
+
+
+def test_typing_into_the_confirmation_never_gives_it(qtbot) -> None:
+    """The keyboard starts in the description; Space and Enter on the confirm button do nothing (issue 12)."""
+    dialog = StopConfirm(StopRequest("https://x.example/", "button"))
+    qtbot.addWidget(dialog)
+    dialog.open()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.description)
+    assert not dialog.confirm_button.isDefault() and not dialog.confirm_button.autoDefault()
+    with qtbot.assertNotEmitted(dialog.confirmed):
+        qtbot.keyClicks(QApplication.focusWidget(), "It shows a child ")
+        dialog.confirm_button.setFocus()
+        for key in (Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Select):
+            qtbot.keyClick(dialog.confirm_button, key)
+    assert dialog.isVisible() and dialog.description.text() == "It shows a child "
+    with qtbot.waitSignal(dialog.confirmed, timeout=1000):
+        qtbot.keyClick(dialog, Qt.Key.Key_S, Qt.KeyboardModifier.AltModifier)  # its Alt shortcut: deliberate
