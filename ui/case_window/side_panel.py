@@ -86,7 +86,8 @@ class ChecklistView(QGroupBox):
         self._rows = QVBoxLayout()
         self._rows.setSpacing(2)
         self._column.addLayout(self._rows)
-        after = QHBoxLayout()
+        after = QVBoxLayout()  # one under the other: each label whole in a 300-pixel panel
+        after.setSpacing(2)
         for key, text, tip in (("form", FORM_TEXT, "Make the signed form, see it, print it or save a copy."),
                                ("export", EXPORT_TEXT, "Make the encrypted bundle the police can check.")):
             button = self._button(key, text, tip)
@@ -172,7 +173,8 @@ class SidePanel(QWidget):
         self.note_box.setAccessibleName("New note")
         self.note_box.setPlaceholderText("Describe what you see and why it concerns you…")
         self.note_box.setTabChangesFocus(True)
-        self.note_box.setMaximumHeight(80)
+        self.note_box.setMaximumHeight(64)
+        self.notes.setMinimumHeight(36)  # the panel fits a 768-pixel screen with every step's button
         self.add_note_button = QPushButton("Add note (Ctrl+Enter)")
         self.add_note_button.setAccessibleName("Add note")
         self.note_box.submitted.connect(self.submit_note)

@@ -40,6 +40,7 @@ from ui.case_window.side_panel import SidePanel
 from ui.case_window.stop import STOP_KEYS, StopConfirm, StopRequest
 from ui.case_window.timeline import TimelineDialog
 from ui.errors import describe, show_error
+from ui.screen_fit import fit_to_screen
 from ui.start.sign_in import UnlockForm
 
 LOCK_KEYS = "Ctrl+Shift+L"
@@ -77,7 +78,7 @@ class CaseWindow(QMainWindow):
         self.browser_factory = browser_factory
         self.setWindowTitle(f"Case {case.id} · Evidence App")
         self.setAccessibleName("Case window")
-        self.resize(1280, 800)
+        fit_to_screen(self, 1280, 800)
         self._opened_at = time.monotonic()
         self._last_head = ""
         self._unlocking = False
@@ -177,6 +178,7 @@ class CaseWindow(QMainWindow):
         self.browser_widget = widget
         self._browser_layout.addWidget(widget)
         widget.setVisible(not self.case.locked)
+        QTimer.singleShot(0, self.focus_address)  # a newly opened case has the keyboard in the address bar
         for name, slot in (("captured", lambda *_: self.refresh()),
                            ("message", self._say), ("capture_failed", self._say),
                            ("stop_requested", self._on_browser_stop), ("blocked", self._on_blocked)):

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from evidence_app import Case, EvidenceError
 from evidence_app.policy.sanctions import SUBSTANCE, Conclusion, load_sanctions
 from ui.deliberate import DeliberateButton
+from ui.screen_fit import fit_to_screen
 
 NO_INCIDENT = ""
 SUBSTANCE_CHOICES = (("yes", "Yes"), ("no", "No"), ("unknown", "Not yet known"))
@@ -50,7 +51,7 @@ class ConclusionDialog(QDialog):
         self.case = case
         self.tables = load_sanctions()
         self.setWindowTitle("Conclude the review")
-        self.resize(640, 720)
+        fit_to_screen(self, 640, 720)
         intro = QLabel("When the review is finished, the two of you judge whether the concern has substance and "
                        "what is done about it. The choices are the school policy's. Once concluded, the case "
                        "takes no new evidence.")

@@ -43,6 +43,7 @@ from evidence_app.form.render import IssuedForm
 from ui.background import run_in_background
 from ui.form.printing import route_for, send_to_cups
 from ui.form.worker import FormJob
+from ui.screen_fit import fit_to_screen
 
 SAVE_WARNING = ("A saved copy of the form is outside the case's encryption. Anyone who can open the file can "
                 "read the names, the notes and the screenshots in it. Save it only where the school's policy "
@@ -371,7 +372,7 @@ class FormDialog(QDialog):
     def __init__(self, case: Case, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Incident form: case {case.id}")
-        self.resize(820, 900)
+        fit_to_screen(self, 820, 900)
         self.preview = FormPreview(self)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
