@@ -80,8 +80,7 @@ class Person:
 
         self.qtbot.waitUntil(there, timeout=timeout)
         window = found[-1]
-        if window.isModal() or window.isActiveWindow() is False and window.parentWidget() is not None:
-            self.bring_forward(window)  # a window manager gives a newly opened dialog the keyboard
+        self.bring_forward(window)  # a window manager gives a newly opened window the keyboard
         return window
 
     def gone(self, title: str, timeout: int = WAIT_MS) -> None:
@@ -162,6 +161,16 @@ class Person:
         self.qtbot.wait(self.app.doubleClickInterval() + 50)  # a person's second click is not a double-click
         QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, NO_MODIFIER, view.visualRect(index).center())
         self.qtbot.waitUntil(lambda: not view.isVisible(), timeout=WAIT_MS)
+        self.after_popup(combo)
+
+    def after_popup(self, combo: QComboBox) -> None:
+        """A closed drop-down gives the keyboard back to its window (the offscreen platform forgets to)."""
+        self.pause(20)
+        active = self.app.activeWindow()
+        if (active is None or not active.isVisible()) and combo.window().isVisible():
+            self.bring_forward(combo.window())
+            if self.focused() is None:
+                combo.setFocus(Qt.FocusReason.PopupFocusReason)
 
     def menu(self, window: QWidget, *path: str) -> None:
         """Click through the menu bar: ``menu(window, "Case", "Lock now")``."""
@@ -207,15 +216,41 @@ class Person:
             target = window
         QTest.keyClick(target, key, modifier)
 
-    def tab_until(self, window: QWidget, condition: Callable[[QWidget | None], bool], limit: int = 80) -> QWidget:
-        """Press Tab until the focused widget meets ``condition``."""
+    def tab_until(self, condition: Callable[[QWidget], bool], *, backwards: bool = False,
+                  limit: int = 80) -> QWidget:
+        """Press Tab (or Shift+Tab) until the focused widget meets ``condition``."""
+        seen: list[str] = []
         for _ in range(limit):
             focus = self.focused()
             if focus is not None and condition(focus):
                 return focus
-            self.key(Qt.Key.Key_Tab)
+            if focus is not None:
+                seen.append(sorted(words_of(focus))[0] if words_of(focus) else type(focus).__name__)
+            if backwards:
+                self.key(Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
+            else:
+                self.key(Qt.Key.Key_Tab)
             self.qtbot.wait(5)
-        raise AssertionError("Tab never reached the control")
+        raise AssertionError(f"Tab never reached the control; it went through {seen}")
+
+    def tab_to(self, words: str, *, backwards: bool = False) -> QWidget:
+        """Press Tab until the keyboard is on the control that reads ``words``."""
+        return self.tab_until(lambda w: words in words_of(w), backwards=backwards)
+
+    def choose_by_keys(self, combo: QComboBox, item_words: str) -> None:
+        """Open the focused drop-down with Alt+Down, arrow to the item, Enter."""
+        QTest.keyClick(combo, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
+        view = combo.view()
+        self.qtbot.waitUntil(lambda: view.isVisible(), timeout=WAIT_MS)
+        QTest.keyClick(view, Qt.Key.Key_Home)
+        for _ in range(combo.count() + 1):
+            if item_words in str(view.currentIndex().data()):
+                QTest.keyClick(view, Qt.Key.Key_Return)
+                self.qtbot.waitUntil(lambda: not view.isVisible(), timeout=WAIT_MS)
+                self.after_popup(combo)
+                return
+            QTest.keyClick(view, Qt.Key.Key_Down)
+        raise AssertionError(f"{item_words!r} is not in the list")
 
     # ------------------------------------------------------------------ waiting
 

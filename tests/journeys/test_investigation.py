@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QListWidget, QRadioButton
 
 from evidence_app import Kind, Status
 from evidence_app.form.signature import check_form
+from evidence_app.policy.sanctions import load_sanctions
 from tests.helpers.person import Person, item_point
 from tests.helpers.web import click_in_page, js, wait_for_page, web_view
 from tests.journeys.steps import case_of, events, start_a_case, unlock, visited
@@ -79,11 +80,13 @@ def conclude(person: Person, window) -> None:  # type: ignore[no-untyped-def]
     person.click(person.find(dialog, "A pupil", QRadioButton))
     person.choose(person.find(dialog, "Incident, from the policy's table", QComboBox),
                   "Unauthorised use of non-educational sites during lessons")
-    person.click(person.find(dialog, "Inform parents / carers", QCheckBox))
+    person.click(person.find(dialog, "Refer to a member of SLT", QCheckBox))
     person.fill(dialog, "Action proposed or taken, in your words", "Parents invited to a meeting on Thursday.")
     person.fill(dialog, "Conclusion, in your words", "The pupil browsed documentation, not a banned site.")
     person.press_button(dialog, "Conclude the case")
     person.gone("Conclude the review")
+    slt = next(a.id for a in load_sanctions().for_subject("pupil").actions if a.label == "Refer to a member of SLT")
+    assert slt in str(events(window, Kind.CONCLUDED)[-1].data)
 
 
 def print_and_save_the_form(person: Person, window, folder: Path) -> tuple[Path, Path]:  # type: ignore[no-untyped-def]

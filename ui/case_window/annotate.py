@@ -13,6 +13,7 @@ the stop, halts, and withholds that capture with every other of its address.
 from __future__ import annotations
 
 from PySide6.QtCore import Signal, Slot
+from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from evidence_app import Capture, Case, EvidenceError
@@ -66,6 +67,7 @@ class AnnotateDialog(QDialog):
         self.resize(560, 300)
         self.concern.currentIndexChanged.connect(self._on_concern)
         self.setTabOrder(self.note, self.concern)
+        self.note.moveCursor(QTextCursor.MoveOperation.End)  # words typed go on after the note already there
         self.note.setFocus()  # the keyboard starts in the note, never in the concern list
 
     def concern_id(self) -> str:

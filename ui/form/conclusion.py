@@ -127,6 +127,16 @@ class ConclusionDialog(QDialog):
         layout.addWidget(self.buttons)
         self._fill_incidents()
 
+    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        self.conclude_button.setDefault(False)  # the button box makes its accept button the default on show
+
+    def keyPressEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802 - Qt's name
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            event.accept()  # Enter never concludes (nor closes): only the button, or Alt+C, does
+            return
+        super().keyPressEvent(event)
+
     # ------------------------------------------------------------------ choices
 
     def _chosen(self, group: QButtonGroup) -> str:
@@ -194,6 +204,14 @@ class ConclusionDialog(QDialog):
             box.setChecked(action.id in ticked)
             self.actions_layout.addWidget(box)
             self.action_boxes[action.id] = box
+        self._tab_order()
+
+    def _tab_order(self) -> None:
+        """Tab goes down the dialog as it reads: the words, then the actions' boxes, then the buttons."""
+        chain = [self.incident, self.action_text, self.summary, *self.action_boxes.values(),
+                 *self.buttons.buttons()]
+        for first, second in zip(chain, chain[1:]):
+            QWidget.setTabOrder(first, second)
 
     def conclusion(self) -> Conclusion:
         """The conclusion as the dialog stands (not yet checked by the core)."""
