@@ -138,3 +138,54 @@ def test_read_only_store_window_for_concluded_state(qtbot, store) -> None:
     assert window.actions_by_name["timeline"].shortcut().toString() == "Ctrl+T"
     assert window.actions_by_name["lock"].shortcut().toString() == "Ctrl+Shift+L"  # Ctrl+L is the address bar (issue 12)
     window.close()
+
+
+def test_an_error_page_is_no_site_visited() -> None:
+    """A typed address whose https failed (journaled unreachable) does not tick "Sites recorded" (issue 12)."""
+    from datetime import datetime, timezone
+
+    from evidence_app import Event
+
+    def event(kind: str, **data: object) -> Event:
+        return Event(seq=0, time=datetime.now(timezone.utc).isoformat(), kind=kind, by=(), data=data, prev="",
+                     hash="", line=b"")
+
+    failed = [event(Kind.VISIT, url="https://h/"), event(Kind.REFUSED, what="unreachable", url="https://h/")]
+    assert not steps_from(failed, designated=True, status=Status.OPEN)[2].done
+    fell_back = [*failed, event(Kind.VISIT, url="http://h/")]
+    assert steps_from(fell_back, designated=True, status=Status.OPEN)[2].done
+
+
+def test_the_checklist_buttons_take_the_pair_to_each_step(qtbot, case) -> None:
+    window = open_window(qtbot, case)
+    buttons = window.panel.checklist.buttons
+    assert [b.text() for b in buttons.values()] == ["Print or save the form…", "Export for the police…", "Browse",
+                                                    "Describe", "Conclude…"]
+    buttons["concern"].click()
+    qtbot.waitUntil(lambda: window.panel.note_box.hasFocus() or window.focusWidget() is window.panel.note_box)
+    buttons["conclusion"].click()
+    assert window.conclusion_dialog is not None and window.conclusion_dialog.isVisible()
+    window.conclusion_dialog.reject()
+    buttons["form"].click()
+    qtbot.waitUntil(lambda: window.form_dialog is not None)
+    with qtbot.waitSignal(window.form_dialog.preview.ready, timeout=30_000):
+        pass
+    window.form_dialog.reject()
+
+
+def test_closing_asks_first_and_ctrl_w_is_not_closing(qtbot, case) -> None:
+    window = open_window(qtbot, case)
+    assert window.actions_by_name["close_tab"].shortcut().toString() == "Ctrl+W"
+    assert window.actions_by_name["close"].shortcut().isEmpty()
+    window.actions_by_name["close_tab"].trigger()  # no browser here: nothing happens, and the case stays open
+    assert window.isVisible() and not case.locked
+    window.actions_by_name["close"].trigger()
+    question = window.close_question
+    assert question is not None and question.isVisible()
+    assert question.defaultButton() is question.button(QMessageBox.StandardButton.Cancel)
+    question.button(QMessageBox.StandardButton.Cancel).click()
+    assert window.isVisible() and not case.locked
+    window.actions_by_name["close"].trigger()
+    with qtbot.waitSignal(window.closed):
+        window.close_confirm_button.click()
+    assert case.locked
