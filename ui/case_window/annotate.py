@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QP
 from evidence_app import Capture, Case, EvidenceError
 from evidence_app.policy.concerns import CSAM, load_concerns
 from ui.browser.capture_form import concern_box
+from ui.case_window.capture_view import capture_kind_words
 from ui.case_window.stop import StopRequest
 from ui.errors import describe
 from ui.texts import local_time
@@ -51,13 +52,16 @@ class AnnotateDialog(QDialog):
         self.problem.setStyleSheet("color: #b3261e;")
         self.problem.hide()
         form = QFormLayout()
-        form.addRow("Taken:", QLabel(f"{local_time(capture.captured_at)} · {capture.kind}"))
+        form.addRow("Taken:", QLabel(f"{local_time(capture.captured_at)} · {capture_kind_words(capture.kind)}"))
         address = QLabel(capture.url or "(no address)")
         address.setWordWrap(True)
         form.addRow("Address:", address)
         form.addRow("Note:", self.note)
         form.addRow("Concern:", self.concern)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.view_button = self.buttons.addButton("&View full size…", QDialogButtonBox.ButtonRole.ActionRole)
+        self.view_button.setAutoDefault(False)
+        self.view_button.clicked.connect(lambda *_: self.view_full_size())
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -69,6 +73,14 @@ class AnnotateDialog(QDialog):
         self.setTabOrder(self.note, self.concern)
         self.note.moveCursor(QTextCursor.MoveOperation.End)  # words typed go on after the note already there
         self.note.setFocus()  # the keyboard starts in the note, never in the concern list
+
+    def view_full_size(self) -> QWidget:
+        """The capture at full size, in a window of its own (from memory)."""
+        from ui.case_window.capture_view import CaptureView
+
+        view = CaptureView(self.case, self.capture, self)
+        view.show()
+        return view
 
     def concern_id(self) -> str:
         return str(self.concern.currentData() or "")

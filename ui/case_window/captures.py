@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
 from evidence_app import Capture, Case, EvidenceError
 from ui.texts import concern_words, local_time
 
-THUMB = QSize(96, 64)
+THUMB = QSize(144, 90)  # large enough to recognise a page; double-click for the note, "View full size…" there
 
 
 def withheld_tile(text: str = "withheld") -> QPixmap:

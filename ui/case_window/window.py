@@ -517,9 +517,9 @@ class CaseWindow(QMainWindow):
         self.menuBar().setEnabled(False)
         for name in ("timeline", "note", "lock", "stop", "conclude", "form", "address", "close_tab"):
             self.actions_by_name[name].setEnabled(False)
-        for dialog in (self.conclusion_dialog, self.form_dialog):
+        for dialog in (self.conclusion_dialog, self.form_dialog, self.annotate_dialog):
             if dialog is not None:
-                dialog.close()
+                dialog.close()  # nothing of the case stays on screen (a full-size capture closes with its dialog)
         self.pages.setCurrentIndex(LOCKED_PAGE)
         self.unlock_form.reset()
         self.unlock_form.pair.first.setFocus()

@@ -86,7 +86,9 @@ class SettingsDialog(QDialog):
                 row = QHBoxLayout()
                 row.addWidget(box, 1)
                 row.addWidget(browse)
-                form.addRow(label, row)
+                label_widget = QLabel(label)  # with its field as buddy: the & marks Alt+letter, not a literal &
+                label_widget.setBuddy(box)
+                form.addRow(label_widget, row)
             else:
                 form.addRow(label, box)
         note = QLabel("A new case folder is used after the app is restarted. With a time-stamp server, each "

@@ -189,3 +189,25 @@ def test_closing_asks_first_and_ctrl_w_is_not_closing(qtbot, case) -> None:
     with qtbot.waitSignal(window.closed):
         window.close_confirm_button.click()
     assert case.locked
+
+
+def test_a_capture_opens_full_size_and_the_words_are_the_buttons(qtbot, case) -> None:
+    from evidence_app.form.render import issue_form
+    from ui.case_window.annotate import AnnotateDialog
+    from ui.case_window.timeline import event_details
+
+    capture = case.add_capture(make_png(900, 700, seed=5), kind="viewport", url="https://example.org/")
+    dialog = AnnotateDialog(case, capture)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert "visible area" in reachable_words(dialog) and "viewport" not in reachable_words(dialog)
+    view = dialog.view_full_size()
+    assert (view.picture.pixmap().width(), view.picture.pixmap().height()) == (900, 700)
+    issue_form(case)
+    for event in case.events():
+        line = event_details(event)
+        assert "viewport" not in line and not line.startswith("{"), line
+
+
+def reachable_words(widget) -> str:  # type: ignore[no-untyped-def]
+    return " ".join(label.text() for label in widget.findChildren(QLabel))
