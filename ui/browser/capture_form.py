@@ -27,7 +27,8 @@ class CaptureForm(QWidget):
         super().__init__(parent)
         self._concerns = concerns
         self.note_edit = QLineEdit(self)
-        self.note_edit.setPlaceholderText("Note for the next capture: what it shows and why it matters")
+        self.note_edit.setPlaceholderText("What it shows, why it matters")
+        self.note_edit.setToolTip("Note for the next capture: what it shows and why it matters")
         self.note_edit.setMinimumWidth(120)
         self.note_edit.setMaxLength(5000)
         self.note_edit.setAccessibleName("Note for the next capture")

@@ -111,6 +111,11 @@ class StartWindow(QMainWindow):
             if name == "open":
                 row.addStretch(1)
         self.buttons["new"].setDefault(True)
+        help_action = QAction("Help", self)
+        help_action.setShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents))
+        help_action.triggered.connect(lambda *_: self.show_help())
+        self.addAction(help_action)
+        self.help_window: QWidget | None = None
         quit_action = QAction("Quit", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
@@ -141,6 +146,16 @@ class StartWindow(QMainWindow):
         body.setLayout(column)
         self.setCentralWidget(body)
         self.reload()
+
+    def show_help(self) -> QWidget:
+        """F1: the procedure in plain words and what each control does."""
+        from ui.help import HelpWindow
+
+        if self.help_window is None:
+            self.help_window = HelpWindow(self)
+        self.help_window.show()
+        self.help_window.raise_()
+        return self.help_window
 
     def reload(self) -> None:
         """Re-read the case list (no passphrase needed, nothing decrypted)."""

@@ -79,3 +79,21 @@ def test_start_up_does_not_load_the_browser(tmp_path: Path) -> None:
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True,
                          text=True, timeout=120, check=True)
     assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_f1_opens_the_help_from_the_start_screen(qtbot, store) -> None:
+    from PySide6.QtCore import Qt
+
+    from ui.help import help_text
+    from ui.start.window import StartWindow
+
+    window = StartWindow(store)
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window, Qt.Key.Key_F1)
+    assert window.help_window is not None and window.help_window.isVisible()
+    words = window.help_window.text.toPlainText()
+    assert "Conclude" in words and "Print or save the form" in words and "STOP" in words
+    assert "# How to investigate" in help_text()
