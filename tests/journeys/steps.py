@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMainWindow, QWidget
 
@@ -22,7 +25,10 @@ def start_a_case(person: Person) -> QMainWindow:
     person.fill(wizard, "Group", "Year 9")
     person.fill(wizard, "Who or what is under review", "A pupil in 9B")
     person.press_button(wizard, "Next")
-    person.fill(wizard, "Name of this computer", "ICT-OFFICE-01")
+    name = person.find(wizard, "Name of this computer")  # filled in already with this computer's name
+    person.click(name)
+    person.key(Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    person.type("ICT-OFFICE-01")
     person.fill(wizard, "Location of this computer", "ICT office, main building")
     person.press_button(wizard, "Next")
     person.fill(wizard, "First investigator: name", "Alice Hughes")
@@ -63,3 +69,12 @@ def unlock(person: Person, window: QWidget) -> None:
 
 def press_enter(person: Person) -> None:
     person.key(Qt.Key.Key_Return)
+
+
+def shot(person: Person, window: QWidget, name: str) -> None:
+    """With JOURNEY_SHOTS=DIR, keep a picture of ``window`` as the person sees it now (for docs/)."""
+    folder = os.environ.get("JOURNEY_SHOTS")
+    if folder:
+        person.pause(500)
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        window.grab().save(str(Path(folder) / name), "PNG")

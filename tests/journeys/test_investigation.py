@@ -23,7 +23,7 @@ from evidence_app.form.signature import check_form
 from evidence_app.policy.sanctions import load_sanctions
 from tests.helpers.person import Person, item_point
 from tests.helpers.web import click_in_page, js, wait_for_page, web_view
-from tests.journeys.steps import case_of, events, start_a_case, unlock, visited
+from tests.journeys.steps import case_of, events, shot, start_a_case, unlock, visited
 
 SEARCH_WORD = "dictionary"
 
@@ -83,6 +83,7 @@ def conclude(person: Person, window) -> None:  # type: ignore[no-untyped-def]
     person.click(person.find(dialog, "Refer to a member of SLT", QCheckBox))
     person.fill(dialog, "Action proposed or taken, in your words", "Parents invited to a meeting on Thursday.")
     person.fill(dialog, "Conclusion, in your words", "The pupil browsed documentation, not a banned site.")
+    shot(person, dialog, "journey-conclude.png")
     person.press_button(dialog, "Conclude the case")
     person.gone("Conclude the review")
     slt = next(a.id for a in load_sanctions().for_subject("pupil").actions if a.label == "Refer to a member of SLT")
@@ -92,6 +93,8 @@ def conclude(person: Person, window) -> None:  # type: ignore[no-untyped-def]
 def print_and_save_the_form(person: Person, window, folder: Path) -> tuple[Path, Path]:  # type: ignore[no-untyped-def]
     person.press_button(window, "Print or save the form…")
     form = person.window("Incident form")
+    person.wait_for(lambda: form.preview.print_button.isEnabled(), 60_000)
+    shot(person, form, "journey-form.png")
     person.press_button(form, "Print…")
     printing = person.window("Print the form")
     printed = folder / "printed-form.pdf"
@@ -146,6 +149,7 @@ def export_and_verify(person: Person, app, window, folder: Path) -> None:  # typ
     verdict = person.find(check, "Verdict")
     person.wait_for(lambda: "INTACT" in verdict.text(), 120_000)
     assert "NOT INTACT" not in verdict.text()
+    shot(person, check, "journey-verify.png")
 
 
 def test_the_whole_procedure_with_the_mouse(app, person: Person, docs_site, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -168,11 +172,13 @@ def test_the_whole_procedure_with_the_mouse(app, person: Person, docs_site, tmp_
     capture(person, window, "Region…", "The heading of the tutorial.", "Unacceptable: Unfair usage")
     kinds = [c.kind for c in case.captures()]
     assert kinds == ["viewport", "page", "screen", "region"]
+    shot(person, window, "journey-case-window.png")
     describe_afterwards(person, window)
     assert "It shows the tutorial's contents, whole." in events(window, Kind.ANNOTATED)[-1].data["note"]
 
     person.menu(window, "Case", "Timeline and journal check")
     timeline = person.window("Timeline of case")
+    shot(person, timeline, "journey-timeline.png")
     person.press_button(timeline, "Close the timeline")
 
     open_before = web_view(window).page().url().toString()
@@ -194,6 +200,7 @@ def test_the_whole_procedure_with_the_mouse(app, person: Person, docs_site, tmp_
         assert check_form(pdf.read_bytes(), certificate).ok, pdf
     text = subprocess.run(["pdftotext", str(saved), "-"], capture_output=True, text=True, check=True).stdout
     assert "draft record" not in text and "Parents invited to a meeting on Thursday." in text
+    assert "ICT-OFFICE-01, ICT office, main building" in text
 
     exports = tmp_path / "exports"
     exports.mkdir()
