@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QRect, QSize, QStandardPaths, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QRect, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 from evidence_app import Case, Status
 from evidence_app.form.render import IssuedForm
 from ui.background import run_in_background
+from ui.folders import documents_folder
 from ui.form.printing import route_for, send_to_cups
 from ui.form.worker import FormJob
 from ui.screen_fit import fit_to_screen
@@ -49,12 +50,6 @@ SAVE_WARNING = ("A saved copy of the form is outside the case's encryption. Anyo
                 "read the names, the notes and the screenshots in it. Save it only where the school's policy "
                 "allows (for example an encrypted drive), and delete it when it is no longer needed.")
 PRINT_DPI = 300
-
-
-def documents_folder() -> str:
-    """Where file choosers start: the person's Documents folder (or home), never the program's folder."""
-    found = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    return found if found and Path(found).is_dir() else str(Path.home())
 
 
 def load_pdf(document: QPdfDocument, pdf: bytes, owner: QObject) -> QBuffer:

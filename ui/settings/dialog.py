@@ -32,6 +32,7 @@ from evidence_app.school.settings import (
     Settings,
     SettingsError,
 )
+from ui.folders import documents_folder
 from ui.start.sign_in import MESSAGE_STYLE
 
 TEXT_FIELDS = (
@@ -121,12 +122,14 @@ class SettingsDialog(QDialog):
     def _choose_folder(self) -> None:
         dialog = QFileDialog(self, "Choose the case folder")
         dialog.setFileMode(QFileDialog.FileMode.Directory)
+        dialog.setDirectory(self.fields["cases_folder"].text().strip() or documents_folder())
         dialog.fileSelected.connect(self.fields["cases_folder"].setText)
         dialog.open()
 
     def _choose_blocklist(self) -> None:
         dialog = QFileDialog(self, "Choose the blocklist file")
         dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        dialog.setDirectory(documents_folder())  # never the program's own folder
         dialog.setNameFilter("Text files (*.txt);;All files (*)")
         dialog.fileSelected.connect(self.fields["blocklist_file"].setText)
         dialog.open()
