@@ -23,7 +23,7 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QRect, QSize
 from PySide6.QtGui import QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
 from PySide6.QtWidgets import (
     QAbstractButton,
     QDialog,
@@ -234,6 +234,9 @@ class FormPreview(QWidget):
         """The system's print dialog (window-modal, not exec'd); printing starts when it is accepted."""
         self._printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         self._printer.setDocName(f"Incident form {self.issued.form_id if self.issued else ''}".strip())
+        if not QPrinterInfo.availablePrinters() and self.issued is not None:
+            # No printer here: the dialog can only print to a file. Offer one in Documents, not the home folder.
+            self._printer.setOutputFileName(str(Path(documents_folder()) / f"incident-form-{self.issued.form_id}.pdf"))
         return open_print_dialog(self, self._printer, "Print the form", self._print_accepted)
 
     @Slot()

@@ -96,3 +96,19 @@ def test_lp_refusing_is_said_plainly(tmp_path: Path, monkeypatch) -> None:  # ty
     with pytest.raises(PrintingError, match="refused the form"):
         send_to_cups(b"%PDF-1.7 ...", "Office")
     assert (tmp_path / "stdin").read_bytes() == b"%PDF-1.7 ..."
+
+
+def test_without_a_printer_the_dialog_offers_a_file_in_documents(qtbot: QtBot, preview) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtPrintSupport import QPrinterInfo
+
+    from ui.folders import documents_folder
+
+    dialog = preview.ask_print()
+    try:
+        if QPrinterInfo.availablePrinters():
+            assert preview._printer.outputFileName() == ""  # a real printer stays the choice
+        else:
+            assert preview._printer.outputFileName() == str(
+                Path(documents_folder()) / f"incident-form-{preview.issued.form_id}.pdf")
+    finally:
+        dialog.reject()
