@@ -8,8 +8,18 @@ widget in the central area; without one a placeholder holds its place.
 
 Locking (by hand, by the idle timer, or by closing the window) journals the
 lock through the core, empties every widget that shows case data (side panel,
-thumbnails, notes, the timeline's model) and leaves only the unlock form,
-which needs both passphrases.
+thumbnails, notes, the timeline's model), closes its dialogs, and leaves only
+the unlock form, which needs both passphrases. The addresses of the open tabs
+are kept in memory (like an unsaved note) and opened again, journaled, after
+the unlock.
+
+The procedure, in the policy's order, is reachable from the Case menu and the
+side panel's checklist buttons: browse (Ctrl+L, the address bar), capture,
+describe, conclude (Ctrl+Shift+O, :mod:`ui.form.conclusion`), print or save the
+signed form (Ctrl+P, :mod:`ui.form.preview`), export for the police (Ctrl+E,
+added by :mod:`ui.case_window.extras`). F1 shows the help. Ctrl+W closes a
+browser tab, never the case; closing the case (menu or the window's ×) asks
+first, with Cancel the default.
 
 The stop (suspected child sexual abuse imagery; DESIGN.md "The stop"): the
 browser's red button, Ctrl+Shift+X and choosing that concern (for the next
