@@ -87,8 +87,8 @@ def follow_link(person: Person, window: QWidget, href: str) -> None:
 def capture_by_keys(person: Person, window: QWidget, key: Qt.Key, note: str, concern: str) -> None:
     case = case_of(window)
     before = len(case.captures())
-    person.shortcut(window, Qt.Key.Key_L, CTRL)  # the address bar, then back along Tab to the note
-    type_at(person, "Note for the next capture", note, backwards=True)
+    person.shortcut(window, Qt.Key.Key_L, CTRL)  # the address bar, then on along Tab to the note
+    type_at(person, "Note for the next capture", note)
     person.key(Qt.Key.Key_Tab)
     box = person.focused()
     assert isinstance(box, QComboBox) and box.accessibleName() == "Concern for the next capture"
@@ -140,7 +140,7 @@ def test_the_whole_procedure_with_the_keyboard_alone(app, person: Person, docs_s
 
     # Describe the second capture afterwards: the list, the arrow keys, Enter.
     person.shortcut(window, Qt.Key.Key_L, CTRL)
-    person.tab_to("Screenshots taken", backwards=True)  # forward, Tab walks through every link of the page
+    person.tab_to("Screenshots taken", backwards=True)  # the side panel is before the toolbar, going back
     person.key(Qt.Key.Key_Home)
     person.key(Qt.Key.Key_Down)
     person.key(Qt.Key.Key_Return)

@@ -217,6 +217,13 @@ class RecordedBrowser(QWidget):
         layout.addWidget(self.cover_label, 1)
         layout.addWidget(self.status)
         self._shortcuts()
+        # Tab goes as the toolbar reads: navigation, the address, the next capture's note and concern, the
+        # capture buttons, the stop, then the page (the form was made before the toolbar, so say it).
+        chain = [self.back_button, self.forward_button, self.reload_button, self.stop_button, self.address, go,
+                 self.form.note_edit, self.form.concern_box, *self.capture_buttons.values(),
+                 self.stop_all_button, self.tabs]
+        for first, second in zip(chain, chain[1:]):
+            QWidget.setTabOrder(first, second)
 
     def _button(self, text: str, tip: str, slot) -> QPushButton:  # type: ignore[no-untyped-def]
         button = QPushButton(text, self)

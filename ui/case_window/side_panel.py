@@ -119,6 +119,11 @@ class ChecklistView(QGroupBox):
             label.setToolTip(step.hint)
             label.setAccessibleName(f"{step.label}: {'done' if step.done else 'not yet'}")
 
+    def ordered_buttons(self) -> list[QPushButton]:
+        """The steps' buttons as they read, top to bottom (the form and export buttons were made first)."""
+        return [self.buttons[key] for key in ("sites", "concern", "conclusion", "form", "export")
+                if key in self.buttons]
+
     def enable_steps(self, *, writable: bool, concluded: bool, unlocked: bool) -> None:
         """Browse and describe only while evidence can be added; conclude once; form and export when unlocked."""
         for key, on in (("sites", writable), ("concern", writable), ("conclusion", writable and not concluded),
@@ -209,6 +214,9 @@ class SidePanel(QWidget):
         self.people.setText(f"{first.name}, {first.position}\n{second.name}, {second.position}")
         self.light.set_state(*recording_state(case))
         self.checklist.show_steps(policy_steps(case))
+        chain = [*self.checklist.ordered_buttons(), self.captures, self.notes, self.note_box, self.add_note_button]
+        for first, second in zip(chain, chain[1:]):
+            QWidget.setTabOrder(first, second)  # Tab goes down the panel as it reads
         self.checklist.enable_steps(writable=recording_state(case)[0],
                                     concluded=case.status is Status.CONCLUDED, unlocked=True)
         self.captures.show_captures(case)

@@ -211,3 +211,20 @@ def test_a_capture_opens_full_size_and_the_words_are_the_buttons(qtbot, case) ->
 
 def reachable_words(widget) -> str:  # type: ignore[no-untyped-def]
     return " ".join(label.text() for label in widget.findChildren(QLabel))
+
+
+def test_tab_goes_down_the_side_panel_as_it_reads(qtbot, case) -> None:
+    window = open_window(qtbot, case)
+    panel = window.panel
+    order = [*panel.checklist.ordered_buttons(), panel.captures, panel.notes, panel.note_box, panel.add_note_button]
+    assert [b.text() for b in order[:5]] == ["Browse", "Describe", "Conclude…", "Print or save the form…",
+                                            "Export for the police…"]
+    for first, second in zip(order, order[1:]):
+        assert first.nextInFocusChain() is second or _next_focusable(first) is second, (first, second)
+
+
+def _next_focusable(widget):  # type: ignore[no-untyped-def]
+    following = widget.nextInFocusChain()
+    while not (following.focusPolicy() & Qt.FocusPolicy.TabFocus):
+        following = following.nextInFocusChain()
+    return following
