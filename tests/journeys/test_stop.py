@@ -74,3 +74,20 @@ def test_choosing_the_concern_for_an_earlier_capture_asks_first(app, person: Per
     person.wait_for(lambda: case.status is Status.SEALED)
     person.wait_for(lambda: person.sees_text(window, load_referral().title))
     assert [c.quarantined for c in case.captures()] == [True]
+
+
+def test_choosing_the_concern_for_the_next_capture_asks_first_and_going_back_unchooses_it(  # type: ignore[no-untyped-def]
+        app, person: Person, docs_site) -> None:
+    window = start_a_case(person)
+    case = case_of(window)
+    open_a_page_and_capture(person, window, docs_site)
+    concern = person.find(window, "Concern for the next capture", QComboBox)
+    person.choose(concern, CSAM_ITEM)
+    confirm = person.window(STOP_TITLE)
+    assert person.sees(window, "Page hidden") and case.status is Status.OPEN
+    person.press_button(confirm, "Go back")
+    person.gone(STOP_TITLE)
+    person.wait_for(lambda: concern.currentText() == "Concern: not chosen yet")
+    assert case.status is Status.OPEN and len(case.captures()) == 1
+    person.press_button(window, "Visible area")  # browsing and capturing go on
+    person.wait_for(lambda: len(case.captures()) == 2, 30_000)
