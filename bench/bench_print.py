@@ -117,7 +117,7 @@ def main() -> int:
         print(f"form: {pages} pages, {len(issued.pdf) / 1e6:.2f} MB signed "
               f"(floor: write + fsync {floor_s * 1000:.1f} ms)")
         for name, seconds, size in rows:
-            print(f"{name:30s} {seconds:7.2f} s  {size / 1e6:8.2f} MB   time / floor = {seconds / floor_s:8.1f}")
+            print(f"{name:30s} {seconds:8.3f} s  {size / 1e6:8.2f} MB   time / floor = {seconds / floor_s:8.1f}")
         preview.deleteLater()
     del app
     return 0
