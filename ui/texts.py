@@ -67,6 +67,14 @@ def local_date(stamp: str) -> str:
     return f"{moment.day} {moment:%b %Y, %H:%M}"
 
 
+def weekday(stamp: str) -> str:
+    """``"Tue"`` for a UTC ISO time (its local day), or ``""``."""
+    try:
+        return f"{parse_utc(stamp).astimezone():%a}"
+    except (ValueError, TypeError):
+        return ""
+
+
 def elapsed(seconds: float) -> str:
     seconds = max(0, int(seconds))
     return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"

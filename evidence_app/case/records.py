@@ -15,6 +15,7 @@ class CaseSummary:
     created: str
     status: Status
     retain_until: str = ""  # ISO date from which the pair are asked to delete it; "" while it must be kept
+    last_used: str = ""     # UTC time the journal was last written (the file's own time: nothing decrypted)
 
 
 @dataclass(frozen=True)

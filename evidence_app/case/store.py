@@ -37,7 +37,7 @@ from evidence_app.vault.machine import Machine
 from evidence_app.vault.school_key import SchoolKey, SchoolPublicKey
 from evidence_app.vault.signing import SigningKey
 from evidence_app.vault.state import State, Status, peek_state, write_state
-from evidence_app.vault.timestamps import parse_utc, utc_now
+from evidence_app.vault.timestamps import format_utc, parse_utc, utc_now
 
 CASE_ID = re.compile(r"^EV-\d{8}-[2-9A-HJKMNP-Z]{6}$")
 
@@ -120,7 +120,8 @@ class CaseStore:
                 created = Header.read(folder).created
             except TamperDetected:
                 created, status = "", Status.UNREADABLE
-            summaries.append(CaseSummary(id=folder.name, created=created, status=status, retain_until=retain_until))
+            summaries.append(CaseSummary(id=folder.name, created=created, status=status, retain_until=retain_until,
+                                         last_used=_last_written(folder / JOURNAL_FILE)))
         return sorted(summaries, key=lambda s: (s.created, s.id))
 
     def create(self, *, reason: str, group: str, computer_location: str,
@@ -268,6 +269,14 @@ class CaseStore:
         if registrar is not None:
             registrar(**entry)
         return DeletionReport(case_id=case_id, deleted_at=utc_now(), by=by, files_removed=removed)
+
+
+def _last_written(path: Path) -> str:
+    """When ``path`` was last written, as UTC ISO time ("" if it cannot be read): what the disk already says."""
+    try:
+        return format_utc(datetime.fromtimestamp(path.stat().st_mtime, timezone.utc))
+    except OSError:
+        return ""
 
 
 def _shred_keys(folder: Path) -> None:

@@ -195,3 +195,20 @@ def test_saved_is_said_only_after_the_case_has_stored_the_capture(browser, case,
     assert len(events(case, Kind.CAPTURE)) == before + 1
     assert "Saved" in browser.status.text() and capture.sha256[:16] in browser.status.text()
     assert browser.form.note() == ""
+
+
+def test_a_sticky_top_bar_is_in_the_whole_page_once(browser, case, web, qtbot) -> None:
+    """A bar that stays at the top while scrolling is not repeated at every join, over the text (issue 12)."""
+    load(qtbot, browser, web.url("/bands?n=37&sticky=1"), paint=True)
+    capture = take(qtbot, browser, browser.capture_page)
+    image = stored_image(case, capture)
+    assert image.height() == 60 + 3700
+    x = image.width() // 2
+    bar = [y for y in range(image.height()) if image.pixelColor(x, y).getRgb()[:3] == (250, 0, 250)]
+    assert bar == list(range(60))  # once, at the top, where the page has it
+    for index in range(37):
+        y = 60 + index * 100 + 50
+        expected = ((index * 37) % 256, (index * 91) % 256, index % 256)
+        assert image.pixelColor(x, y).getRgb()[:3] == expected, f"band {index} is covered at y={y}"
+    page = browser.current_tab().page
+    assert run_js(qtbot, page, "getComputedStyle(document.getElementById('bar')).visibility") == "visible"

@@ -164,7 +164,9 @@ class TestSite:
     def bands_page(self, query: dict[str, list[str]]) -> Response:
         """Bands 100 px tall, each a colour that encodes its index: checks the stitching row by row."""
         count = int(query.get("n", ["50"])[0])
-        bands = "".join(f"<div style='height:100px;background:rgb({(i * 37) % 256},{(i * 91) % 256},{i % 256})'>"
+        sticky = ("<div id='bar' style='position:sticky;top:0;height:60px;background:rgb(250,0,250);z-index:9'>"
+                  "</div>" if query.get("sticky") else "")
+        bands = sticky + "".join(f"<div style='height:100px;background:rgb({(i * 37) % 256},{(i * 91) % 256},{i % 256})'>"
                         "</div>" for i in range(count))
         return Response(200, _page("Bands", bands, "<style>body{margin:0}</style>"))
 

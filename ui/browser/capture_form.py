@@ -11,12 +11,12 @@ while it is chosen.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from evidence_app.policy.concerns import Concern, ConcernTable
+from ui.browser.concern_box import NO_CONCERN, concern_box
 
-NO_CONCERN = ""
 POLICE_STYLE = "color: #b3261e; font-weight: bold;"
 
 
@@ -27,11 +27,14 @@ class CaptureForm(QWidget):
         super().__init__(parent)
         self._concerns = concerns
         self.note_edit = QLineEdit(self)
-        self.note_edit.setPlaceholderText("Note for the next capture: what it shows and why it matters")
+        self.note_edit.setPlaceholderText("What it shows, why it matters")
+        self.note_edit.setToolTip("Note for the next capture: what it shows and why it matters")
         self.note_edit.setMinimumWidth(120)
         self.note_edit.setMaxLength(5000)
+        self.note_edit.setAccessibleName("Note for the next capture")
         self.concern_box = concern_box(concerns, self)
         self.concern_box.setToolTip("The policy's category for what the capture shows")
+        self.concern_box.setAccessibleName("Concern for the next capture")
         self.warning = QLabel(self)
         self.warning.setStyleSheet(POLICE_STYLE)
         self.warning.setWordWrap(True)
@@ -85,27 +88,3 @@ class CaptureForm(QWidget):
         self.warning.show()
         if concern.stop:
             self.stop_requested.emit()
-
-
-def concern_box(concerns: ConcernTable, parent: QWidget | None = None) -> QComboBox:
-    """The policy's concerns, illegal first, "not chosen yet" on top; narrow, the full text in each tooltip."""
-    box = QComboBox(parent)
-    box.addItem("Concern: not chosen yet", NO_CONCERN)
-    for level, heading in (("illegal", "Illegal"), ("unacceptable", "Unacceptable"),
-                           ("acceptable", "Acceptable at times / for some users")):
-        for concern in concerns:
-            if concern.level == level:
-                box.addItem(f"{heading}: {concern.label}", concern.id)
-                box.setItemData(box.count() - 1, _tooltip(concern), Qt.ItemDataRole.ToolTipRole)
-    # As wide as ~18 characters, not as the longest concern: the toolbar must fit a 1366-pixel screen.
-    box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-    box.setMinimumContentsLength(18)
-    box.view().setMinimumWidth(box.view().sizeHintForColumn(0) + 24)
-    return box
-
-
-def _tooltip(concern: Concern) -> str:
-    parts = [concern.description, f"Policy: {concern.column}."]
-    if concern.law:
-        parts.append(f"Contrary to the {concern.law}.")
-    return " ".join(p for p in parts if p)

@@ -107,6 +107,34 @@ _METRICS_JS = ("JSON.stringify([Math.max(document.documentElement.scrollHeight, 
                "window.scrollX, window.scrollY])")
 
 
+# Bars that stay put while the page scrolls (position fixed or sticky) would be in every screen: over
+# the text at each join. They are shown in the first screen only and hidden (visibility, so nothing
+# moves) in the others; show_stuck_bars_js(True) puts them back as they were.
+_STUCK_JS = """(function (show) {
+  var key = '__evidenceStuckBars';
+  if (!window[key]) {
+    window[key] = [];
+    var all = document.body ? document.body.getElementsByTagName('*') : [];
+    for (var i = 0; i < all.length; i++) {
+      var p = getComputedStyle(all[i]).position;
+      if (p === 'fixed' || p === 'sticky') {
+        window[key].push([all[i], all[i].style.getPropertyValue('visibility'),
+                          all[i].style.getPropertyPriority('visibility')]);
+      }
+    }
+  }
+  window[key].forEach(function (b) {
+    if (show) { b[1] ? b[0].style.setProperty('visibility', b[1], b[2]) : b[0].style.removeProperty('visibility'); }
+    else { b[0].style.setProperty('visibility', 'hidden', 'important'); }
+  });
+  if (show) { delete window[key]; }
+})"""
+
+
+def show_stuck_bars_js(show: bool) -> str:
+    return f"{_STUCK_JS}({'true' if show else 'false'});"
+
+
 class FullPageGrabber(QObject):
     """Scrolls the view's page screen by screen, grabs each, stitches them; then scrolls back.
 
@@ -138,6 +166,7 @@ class FullPageGrabber(QObject):
         self._tops: set[int] = set()  # where screens have been placed (device pixels)
         self._then: Callable[[], None] = lambda: None
         self._fail_on_timeout = True
+        self._unstick = True  # hide fixed and sticky bars in every screen but the first
         self._position_goal = 0.0
         self._previous: QImage | None = None  # the last screen grabbed (or the view before the first scroll)
         self._previous_y = 0.0
@@ -192,8 +221,9 @@ class FullPageGrabber(QObject):
             self._finish()
             return
         y = self._positions.pop(0)
+        bars = _STUCK_JS + f"({'false' if y > 0 else 'true'}); " if self._unstick else ""
         self._page.runJavaScript(
-            f"window.scrollTo({{left: {self._origin[0]}, top: {y}, behavior: 'instant'}}); window.scrollY",
+            f"{bars}window.scrollTo({{left: {self._origin[0]}, top: {y}, behavior: 'instant'}}); window.scrollY",
             0, self._on_scrolled)
 
     def _on_scrolled(self, actual: object) -> None:
@@ -308,7 +338,8 @@ class FullPageGrabber(QObject):
 
     def _restore(self) -> None:
         sx, sy = self._origin
-        self._page.runJavaScript(f"window.scrollTo({{left: {sx}, top: {sy}, behavior: 'instant'}})")
+        bars = show_stuck_bars_js(True) if self._unstick else ""
+        self._page.runJavaScript(f"{bars}window.scrollTo({{left: {sx}, top: {sy}, behavior: 'instant'}})")
 
     def _fail(self, message: str) -> None:
         if self._done:

@@ -54,6 +54,17 @@ def permission_name(permission: object) -> str:
             "MouseLock": "mouse lock"}.get(name, name.lower())
 
 
+def same_document(current: str, target: str) -> bool:
+    """Whether ``target`` is a jump inside ``current`` (the same address up to a ``#fragment`` it has).
+
+    Plain string work on purpose: ``QUrl.adjusted`` with formatting flags raises a TypeError in some
+    PySide6 releases (6.12), which made every link with a ``#`` to another page do nothing.
+    """
+    if "#" not in target or not current:
+        return False
+    return current.split("#", 1)[0] == target.split("#", 1)[0]
+
+
 class RecordedPage(QWebEnginePage):
     """A page in the recorded browser. ``may_record()`` says whether the case takes evidence now."""
 
@@ -101,13 +112,7 @@ class RecordedPage(QWebEnginePage):
         if self._first_navigation_cause:
             cause, self._first_navigation_cause = self._first_navigation_cause, ""
             return cause
-        current = self.url()
-        target = QUrl(url)
-        if (current.isValid() and target.hasFragment()
-                and current.adjusted(QUrl.UrlFormattingOption.RemoveFragment)
-                == target.adjusted(QUrl.UrlFormattingOption.RemoveFragment)):
-            return "in-page"
-        return "navigation"
+        return "in-page" if same_document(self.url().toString(), url) else "navigation"
 
     def createWindow(self, window_type: QWebEnginePage.WebWindowType) -> QWebEnginePage | None:  # noqa: N802
         page = RecordedPage(self.profile(), self._may_record, None, opened_by_page=True, guard=self.guard)

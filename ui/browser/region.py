@@ -1,4 +1,7 @@
-"""The overlay for a dragged-region capture: drag a rectangle over the page; Esc cancels.
+"""The overlay for a region capture: drag a rectangle over the page, or use the keyboard; Esc cancels.
+
+Without a mouse: a box is already drawn in the middle; the arrow keys move it,
+Shift with the arrow keys changes its size, and Enter captures it.
 
 It covers the web view while it is shown, dims the page, draws the rectangle
 being dragged, and emits :attr:`RegionOverlay.selected` with that rectangle (in
@@ -9,10 +12,14 @@ before either, so it is never in the capture.
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, QRect, Qt, Signal
-from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QWidget
 
 MIN_SIDE = 4  # a click without a drag is not a region
+STEP = 10     # pixels an arrow key moves or resizes the box
+INSTRUCTIONS = ("Drag a rectangle around what to capture, or move the box with the arrow keys "
+                "(Shift + arrows: its size) and press Enter. Esc cancels.")
+MOVES = {Qt.Key.Key_Left: (-1, 0), Qt.Key.Key_Right: (1, 0), Qt.Key.Key_Up: (0, -1), Qt.Key.Key_Down: (0, 1)}
 
 
 def _span(a: QPoint, b: QPoint) -> QRect:
@@ -29,7 +36,8 @@ class RegionOverlay(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, False)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setCursor(Qt.CursorShape.CrossCursor)
-        self.setToolTip("Drag a rectangle around what to capture. Esc cancels.")
+        self.setToolTip(INSTRUCTIONS)
+        self.setAccessibleName("Region to capture")
         self._origin: QPoint | None = None
         self._rect = QRect()
         self.hide()
@@ -58,9 +66,35 @@ class RegionOverlay(QWidget):
 
     # ------------------------------------------------------------------ events
 
+    def keyboard_box(self) -> QRect:
+        """The box the keyboard moves: the one drawn, or one in the middle, half the page's size."""
+        if not self._rect.isNull():
+            return QRect(self._rect)
+        whole = self.rect()
+        return QRect(whole.width() // 4, whole.height() // 4, max(whole.width() // 2, MIN_SIDE),
+                     max(whole.height() // 2, MIN_SIDE))
+
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
-        if event.key() == Qt.Key.Key_Escape:
+        key = event.key()
+        if key == Qt.Key.Key_Escape:
             self.cancel()
+            return
+        if key in MOVES:
+            dx, dy = MOVES[Qt.Key(key)]
+            box = self.keyboard_box()
+            if event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+                box.setWidth(max(MIN_SIDE, box.width() + dx * STEP))
+                box.setHeight(max(MIN_SIDE, box.height() + dy * STEP))
+            else:
+                box.translate(dx * STEP, dy * STEP)
+            self._rect = box.intersected(self.rect())
+            self.update()
+            return
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            rect = self.keyboard_box().intersected(self.rect())
+            self._origin = None
+            self._end()
+            self.selected.emit(rect)
             return
         super().keyPressEvent(event)
 
@@ -92,9 +126,6 @@ class RegionOverlay(QWidget):
         shade = QColor(0, 0, 0, 90)
         if self._rect.isNull():
             painter.fillRect(self.rect(), shade)
-            painter.setPen(QColor("white"))
-            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter,
-                             "Drag a rectangle around what to capture. Press Esc to cancel.")
         else:
             whole = self.rect()
             r = self._rect
@@ -104,4 +135,14 @@ class RegionOverlay(QWidget):
             painter.fillRect(QRect(r.right() + 1, r.top(), whole.right() - r.right(), r.height()), shade)
             painter.setPen(QPen(QColor("#ffcc00"), 2))
             painter.drawRect(r)
+        # The instructions on a dark, opaque band: readable over any page.
+        font = QFont(self.font())
+        font.setPointSize(max(font.pointSize(), 12))
+        font.setBold(True)
+        painter.setFont(font)
+        band = QRect(8, 8, max(self.width() - 16, 0), QFontMetrics(font).lineSpacing() * 2 + 16)
+        painter.fillRect(band, QColor(20, 20, 20, 235))
+        painter.setPen(QColor("white"))
+        painter.drawText(band.adjusted(10, 6, -10, -6), int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap),
+                         INSTRUCTIONS)
         painter.end()

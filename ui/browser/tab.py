@@ -26,6 +26,7 @@ class BrowserTab(QWidget):
         super().__init__(parent)
         page.setParent(self)
         self.page = page
+        self.http_fallback = ""  # set while a typed address without a scheme is tried with https first
         self.interceptor = RequestInterceptor(page, page.guard)
         page.setUrlRequestInterceptor(self.interceptor)
         self.view = QWebEngineView(page, self)

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import shiboken6
 from PySide6.QtCore import QRect, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QImage, QKeySequence
+from PySide6.QtWebEngineCore import QWebEngineLoadingInfo
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -74,6 +75,14 @@ class CaptureTiming:
     grabbed_s: float   # click to pixels in hand
     durable_s: float   # click to add_capture returned (PNG encoded, hashed, encrypted, fsynced)
     shown_s: float     # click to the captured signal, on the UI thread
+
+
+def http_fallback_for(typed: str, url: str) -> str:
+    """The http address to try when ``url`` (https, added to what was typed without a scheme) fails."""
+    text = typed.strip()
+    if url.startswith("https://") and not text.lower().startswith("https://") and url.endswith(text):
+        return "http://" + url[len("https://"):]
+    return ""
 
 
 class RecordedBrowser(QWidget):
@@ -137,8 +146,12 @@ class RecordedBrowser(QWidget):
         self.address.setMaxLength(MAX_ADDRESS_CHARS)
         self.address.setPlaceholderText("Type the address of the site to review, e.g. https://example.org")
         self.address.setClearButtonEnabled(True)
+        self.address.setAccessibleName("Address")
         self.address.returnPressed.connect(lambda: self.load(self.address.text()))
         go = self._button("Go", "Open this address", lambda: self.load(self.address.text()))
+        for button, name in ((self.back_button, "Back"), (self.forward_button, "Forward"),
+                             (self.reload_button, "Reload"), (self.stop_button, "Stop loading"), (go, "Go")):
+            button.setAccessibleName(name)
         nav = QHBoxLayout()
         nav.setContentsMargins(0, 0, 0, 0)
         for widget in (self.back_button, self.forward_button, self.reload_button, self.stop_button):
@@ -204,6 +217,13 @@ class RecordedBrowser(QWidget):
         layout.addWidget(self.cover_label, 1)
         layout.addWidget(self.status)
         self._shortcuts()
+        # Tab goes as the toolbar reads: navigation, the address, the next capture's note and concern, the
+        # capture buttons, the stop, then the page (the form was made before the toolbar, so say it).
+        chain = [self.back_button, self.forward_button, self.reload_button, self.stop_button, self.address, go,
+                 self.form.note_edit, self.form.concern_box, *self.capture_buttons.values(),
+                 self.stop_all_button, self.tabs]
+        for first, second in zip(chain, chain[1:]):
+            QWidget.setTabOrder(first, second)
 
     def _button(self, text: str, tip: str, slot) -> QPushButton:  # type: ignore[no-untyped-def]
         button = QPushButton(text, self)
@@ -218,8 +238,7 @@ class RecordedBrowser(QWidget):
                 ("Ctrl+Shift+1", self.capture_viewport), ("Ctrl+Shift+2", self.capture_page),
                 ("Ctrl+Shift+3", self.capture_screen), ("Ctrl+Shift+4", self.capture_region),
                 # Not Ctrl+L nor Ctrl+T: the case window uses them (lock, timeline).
-                ("Alt+D", lambda: (self.address.setFocus(), self.address.selectAll())),
-                ("F6", lambda: (self.address.setFocus(), self.address.selectAll())),
+                ("Alt+D", self.focus_address), ("F6", self.focus_address),
                 ("Alt+Left", lambda: self._trigger("back")), ("Alt+Right", lambda: self._trigger("forward")),
                 ("F5", lambda: self._trigger("reload"))):
             action = QAction(self)
@@ -241,6 +260,7 @@ class RecordedBrowser(QWidget):
         page.urlChanged.connect(lambda qurl, t=tab: self._on_url_changed(t, qurl))
         page.loadStarted.connect(self._update_navigation)
         page.loadFinished.connect(lambda *_: self._update_navigation())
+        page.loadingChanged.connect(lambda info, t=tab: self._on_loading(t, info))
         tab.overlay.selected.connect(self._on_region_selected)
         tab.overlay.cancelled.connect(lambda: self._say("Region capture cancelled."))
         index = self.tabs.addTab(tab, "New tab")
@@ -259,6 +279,32 @@ class RecordedBrowser(QWidget):
     def current_url(self) -> str:
         tab = self.current_tab()
         return tab.url() if tab is not None else ""
+
+    def focus_address(self) -> None:
+        """The keyboard to the address bar, its text selected (Ctrl+L, Alt+D, F6)."""
+        self.address.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.address.selectAll()
+
+    def close_current_tab(self) -> None:
+        """Ctrl+W: close the current tab (a blank one replaces the last)."""
+        tab = self.current_tab()
+        if tab is not None:
+            self._close_tab(tab)
+
+    def open_urls(self) -> list[str]:
+        """The address of every open tab, in order (blank tabs left out), to bring back after an unlock."""
+        return [url for url in (tab.url() for tab in self.tab_list()) if url and url != "about:blank"]
+
+    def restore(self, urls: list[str]) -> None:
+        """Open ``urls`` again, one tab each (the first in the current, blank tab); each visit is journaled."""
+        for number, url in enumerate(urls):
+            current = self.current_tab()
+            if number == 0 and current is not None and current.url() in ("", "about:blank"):
+                self._open(current, url)
+            else:
+                self.new_tab(url)
+        if urls:
+            self.tabs.setCurrentIndex(0)
 
     def _close_tab_at(self, index: int) -> None:
         widget = self.tabs.widget(index)
@@ -326,8 +372,27 @@ class RecordedBrowser(QWidget):
             # Refused here, before QtWebEngine sees it (some local schemes never reach the page's check).
             self._on_refused(Refusal("scheme", url, "typed in the address bar", refusal_message(url)))
             return
+        # An address typed without a scheme is tried with https, then with http if that fails (as browsers do).
+        tab.http_fallback = http_fallback_for(text, url)
         # The page decides (and journals) each navigation: see RecordedPage.acceptNavigationRequest.
         tab.page.load(QUrl(url))
+
+    def _on_loading(self, tab: BrowserTab, info: QWebEngineLoadingInfo) -> None:
+        """A page that failed to load is journaled as unreachable (it is no site visited); https falls back."""
+        if info.status() != QWebEngineLoadingInfo.LoadStatus.LoadFailedStatus or self._closed:
+            return
+        url = info.url().toString()
+        if not page_allowed(url):
+            return
+        case, why = self._case, info.errorString() or "the page did not load"
+        if self._may_record() is None:
+            self._writer.submit(lambda: case.record_refusal("unreachable", url, why), what="the failed page")
+        fallback, tab.http_fallback = tab.http_fallback, ""
+        if fallback and url.startswith("https://") and fallback == "http://" + url[len("https://"):]:
+            self._say(f"{url} could not be opened securely ({why}); trying {fallback} instead.")
+            tab.page.load(QUrl(fallback))
+            return
+        self._say(f"The page {url} could not be opened: {why}", error=True)
 
     def _may_record(self) -> str | None:
         """``None`` if visits can be journaled now, else why not (so nothing is browsed unrecorded)."""

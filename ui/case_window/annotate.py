@@ -1,6 +1,8 @@
 """Describe a capture after it was taken: its note and the policy's concern, through ``case.annotate_capture``.
 
-Opened by double-clicking (or pressing Enter on) a capture in the side panel.
+Opened by double-clicking (or pressing Enter on) a capture in the side panel,
+with the keyboard in the note (words typed go there, never into the concern
+list, which ignores typed letters: :mod:`ui.browser.concern_box`).
 The capture's picture is not shown here: the pair describe what they saw.
 Choosing "child sexual abuse images" does not save anything: it closes the
 dialog and emits :attr:`AnnotateDialog.stop_requested` with a
@@ -11,11 +13,13 @@ the stop, halts, and withholds that capture with every other of its address.
 from __future__ import annotations
 
 from PySide6.QtCore import Signal, Slot
+from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from evidence_app import Capture, Case, EvidenceError
 from evidence_app.policy.concerns import CSAM, load_concerns
 from ui.browser.capture_form import concern_box
+from ui.case_window.capture_view import capture_kind_words
 from ui.case_window.stop import StopRequest
 from ui.errors import describe
 from ui.texts import local_time
@@ -39,7 +43,7 @@ class AnnotateDialog(QDialog):
         self.note.setAccessibleName("Note")
         self.note.setPlaceholderText("What it shows and why it matters")
         self.note.setTabChangesFocus(True)
-        self.concern = concern_box(load_concerns(), self)
+        self.concern = concern_box(load_concerns())
         self.concern.setAccessibleName("Concern")
         index = self.concern.findData(capture.concern)
         self.concern.setCurrentIndex(max(index, 0))
@@ -48,13 +52,16 @@ class AnnotateDialog(QDialog):
         self.problem.setStyleSheet("color: #b3261e;")
         self.problem.hide()
         form = QFormLayout()
-        form.addRow("Taken:", QLabel(f"{local_time(capture.captured_at)} · {capture.kind}"))
+        form.addRow("Taken:", QLabel(f"{local_time(capture.captured_at)} · {capture_kind_words(capture.kind)}"))
         address = QLabel(capture.url or "(no address)")
         address.setWordWrap(True)
         form.addRow("Address:", address)
         form.addRow("Note:", self.note)
         form.addRow("Concern:", self.concern)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.view_button = self.buttons.addButton("&View full size…", QDialogButtonBox.ButtonRole.ActionRole)
+        self.view_button.setAutoDefault(False)
+        self.view_button.clicked.connect(lambda *_: self.view_full_size())
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -63,6 +70,17 @@ class AnnotateDialog(QDialog):
         layout.addWidget(self.buttons)
         self.resize(560, 300)
         self.concern.currentIndexChanged.connect(self._on_concern)
+        self.setTabOrder(self.note, self.concern)
+        self.note.moveCursor(QTextCursor.MoveOperation.End)  # words typed go on after the note already there
+        self.note.setFocus()  # the keyboard starts in the note, never in the concern list
+
+    def view_full_size(self) -> QWidget:
+        """The capture at full size, in a window of its own (from memory)."""
+        from ui.case_window.capture_view import CaptureView
+
+        view = CaptureView(self.case, self.capture, self)
+        view.show()
+        return view
 
     def concern_id(self) -> str:
         return str(self.concern.currentData() or "")

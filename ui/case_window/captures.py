@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
 from evidence_app import Capture, Case, EvidenceError
 from ui.texts import concern_words, local_time
 
-THUMB = QSize(96, 64)
+THUMB = QSize(128, 80)  # large enough to recognise a page; double-click for the note, "View full size…" there
 
 
 def withheld_tile(text: str = "withheld") -> QPixmap:
@@ -46,7 +46,7 @@ def caption(capture: Capture) -> str:
         lines.append("Withheld for the police: never shown")
     else:
         if capture.url:
-            lines.append(capture.url if len(capture.url) <= 60 else capture.url[:57] + "…")
+            lines.append(capture.url if len(capture.url) <= 34 else capture.url[:33] + "…")
         if capture.concern:
             lines.append(f"Concern: {concern_words(capture.concern)}")
     return "\n".join(lines)
@@ -63,6 +63,7 @@ class CapturesList(QListWidget):
         self.setAccessibleName("Screenshots taken")
         self.setIconSize(THUMB)
         self.setWordWrap(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # wrapped, never scrolled sideways
         self.setUniformItemSizes(False)
         self.setSpacing(2)
         self._thumbs: dict[str, QPixmap] = {}

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from evidence_app import Case, Event, Kind, Status
 
+UNREACHABLE = "unreachable"  # the browser's record of a page that failed to load (ui.browser.widget)
+
 
 @dataclass(frozen=True)
 class Step:
@@ -27,16 +29,20 @@ def policy_steps(case: Case) -> tuple[Step, ...]:
 
 
 def steps_from(events: Iterable[Event], *, designated: bool, status: str) -> tuple[Step, ...]:
-    visited = concern = False
+    concern = False
+    loaded: dict[str, bool] = {}  # address -> not known to have failed (an error page is no site visited)
     for event in events:
         if event.kind == Kind.VISIT:
-            visited = True
+            loaded[str(event.data.get("url", ""))] = True
+        elif event.kind == Kind.REFUSED and event.data.get("what") == UNREACHABLE:
+            loaded[str(event.data.get("url", ""))] = False
         elif event.kind == Kind.NOTE:
             concern = True
         elif event.kind in (Kind.CAPTURE, Kind.ANNOTATED) and str(event.data.get("concern", "")).strip():
             concern = True
         elif event.kind == Kind.FLAGGED:
             concern = True
+    visited = any(loaded.values())
     return (
         Step("two_people", "Two senior staff present", True,
              "Both investigators gave their passphrases to open the case."),

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -59,26 +60,77 @@ def recording_state(case: Case) -> tuple[bool, str]:
     return True, "Recording: every page visited is saved to the case"
 
 
+STEP_BUTTONS = {"sites": ("Browse", "Go to the address bar and open the site to review."),
+                "concern": ("Describe", "Write a note about what you see (or give a screenshot its concern)."),
+                "conclusion": ("Conclude…", "Record your judgement and the action taken.")}
+FORM_TEXT = "Print or save the form…"
+EXPORT_TEXT = "Export for the police…"
+
+
 class ChecklistView(QGroupBox):
-    """The policy's steps, each ticked or not, with what it means as a tooltip."""
+    """The policy's steps, each ticked or not, with a button that takes the pair to it.
+
+    :attr:`step_chosen` carries the step's key: ``sites``, ``concern``, ``conclusion``, and the two
+    steps after it, ``form`` (print or save the signed form) and ``export`` (for the police).
+    """
+
+    step_chosen = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("The policy's steps", parent)
         self.setAccessibleName("Checklist of the policy's steps")
         self.labels: dict[str, QLabel] = {}
+        self.buttons: dict[str, QPushButton] = {}
         self._column = QVBoxLayout(self)
         self._column.setSpacing(2)
+        self._rows = QVBoxLayout()
+        self._rows.setSpacing(2)
+        self._column.addLayout(self._rows)
+        after = QVBoxLayout()  # one under the other: each label whole in a 300-pixel panel
+        after.setSpacing(2)
+        for key, text, tip in (("form", FORM_TEXT, "Make the signed form, see it, print it or save a copy."),
+                               ("export", EXPORT_TEXT, "Make the encrypted bundle the police can check.")):
+            button = self._button(key, text, tip)
+            after.addWidget(button)
+        self._column.addLayout(after)
+
+    def _button(self, key: str, text: str, tip: str) -> QPushButton:
+        button = QPushButton(text)
+        button.setToolTip(tip)
+        button.setAccessibleName(text.replace("&", "").rstrip("…"))
+        button.setAutoDefault(False)
+        button.clicked.connect(lambda *_: self.step_chosen.emit(key))
+        self.buttons[key] = button
+        return button
 
     def show_steps(self, steps: tuple[Step, ...]) -> None:
         for step in steps:
             label = self.labels.get(step.key)
             if label is None:
                 label = self.labels[step.key] = QLabel()
-                self._column.addWidget(label)
+                row = QHBoxLayout()
+                row.addWidget(label, 1)
+                if step.key in STEP_BUTTONS:
+                    text, tip = STEP_BUTTONS[step.key]
+                    row.addWidget(self._button(step.key, text, tip))
+                self._rows.addLayout(row)
             label.setText(("✓ " if step.done else "○ ") + step.label)
             label.setStyleSheet("color: #1b6e20; font-weight: bold;" if step.done else "color: #555;")
             label.setToolTip(step.hint)
             label.setAccessibleName(f"{step.label}: {'done' if step.done else 'not yet'}")
+
+    def ordered_buttons(self) -> list[QPushButton]:
+        """The steps' buttons as they read, top to bottom (the form and export buttons were made first)."""
+        return [self.buttons[key] for key in ("sites", "concern", "conclusion", "form", "export")
+                if key in self.buttons]
+
+    def enable_steps(self, *, writable: bool, concluded: bool, unlocked: bool) -> None:
+        """Browse and describe only while evidence can be added; conclude once; form and export when unlocked."""
+        for key, on in (("sites", writable), ("concern", writable), ("conclusion", writable and not concluded),
+                        ("form", unlocked), ("export", unlocked)):
+            button = self.buttons.get(key)
+            if button is not None:
+                button.setEnabled(on)
 
     def done(self) -> dict[str, bool]:
         return {key: label.text().startswith("✓") for key, label in self.labels.items()}
@@ -126,7 +178,8 @@ class SidePanel(QWidget):
         self.note_box.setAccessibleName("New note")
         self.note_box.setPlaceholderText("Describe what you see and why it concerns you…")
         self.note_box.setTabChangesFocus(True)
-        self.note_box.setMaximumHeight(80)
+        self.note_box.setMaximumHeight(64)
+        self.notes.setMinimumHeight(36)  # the panel fits a 768-pixel screen with every step's button
         self.add_note_button = QPushButton("Add note (Ctrl+Enter)")
         self.add_note_button.setAccessibleName("Add note")
         self.note_box.submitted.connect(self.submit_note)
@@ -161,6 +214,11 @@ class SidePanel(QWidget):
         self.people.setText(f"{first.name}, {first.position}\n{second.name}, {second.position}")
         self.light.set_state(*recording_state(case))
         self.checklist.show_steps(policy_steps(case))
+        chain = [*self.checklist.ordered_buttons(), self.captures, self.notes, self.note_box, self.add_note_button]
+        for first, second in zip(chain, chain[1:]):
+            QWidget.setTabOrder(first, second)  # Tab goes down the panel as it reads
+        self.checklist.enable_steps(writable=recording_state(case)[0],
+                                    concluded=case.status is Status.CONCLUDED, unlocked=True)
         self.captures.show_captures(case)
         notes = [e for e in case.events() if e.kind == Kind.NOTE]
         if self.notes.count() != len(notes):
@@ -189,6 +247,7 @@ class SidePanel(QWidget):
         for label in self.checklist.labels.values():
             label.clear()
             label.setToolTip("")
+        self.checklist.enable_steps(writable=False, concluded=False, unlocked=False)
         self.captures.forget()
         self.notes.clear()
         self.note_box.clear()

@@ -3,9 +3,12 @@
 The big red control, its shortcut (Ctrl+Shift+X), choosing the "child sexual
 abuse images" concern, and choosing it for a capture already taken all end
 here. The page is already hidden when this opens. There is exactly one
-explicit action to confirm, "Stop and seal the case" (Alt+S): Enter does
-nothing, so a second press of the shortcut or a stray Return cannot confirm,
-and Esc or "Go back" cancels. An optional line takes a description in words.
+explicit action to confirm, "Stop and seal the case": a click, or Alt+S.
+Nothing typed confirms it: no button is the default or has the focus when
+the dialog opens (the keyboard is in the description box, so words typed on
+land there), and neither Space nor Enter presses the confirm button even
+when Tab has reached it. Esc or "Go back" cancels. An optional line takes a
+description in words.
 
 A blocklisted address needs no confirmation: the case window halts at once.
 """
@@ -15,7 +18,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+
+from ui.deliberate import DeliberateButton
 
 STOP_KEYS = "Ctrl+Shift+X"
 CONFIRM_TEXT = "&Stop and seal the case"
@@ -59,7 +65,7 @@ class StopConfirm(QDialog):
         self.description.setAccessibleName("Description in words (optional)")
         if request.note:
             self.description.setText(request.note)
-        self.confirm_button = QPushButton(CONFIRM_TEXT)
+        self.confirm_button = DeliberateButton(CONFIRM_TEXT)
         self.confirm_button.setAccessibleName("Stop and seal the case")
         self.confirm_button.setStyleSheet(CONFIRM_STYLE)
         self.cancel_button = QPushButton("&Go back (Esc)")
@@ -80,7 +86,8 @@ class StopConfirm(QDialog):
         layout.addWidget(self.description)
         layout.addLayout(buttons)
         self.setMinimumWidth(520)
-        self.confirm_button.setFocus()
+        self.setFocusProxy(self.description)  # typing goes on into the description, never onto a button
+        self.description.setFocus()
 
     @Slot()
     def _confirm(self) -> None:
@@ -88,7 +95,11 @@ class StopConfirm(QDialog):
         self.confirmed.emit(replace(self.request, note=words))
         self.accept()
 
-    def keyPressEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802 - Qt's name
+    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        self.description.setFocus()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             event.accept()  # never confirms, never cancels: only the button does
             return

@@ -12,7 +12,7 @@ import json
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from evidence_app import Case, Event, Kind, TamperDetected, VerifyReport
 from ui.background import run_in_background
+from ui.case_window.capture_view import capture_kind_words
 from ui.errors import describe
 from ui.start.sign_in import busy_bar
 from ui.texts import KIND_WORDS, concern_words, kind_words, local_time
@@ -64,7 +65,7 @@ def event_details(event: Event) -> str:
     if kind == Kind.CAPTURE:
         concern = f" · Concern: {concern_words(d['concern'])}" if d.get("concern") else ""
         note = f" · {d['note']}" if d.get("note") else ""
-        return _short(f"{d.get('id')} ({d.get('kind')}) of {d.get('url') or 'the screen'} · "
+        return _short(f"{d.get('id')} ({capture_kind_words(str(d.get('kind', '')))}) of {d.get('url') or 'the screen'} · "
                       f"SHA-256 {str(d.get('sha256', ''))[:16]}…{concern}{note}")
     if kind == Kind.ANNOTATED:
         concern = concern_words(d["concern"]) if d.get("concern") else "no concern"
@@ -83,6 +84,22 @@ def event_details(event: Event) -> str:
         return _short(f"{d.get('url', '')} {d.get('note', '')}".strip())
     if kind == Kind.QUARANTINED:
         return "Screenshots withheld: " + ", ".join(d.get("captures", []))
+    if kind == Kind.FORM:
+        return f"Form {d.get('id', '')} made, signed and kept in the case · SHA-256 {str(d.get('sha256', ''))[:16]}…"
+    if kind == Kind.EXPORTED:
+        to = d.get("to") or {}
+        who = f" to {to.get('name', '')}, {to.get('force', '')} (reference {to.get('reference', '')})" if to else ""
+        return _short(f"Exported for the police{who}")
+    if kind == Kind.SEALED:
+        return _short(f"The case was sealed: {d.get('reason', '')}")
+    if kind == Kind.RELEASED:
+        return _short(f"Released by the police, reference {d.get('reference', '')}"
+                      + (f" · {d['note']}" if d.get("note") else ""))
+    if kind == Kind.RECOVERED:
+        return _short(f"Opened with the school key and {d.get('investigator', '?')}'s passphrase, "
+                      f"on {d.get('computer', '?')}")
+    if kind == Kind.REPAIRED:
+        return "Opened after a crash: anything half-written was set aside and recorded"
     return _short({k: v for k, v in d.items() if k not in ("blob", "machine")})
 
 
@@ -197,10 +214,12 @@ class TimelineDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addLayout(status_row)
 
-        find = QPushButton(self)
-        find.hide()
+        find = QAction("Search the timeline", self)  # an action: a hidden button's shortcut never fires
         find.setShortcut(QKeySequence.StandardKey.Find)
-        find.clicked.connect(lambda: self.search.setFocus())
+        find.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        find.triggered.connect(lambda *_: (self.search.setFocus(Qt.FocusReason.ShortcutFocusReason),
+                                           self.search.selectAll()))
+        self.addAction(find)
         self.kinds.currentIndexChanged.connect(self._apply_filter)
         self.search.textChanged.connect(self._apply_filter)
         self.check_button.clicked.connect(self.check)

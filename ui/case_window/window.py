@@ -8,8 +8,18 @@ widget in the central area; without one a placeholder holds its place.
 
 Locking (by hand, by the idle timer, or by closing the window) journals the
 lock through the core, empties every widget that shows case data (side panel,
-thumbnails, notes, the timeline's model) and leaves only the unlock form,
-which needs both passphrases.
+thumbnails, notes, the timeline's model), closes its dialogs, and leaves only
+the unlock form, which needs both passphrases. The addresses of the open tabs
+are kept in memory (like an unsaved note) and opened again, journaled, after
+the unlock.
+
+The procedure, in the policy's order, is reachable from the Case menu and the
+side panel's checklist buttons: browse (Ctrl+L, the address bar), capture,
+describe, conclude (Ctrl+Shift+O, :mod:`ui.form.conclusion`), print or save the
+signed form (Ctrl+P, :mod:`ui.form.preview`), export for the police (Ctrl+E,
+added by :mod:`ui.case_window.extras`). F1 shows the help. Ctrl+W closes a
+browser tab, never the case; closing the case (menu or the window's ×) asks
+first, with Cancel the default.
 
 The stop (suspected child sexual abuse imagery; DESIGN.md "The stop"): the
 browser's red button, Ctrl+Shift+X and choosing that concern (for the next
@@ -40,12 +50,16 @@ from ui.case_window.side_panel import SidePanel
 from ui.case_window.stop import STOP_KEYS, StopConfirm, StopRequest
 from ui.case_window.timeline import TimelineDialog
 from ui.errors import describe, show_error
+from ui.screen_fit import fit_to_screen
 from ui.start.sign_in import UnlockForm
 
+LOCK_KEYS = "Ctrl+Shift+L"
 BrowserFactory = Callable[[Case], QWidget]
 SettingsSource = Callable[[], Settings]
 
 WORK_PAGE, LOCKED_PAGE = 0, 1
+CONCLUDED_TEXT = ("This case is concluded: it takes no new evidence, so there is no browser.\n\n"
+                  "Next: print or save the signed form, then export for the police if they need it.")
 BROWSER_PLACEHOLDER = ("The recorded browser goes here.\n\n"
                        "Every page you visit in it is saved to this case, with the time.")
 
@@ -74,11 +88,12 @@ class CaseWindow(QMainWindow):
         self.browser_factory = browser_factory
         self.setWindowTitle(f"Case {case.id} · Evidence App")
         self.setAccessibleName("Case window")
-        self.resize(1280, 800)
+        fit_to_screen(self, 1280, 800)
         self._opened_at = time.monotonic()
         self._last_head = ""
         self._unlocking = False
         self._closed = False
+        self._close_confirmed = False
 
         self.browser_area = QWidget()
         self.browser_area.setAccessibleName("Browser area")
@@ -114,22 +129,43 @@ class CaseWindow(QMainWindow):
         self._stashed_note = ""
 
         self.actions_by_name: dict[str, QAction] = {}
+        self.conclusion_dialog: QWidget | None = None
+        self.form_dialog: QWidget | None = None
+        self.close_question: QMessageBox | None = None
+        self.help_window: QWidget | None = None
+        self._restore_urls: list[str] = []
         menu = self.case_menu = self.menuBar().addMenu("&Case")
+        # In the policy's order: browse, capture, describe, conclude, the form, (the export: ui.case_window.extras).
+        # Not Ctrl+L nor Ctrl+W for locking and closing: browser users press them for the address bar and a tab.
         for name, text, keys, slot in (
+            ("address", "Go to the &address bar", "Ctrl+L", self.focus_address),
             ("timeline", "&Timeline and journal check", "Ctrl+T", self.show_timeline),
             ("note", "Write a &note", "Ctrl+Shift+N", self.focus_note),
-            ("lock", "&Lock now", "Ctrl+L", self.lock),
-            ("close", "&Close the case", "Ctrl+W", self.close),
+            ("conclude", "C&onclude the review…", "Ctrl+Shift+O", self.open_conclusion),
+            ("form", "&Print or save the form…", "Ctrl+P", self.print_form),
+            ("lock", "&Lock now", LOCK_KEYS, self.lock),
+            ("close_tab", "Close this &browser tab", "Ctrl+W", self.close_browser_tab),
+            ("close", "&Close the case…", "", self.ask_to_close),
             ("stop", "&Stop: suspected child abuse imagery…", STOP_KEYS, self._stop_key),
         ):
             action = QAction(text, self)
-            action.setShortcut(QKeySequence(keys))
+            if keys:
+                action.setShortcut(QKeySequence(keys))
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-            action.triggered.connect(slot)
+            action.triggered.connect(lambda *_, s=slot: s())
             menu.addAction(action)
             self.addAction(action)
             self.actions_by_name[name] = action
-        self.statusBar().showMessage("Ctrl+T timeline · Ctrl+Shift+N note · Ctrl+L lock · Ctrl+W close · "
+        help_menu = self.menuBar().addMenu("&Help")
+        help_action = QAction("&How to investigate, and what each control does", self)
+        help_action.setShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents))
+        help_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        help_action.triggered.connect(lambda *_: self.show_help())
+        help_menu.addAction(help_action)
+        self.addAction(help_action)
+        self.actions_by_name["help"] = help_action
+        self.panel.checklist.step_chosen.connect(self.go_to_step)
+        self.statusBar().showMessage(f"F1 help · Ctrl+L address · Ctrl+P form · {LOCK_KEYS} lock · "
                                      f"{STOP_KEYS} stop: suspected child abuse imagery")
 
         self.tick = QTimer(self)
@@ -152,6 +188,7 @@ class CaseWindow(QMainWindow):
         self.browser_widget = widget
         self._browser_layout.addWidget(widget)
         widget.setVisible(not self.case.locked)
+        QTimer.singleShot(0, self.focus_address)  # a newly opened case has the keyboard in the address bar
         for name, slot in (("captured", lambda *_: self.refresh()),
                            ("message", self._say), ("capture_failed", self._say),
                            ("stop_requested", self._on_browser_stop), ("blocked", self._on_blocked)):
@@ -168,8 +205,16 @@ class CaseWindow(QMainWindow):
             return
         if self.browser_factory is None or self.case.locked:
             return
+        if self.case.status is Status.CONCLUDED:
+            self.placeholder.setText(CONCLUDED_TEXT)
+            self.placeholder.show()
+            return
         try:
             self.set_browser_widget(self.browser_factory(self.case))
+            urls, self._restore_urls = self._restore_urls, []
+            restore = getattr(self.browser_widget, "restore", None)
+            if urls and callable(restore):
+                restore(urls)
         except Exception as exc:  # noqa: BLE001 - the case stays usable without its browser
             self.placeholder.setText(f"The browser could not start: {describe(exc)}")
             self.placeholder.show()
@@ -179,6 +224,9 @@ class CaseWindow(QMainWindow):
         widget, self.browser_widget = self.browser_widget, None
         if widget is None:
             return
+        open_urls = getattr(widget, "open_urls", None)
+        if callable(open_urls) and not self._halted:
+            self._restore_urls = list(open_urls())  # brought back at the next unlock
         shutdown = getattr(widget, "halt" if self._halted else "shutdown", None)
         if callable(shutdown):
             shutdown()
@@ -251,8 +299,10 @@ class CaseWindow(QMainWindow):
         if self.annotate_dialog is not None:
             self.annotate_dialog.close()
         self._drop_browser()  # the browser's halt(): requests refused, pages hidden and deleted, captures off
-        self.actions_by_name["stop"].setEnabled(False)
-        self.actions_by_name["note"].setEnabled(False)
+        for name in ("stop", "note", "conclude", "address", "close_tab"):
+            self.actions_by_name[name].setEnabled(False)
+        if self.conclusion_dialog is not None:
+            self.conclusion_dialog.close()
         error: BaseException | None = None
         try:
             self.case.flag_csam(request.url, note=request.note, captures=request.captures)
@@ -292,9 +342,81 @@ class CaseWindow(QMainWindow):
         """The incident form; a sealed case's form never has images in it (the core sees to it)."""
         if self.case.locked:
             return None
+        if self.form_dialog is not None:
+            self.form_dialog.raise_()
+            return self.form_dialog
         from ui.form import open_form
 
-        return open_form(self.case, self)
+        dialog = open_form(self.case, self)
+        dialog.destroyed.connect(self._form_gone)
+        self.form_dialog = dialog
+        return dialog
+
+    def _form_gone(self) -> None:
+        self.form_dialog = None
+
+    def open_conclusion(self) -> QWidget | None:
+        """The policy's conclusion (substance, whom, action); afterwards the case takes no new evidence."""
+        if self.case.locked or self._halted or self.case.status is not Status.OPEN or self.case.read_only:
+            self._say("Only an open case on its own computer can be concluded.")
+            return None
+        if self.conclusion_dialog is not None:
+            self.conclusion_dialog.raise_()
+            return self.conclusion_dialog
+        from ui.form.conclusion import open_conclusion
+
+        dialog = open_conclusion(self.case, self)
+        dialog.concluded.connect(self._concluded)
+        dialog.destroyed.connect(self._conclusion_gone)
+        self.conclusion_dialog = dialog
+        return dialog
+
+    def _conclusion_gone(self) -> None:
+        self.conclusion_dialog = None
+
+    def _concluded(self, _event: object) -> None:
+        self._drop_browser()  # a concluded case takes no new evidence: nothing more is browsed
+        self.placeholder.setText(CONCLUDED_TEXT)
+        self.refresh()
+        self._show_unlocked_state()
+        self._say("The conclusion is saved to the case. Next: print or save the signed form (Ctrl+P).")
+
+    def focus_address(self) -> None:
+        """Ctrl+L, as in every browser: the keyboard goes to the address bar."""
+        focus = getattr(self.browser_widget, "focus_address", None)
+        if callable(focus) and not self.case.locked:
+            focus()
+
+    def close_browser_tab(self) -> None:
+        """Ctrl+W, as in every browser: close the current tab (never the case)."""
+        close = getattr(self.browser_widget, "close_current_tab", None)
+        if callable(close) and not self.case.locked:
+            close()
+
+    def go_to_step(self, key: str) -> object:
+        """A checklist button: take the pair to that step of the procedure."""
+        if key == "sites":
+            return self.focus_address()
+        if key == "concern":
+            return self.focus_note()
+        if key == "conclusion":
+            return self.open_conclusion()
+        if key == "form":
+            return self.print_form()
+        if key == "export":
+            return self.start_police_export()
+        return None
+
+    def show_help(self) -> QWidget:
+        """F1: the procedure in plain words and what each control does."""
+        from ui.help import HelpWindow
+
+        if self.help_window is None:
+            self.help_window = HelpWindow(self)
+        self.help_window.show()
+        self.help_window.raise_()
+        self.help_window.activateWindow()
+        return self.help_window
 
     def start_police_export(self) -> QWidget | None:
         """The police export (ui.case_window.extras adds it to every case window; see ui.export.dialog)."""
@@ -408,8 +530,11 @@ class CaseWindow(QMainWindow):
             self.timeline.deleteLater()
             self.timeline = None
         self.menuBar().setEnabled(False)
-        for name in ("timeline", "note", "lock", "stop"):
+        for name in ("timeline", "note", "lock", "stop", "conclude", "form", "address", "close_tab"):
             self.actions_by_name[name].setEnabled(False)
+        for dialog in (self.conclusion_dialog, self.form_dialog, self.annotate_dialog):
+            if dialog is not None:
+                dialog.close()  # nothing of the case stays on screen (a full-size capture closes with its dialog)
         self.pages.setCurrentIndex(LOCKED_PAGE)
         self.unlock_form.reset()
         self.unlock_form.pair.first.setFocus()
@@ -442,6 +567,8 @@ class CaseWindow(QMainWindow):
             self.panel.note_box.setPlainText(self._stashed_note)
             self._stashed_note = ""
             self.statusBar().showMessage("Your unsaved note was kept: add it with Ctrl+Enter.", 8000)
+        else:
+            self.statusBar().showMessage("Unlocked. The pages that were open are opened again.", 8000)
         self.unlocked.emit()
 
     def _unlock_failed(self, exc: BaseException) -> None:
@@ -453,8 +580,9 @@ class CaseWindow(QMainWindow):
         self.pages.setCurrentIndex(WORK_PAGE)
         self.menuBar().setEnabled(True)
         sealed = self._halted or self.case.status is Status.SEALED
+        writable = not sealed and self.case.status is Status.OPEN and not self.case.read_only
         for name, action in self.actions_by_name.items():
-            action.setEnabled(not (sealed and name in ("stop", "note")))
+            action.setEnabled(writable or name not in ("stop", "note", "conclude", "address", "close_tab"))
         if self.browser_widget is None:
             self._build_browser()
         if self.idle is not None:
@@ -471,6 +599,10 @@ class CaseWindow(QMainWindow):
             event.ignore()
             self.ask_about_unsaved_note()
             return
+        if event.spontaneous() and not self._close_confirmed:  # the window's ×: ask, as the menu does
+            event.ignore()
+            self.ask_to_close()
+            return
         self.closing.emit()
         self._closed = True
         self.lock()
@@ -480,6 +612,29 @@ class CaseWindow(QMainWindow):
             self.idle.idle.disconnect(self.lock)
         self.closed.emit(self.case.id)
         event.accept()
+
+    def ask_to_close(self) -> QMessageBox | None:
+        """Closing the case locks it: ask first (Cancel is the default), so no stray key closes it."""
+        if self._closed:
+            return None
+        box = self.close_question
+        if box is None:
+            box = QMessageBox(QMessageBox.Icon.Question, "Close the case",
+                              "Close this case? It will be locked and its journal saved; both passphrases "
+                              "open it again.", QMessageBox.StandardButton.Cancel, self)
+            self.close_confirm_button = box.addButton("Close the case", QMessageBox.ButtonRole.AcceptRole)
+            box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+            box.setAccessibleName("Close the case?")
+            box.buttonClicked.connect(self._close_answered)
+            self.close_question = box
+        box.open()
+        return box
+
+    def _close_answered(self, button: object) -> None:
+        if button is getattr(self, "close_confirm_button", None):
+            self._close_confirmed = True
+            if not self.close():
+                self._close_confirmed = False
 
     def ask_about_unsaved_note(self) -> QMessageBox:
         """A typed note was never added: ask before closing loses it (never blocks)."""

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
+    QPushButton,
     QRadioButton,
     QVBoxLayout,
     QWidget,
@@ -32,6 +33,8 @@ from PySide6.QtWidgets import (
 
 from evidence_app import Case, EvidenceError
 from evidence_app.policy.sanctions import SUBSTANCE, Conclusion, load_sanctions
+from ui.deliberate import DeliberateButton
+from ui.screen_fit import fit_to_screen
 
 NO_INCIDENT = ""
 SUBSTANCE_CHOICES = (("yes", "Yes"), ("no", "No"), ("unknown", "Not yet known"))
@@ -48,7 +51,7 @@ class ConclusionDialog(QDialog):
         self.case = case
         self.tables = load_sanctions()
         self.setWindowTitle("Conclude the review")
-        self.resize(640, 720)
+        fit_to_screen(self, 640, 720)
         intro = QLabel("When the review is finished, the two of you judge whether the concern has substance and "
                        "what is done about it. The choices are the school policy's. Once concluded, the case "
                        "takes no new evidence.")
@@ -85,9 +88,11 @@ class ConclusionDialog(QDialog):
         self.action_boxes: dict[str, QCheckBox] = {}
 
         self.action_text = QPlainTextEdit()
+        self.action_text.setTabChangesFocus(True)
         self.action_text.setAccessibleName("Action proposed or taken, in your words")
         self.action_text.setPlaceholderText("For example: parents invited to a meeting on Thursday.")
         self.summary = QPlainTextEdit()
+        self.summary.setTabChangesFocus(True)
         self.summary.setAccessibleName("Conclusion, in your words")
         self.summary.setPlaceholderText("What you found, in a sentence or two.")
 
@@ -98,7 +103,13 @@ class ConclusionDialog(QDialog):
         self.error.hide()
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.conclude_button = self.buttons.addButton("Conclude the case", QDialogButtonBox.ButtonRole.AcceptRole)
+        # Concluding cannot be undone: a click or Alt+C, never Enter in a box or Space on the button.
+        self.conclude_button = DeliberateButton("&Conclude the case")
+        self.buttons.addButton(self.conclude_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        for button in self.buttons.buttons():
+            if isinstance(button, QPushButton):
+                button.setAutoDefault(False)
+                button.setDefault(False)
         self.buttons.accepted.connect(self.conclude)
         self.buttons.rejected.connect(self.reject)
 
@@ -115,6 +126,16 @@ class ConclusionDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
         self._fill_incidents()
+
+    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        self.conclude_button.setDefault(False)  # the button box makes its accept button the default on show
+
+    def keyPressEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802 - Qt's name
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            event.accept()  # Enter never concludes (nor closes): only the button, or Alt+C, does
+            return
+        super().keyPressEvent(event)
 
     # ------------------------------------------------------------------ choices
 
@@ -183,6 +204,14 @@ class ConclusionDialog(QDialog):
             box.setChecked(action.id in ticked)
             self.actions_layout.addWidget(box)
             self.action_boxes[action.id] = box
+        self._tab_order()
+
+    def _tab_order(self) -> None:
+        """Tab goes down the dialog as it reads: the words, then the actions' boxes, then the buttons."""
+        chain = [self.incident, self.action_text, self.summary, *self.action_boxes.values(),
+                 *self.buttons.buttons()]
+        for first, second in zip(chain, chain[1:]):
+            QWidget.setTabOrder(first, second)
 
     def conclusion(self) -> Conclusion:
         """The conclusion as the dialog stands (not yet checked by the core)."""

@@ -5,9 +5,13 @@ tab. ``make(case)`` issues the form (rendered, signed, kept in the vault with
 its hash journaled: see :mod:`evidence_app.form.render`) on the thread pool with a
 progress bar; the PDF then loads into a :class:`QPdfDocument` from a
 :class:`QBuffer`, so it never touches the disk. *Print…* opens the system's
-print dialog and prints page by page from a timer (the window stays
-responsive); *Save a copy…* first warns that a saved copy is outside the
-case's encryption.
+print dialog; the form then goes to the printer as the signed PDF itself
+(:mod:`ui.form.printing`: a PDF file gets the exact signed bytes, after the
+same warning as a saved copy; a CUPS printer gets the PDF through ``lp``),
+or, where neither is possible, page by page from a timer at 300 dpi (the
+window stays responsive); *Save a copy…* first warns that a saved copy is
+outside the case's encryption. Both file choosers start in the Documents
+folder, never the program's.
 """
 
 from __future__ import annotations
@@ -15,11 +19,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QRect, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
 from PySide6.QtWidgets import (
     QAbstractButton,
     QDialog,
@@ -36,7 +40,11 @@ from PySide6.QtWidgets import (
 
 from evidence_app import Case, Status
 from evidence_app.form.render import IssuedForm
+from ui.background import run_in_background
+from ui.folders import documents_folder
+from ui.form.printing import route_for, send_to_cups
 from ui.form.worker import FormJob
+from ui.screen_fit import fit_to_screen
 
 SAVE_WARNING = ("A saved copy of the form is outside the case's encryption. Anyone who can open the file can "
                 "read the names, the notes and the screenshots in it. Save it only where the school's policy "
@@ -107,9 +115,10 @@ class PrintJob(QObject):
         image = self.document.render(self.page, QSize(int(points.width() / 72 * dpi),
                                                       int(points.height() / 72 * dpi)))
         target = image.size().scaled(area.size(), Qt.AspectRatioMode.KeepAspectRatio)
-        painter.drawImage(area.x() + (area.width() - target.width()) // 2, area.y(),
-                          image.scaled(target, Qt.AspectRatioMode.KeepAspectRatio,
-                                       Qt.TransformationMode.SmoothTransformation))
+        # Drawn into the page's rectangle: the device scales it (never enlarged in memory to 1200 dpi).
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        painter.drawImage(QRect(area.x() + (area.width() - target.width()) // 2, area.y(),
+                                target.width(), target.height()), image)
         self.page += 1
         self.progress.emit(self.page, self.pages)
         if self.page < self.pages:
@@ -136,6 +145,7 @@ class FormPreview(QWidget):
         self._buffer: QBuffer | None = None
         self._printer: QPrinter | None = None
         self._save_box: QMessageBox | None = None
+        self._save_path: Path | None = None
         self.file_dialog: QFileDialog | None = None
         self.document = QPdfDocument(self)
         self.view = QPdfView(self)
@@ -156,7 +166,7 @@ class FormPreview(QWidget):
         for button in (self.print_button, self.save_button):
             button.setEnabled(False)
         self.print_button.clicked.connect(self.ask_print)
-        self.save_button.clicked.connect(self.ask_save)
+        self.save_button.clicked.connect(lambda *_: self.ask_save())
         buttons = QHBoxLayout()
         buttons.addWidget(self.progress, 1)
         buttons.addStretch(0)
@@ -224,15 +234,40 @@ class FormPreview(QWidget):
         """The system's print dialog (window-modal, not exec'd); printing starts when it is accepted."""
         self._printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         self._printer.setDocName(f"Incident form {self.issued.form_id if self.issued else ''}".strip())
+        if not QPrinterInfo.availablePrinters() and self.issued is not None:
+            # No printer here: the dialog can only print to a file. Offer one in Documents, not the home folder.
+            self._printer.setOutputFileName(str(Path(documents_folder()) / f"incident-form-{self.issued.form_id}.pdf"))
         return open_print_dialog(self, self._printer, "Print the form", self._print_accepted)
 
     @Slot()
     def _print_accepted(self) -> None:
-        if self._printer is not None:
-            self.print_to(self._printer)
+        printer = self._printer
+        if printer is None:
+            return
+        route = route_for(printer)
+        if route.how == "file":  # printing to a PDF file is saving a copy: the same warning first
+            self.ask_save(Path(route.target))
+            return
+        self.print_to(printer)
 
-    def print_to(self, printer: QPrinter) -> PrintJob:
-        """Print every page on ``printer`` (a real queue, or a PDF file); ``printed`` follows."""
+    def print_to(self, printer: QPrinter) -> PrintJob | None:
+        """Print on ``printer`` (a real queue, or a PDF file); ``printed`` follows.
+
+        A PDF file gets the signed form's exact bytes, a CUPS queue the PDF itself; only where
+        neither works are pages drawn as pictures (the returned :class:`PrintJob`).
+        """
+        route = route_for(printer)
+        if route.how == "file":
+            self._printed_to_file(Path(route.target))
+            return None
+        if route.how == "cups" and self.issued is not None:
+            pdf, copies, title = self.issued.pdf, printer.copyCount(), printer.docName() or "Incident form"
+            self.progress.setRange(0, 0)
+            self.progress.show()
+            self.status.setText(f"Sending the signed form to {route.target}…")
+            run_in_background(self, lambda: send_to_cups(pdf, route.target, copies=copies, title=title),
+                              lambda _answer: self._on_printed(True), self._print_failed)
+            return None
         job = PrintJob(self.document, printer, self)
         job.progress.connect(self._on_progress)
         job.finished.connect(self._on_printed)
@@ -241,6 +276,22 @@ class FormPreview(QWidget):
         self.status.setText("Printing the form…")
         job.start()
         return job
+
+    def _print_failed(self, exc: BaseException) -> None:
+        from ui.errors import describe
+
+        self.progress.hide()
+        self.status.setText(f"The form was not printed. {describe(exc)}")
+        self.printed.emit(False)
+
+    def _printed_to_file(self, path: Path) -> None:
+        ok = self.save_copy(path)
+        if ok:
+            self.status.setText(f"The signed form was printed to the file {path}. It is outside the case's "
+                                "encryption. Print it on paper, and both reviewers sign and date it.")
+        self.print_job = None
+        self.progress.hide()
+        self.printed.emit(ok)
 
     @Slot(bool)
     def _on_printed(self, ok: bool) -> None:
@@ -252,11 +303,12 @@ class FormPreview(QWidget):
 
     # ------------------------------------------------------------------ saving a copy
 
-    def ask_save(self) -> QMessageBox:
-        """Warn first; only if the pair go on, ask where to save."""
+    def ask_save(self, path: Path | None = None) -> QMessageBox:
+        """Warn first; only if the pair go on, ask where to save (or save to ``path``, chosen already)."""
+        self._save_path = path
         box = QMessageBox(QMessageBox.Icon.Warning, "Save a copy outside the case", SAVE_WARNING,
                           QMessageBox.StandardButton.Cancel, self)
-        box.addButton("Save a copy…", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Save a copy…" if path is None else "Print to the file", QMessageBox.ButtonRole.AcceptRole)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         box.buttonClicked.connect(self._save_answered)
         box.finished.connect(box.deleteLater)
@@ -267,8 +319,15 @@ class FormPreview(QWidget):
     @Slot(QAbstractButton)
     def _save_answered(self, button: QAbstractButton) -> None:
         box = self._save_box
-        if box is not None and box.buttonRole(button) == QMessageBox.ButtonRole.AcceptRole:
-            self._choose_file()
+        if box is None or box.buttonRole(button) != QMessageBox.ButtonRole.AcceptRole:
+            if self._save_path is not None:
+                self.status.setText("The form was not printed to a file.")
+            return
+        if self._save_path is not None:
+            path, self._save_path = self._save_path, None
+            self._printed_to_file(path)
+            return
+        self._choose_file()
 
     def _choose_file(self) -> QFileDialog:
         dialog = QFileDialog(self, "Save a copy of the form")
@@ -276,6 +335,7 @@ class FormPreview(QWidget):
         dialog.setNameFilter("PDF documents (*.pdf)")
         dialog.setDefaultSuffix("pdf")
         dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+        dialog.setDirectory(documents_folder())
         if self.issued is not None:
             dialog.selectFile(f"incident-form-{self.issued.form_id}.pdf")
         dialog.fileSelected.connect(self._file_chosen)
@@ -288,19 +348,20 @@ class FormPreview(QWidget):
     def _file_chosen(self, path: str) -> None:
         self.save_copy(Path(path))
 
-    def save_copy(self, path: Path) -> None:
+    def save_copy(self, path: Path) -> bool:
         """Write the issued form's exact bytes to ``path`` (after the warning has been accepted)."""
         from ui.errors import show_error
 
         if self.issued is None:
-            return
+            return False
         try:
             path.write_bytes(self.issued.pdf)
         except OSError as exc:
             show_error(self, exc, "The copy was not saved")
-            return
+            return False
         self.status.setText(f"A copy was saved to {path}. It is outside the case's encryption.")
         self.saved.emit(str(path))
+        return True
 
 
 class FormDialog(QDialog):
@@ -309,7 +370,7 @@ class FormDialog(QDialog):
     def __init__(self, case: Case, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Incident form: case {case.id}")
-        self.resize(820, 900)
+        fit_to_screen(self, 820, 900)
         self.preview = FormPreview(self)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)

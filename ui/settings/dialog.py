@@ -32,6 +32,7 @@ from evidence_app.school.settings import (
     Settings,
     SettingsError,
 )
+from ui.folders import documents_folder
 from ui.start.sign_in import MESSAGE_STYLE
 
 TEXT_FIELDS = (
@@ -101,7 +102,9 @@ class SettingsDialog(QDialog):
                 row = QHBoxLayout()
                 row.addWidget(box, 1)
                 row.addWidget(browse)
-                form.addRow(label, row)
+                label_widget = QLabel(label)  # with its field as buddy: the & marks Alt+letter, not a literal &
+                label_widget.setBuddy(box)
+                form.addRow(label_widget, row)
             else:
                 form.addRow(label, box)
         note = QLabel("A new case folder is used after the app is restarted. With a time-stamp server, each "
@@ -134,12 +137,14 @@ class SettingsDialog(QDialog):
     def _choose_folder(self) -> None:
         dialog = QFileDialog(self, "Choose the case folder")
         dialog.setFileMode(QFileDialog.FileMode.Directory)
+        dialog.setDirectory(self.fields["cases_folder"].text().strip() or documents_folder())
         dialog.fileSelected.connect(self.fields["cases_folder"].setText)
         dialog.open()
 
     def _choose_blocklist(self) -> None:
         dialog = QFileDialog(self, "Choose the blocklist file")
         dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        dialog.setDirectory(documents_folder())  # never the program's own folder
         dialog.setNameFilter("Text files (*.txt);;All files (*)")
         dialog.fileSelected.connect(self.fields["blocklist_file"].setText)
         dialog.open()

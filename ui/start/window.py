@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QMainWindow,
     QPushButton,
     QSizePolicy,
@@ -34,7 +35,7 @@ from PySide6.QtWidgets import (
 from evidence_app import CaseStore, CaseSummary, EvidenceError
 from ui.school.key_offer import SchoolKeyOffer
 from ui.start.retention import is_due, retention_words, today_utc
-from ui.texts import local_date, status_words
+from ui.texts import local_date, status_words, weekday
 
 FIRST_RUN_TEXT = (
     "Evidence App helps two senior members of staff look into a suspected misuse of the internet "
@@ -71,8 +72,8 @@ class StartWindow(QMainWindow):
         self.intro.setWordWrap(True)
         self.intro.setAccessibleName("What to do")
         self.intro.setStyleSheet("font-size: 12pt;")
-        self.table = QTableWidget(0, 4)
-        self.table.setHorizontalHeaderLabels(["Case", "Started", "Status", "Kept until"])
+        self.table = QTableWidget(0, 5)
+        self.table.setHorizontalHeaderLabels(["Case", "Started", "Status", "Kept until", "Last used"])
         self.table.setAccessibleName("Cases on this computer")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -111,6 +112,11 @@ class StartWindow(QMainWindow):
             if name == "open":
                 row.addStretch(1)
         self.buttons["new"].setDefault(True)
+        help_action = QAction("Help", self)
+        help_action.setShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents))
+        help_action.triggered.connect(lambda *_: self.show_help())
+        self.addAction(help_action)
+        self.help_window: QWidget | None = None
         quit_action = QAction("Quit", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
@@ -125,6 +131,13 @@ class StartWindow(QMainWindow):
         self.due_note.setStyleSheet("color: #a31515; font-weight: bold;")
         self.due_note.setAccessibleName("Cases due for deletion")
         self.due_note.hide()
+        # Finding a past case without any name on the screen: its day, its month, its status, when last used.
+        self.find_box = QLineEdit()
+        self.find_box.setAccessibleName("Find a case")
+        self.find_box.setPlaceholderText("Find a case: type a day, a month (e.g. Tue, 12 Nov, Mar 2026), "
+                                         "a status or part of its number")
+        self.find_box.setClearButtonEnabled(True)
+        self.find_box.textChanged.connect(self._filter)
         self.empty_space = QWidget()
         self.empty_space.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
         column = QVBoxLayout()
@@ -133,6 +146,7 @@ class StartWindow(QMainWindow):
         column.addWidget(self.intro)
         column.addWidget(self.school_key_offer)
         column.addWidget(self.due_note)
+        column.addWidget(self.find_box)
         column.addWidget(self.table, 1)
         column.addWidget(self.empty_space, 1)
         column.addWidget(self.problem)
@@ -141,6 +155,16 @@ class StartWindow(QMainWindow):
         body.setLayout(column)
         self.setCentralWidget(body)
         self.reload()
+
+    def show_help(self) -> QWidget:
+        """F1: the procedure in plain words and what each control does."""
+        from ui.help import HelpWindow
+
+        if self.help_window is None:
+            self.help_window = HelpWindow(self)
+        self.help_window.show()
+        self.help_window.raise_()
+        return self.help_window
 
     def reload(self) -> None:
         """Re-read the case list (no passphrase needed, nothing decrypted)."""
@@ -162,8 +186,11 @@ class StartWindow(QMainWindow):
         for summary in reversed(cases):  # newest first
             row = self.table.rowCount()
             self.table.insertRow(row)
-            for column, text in enumerate((summary.id, local_date(summary.created),
-                                           status_words(summary.status), retention_words(summary, today))):
+            day = weekday(summary.created)
+            started = local_date(summary.created) + (f" ({day})" if day else "")
+            for column, text in enumerate((summary.id, started, status_words(summary.status),
+                                           retention_words(summary, today),
+                                           local_date(summary.last_used) if summary.last_used else "")):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, summary.id)
                 if summary.id in self.due:
@@ -176,6 +203,8 @@ class StartWindow(QMainWindow):
         self.due_note.setVisible(bool(count))
         first_run = not cases
         self.table.setVisible(not first_run)
+        self.find_box.setVisible(len(cases) > 1)
+        self._filter(self.find_box.text())
         self.empty_space.setVisible(first_run)
         self.buttons["open"].setVisible(not first_run)
         self.buttons["register"].setVisible(self.school_key_offer.isHidden())
@@ -183,6 +212,14 @@ class StartWindow(QMainWindow):
         if cases:
             self.table.selectRow(0)
         self._update_buttons()
+
+    def _filter(self, text: str) -> None:
+        """Show only the cases whose row reads every word typed (case-insensitive)."""
+        words = text.lower().split()
+        for row in range(self.table.rowCount()):
+            cells = " ".join(self.table.item(row, c).text().lower() for c in range(self.table.columnCount())
+                             if self.table.item(row, c) is not None)
+            self.table.setRowHidden(row, not all(word in cells for word in words))
 
     def selected_case(self) -> str | None:
         items = self.table.selectedItems()

@@ -126,6 +126,12 @@ class NewCaseWizard(QDialog):
         buttons.addWidget(self.next_button)
         layout.addLayout(buttons)
 
+        for box in (self.group, self.subject, self.computer_name, self.computer_location, self.first.name,
+                    self.first.position, self.second.name, self.second.position):
+            box.textChanged.connect(self._typed)
+        self.reason.textChanged.connect(self._typed)
+        for pair in (self.first.secret, self.second.secret):
+            pair.changed.connect(self._typed)
         self.back_button.clicked.connect(self.back)
         self.next_button.clicked.connect(self.next)
         self.cancel_button.clicked.connect(self.reject)
@@ -206,6 +212,13 @@ class NewCaseWizard(QDialog):
             except PolicyError as exc:
                 return str(exc)
         return ""
+
+    def _typed(self) -> None:
+        """A problem shown in red goes as soon as what was typed puts it right (it is checked again on Next)."""
+        if self.busy or not self.message.text():
+            return
+        if not self.page_problem(self.pages.currentIndex()):
+            self.message.clear()
 
     # ---------------------------------------------------------------- navigation
 

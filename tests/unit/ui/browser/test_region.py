@@ -41,3 +41,15 @@ def test_escape_cancels(qtbot) -> None:
     with qtbot.waitSignal(overlay.cancelled, timeout=1000):
         qtbot.keyClick(overlay, Qt.Key.Key_Escape)
     assert not overlay.active
+
+
+def test_the_keyboard_alone_moves_sizes_and_takes_the_box(qtbot) -> None:
+    _, overlay = _overlay(qtbot)
+    start = overlay.keyboard_box()
+    assert start == QRect(100, 75, 200, 150)  # in the middle, half the page
+    qtbot.keyClick(overlay, Qt.Key.Key_Right)
+    qtbot.keyClick(overlay, Qt.Key.Key_Down, Qt.KeyboardModifier.ShiftModifier)
+    with qtbot.waitSignal(overlay.selected, timeout=1000) as blocker:
+        qtbot.keyClick(overlay, Qt.Key.Key_Return)
+    assert blocker.args[0] == QRect(110, 75, 200, 160)
+    assert not overlay.active

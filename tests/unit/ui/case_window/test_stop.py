@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from evidence_app import CaseSealed, Kind, Status
 from evidence_app.policy.referral import load_referral
@@ -151,3 +151,22 @@ def test_an_unexpected_error_on_the_stops_path_still_ends_on_the_referral_screen
     assert len(boxes) == 1 and "did not expect" in boxes[0].text()
     assert boxes[0].windowTitle() == ("The case is sealed, but something after it failed" if fails_after_sealing
                                       else "The seal was not saved")
+
+
+def test_typing_into_the_confirmation_never_gives_it(qtbot) -> None:
+    """The keyboard starts in the description; Space and Enter on the confirm button do nothing (issue 12)."""
+    dialog = StopConfirm(StopRequest("https://x.example/", "button"))
+    qtbot.addWidget(dialog)
+    dialog.open()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.description)
+    assert not dialog.confirm_button.isDefault() and not dialog.confirm_button.autoDefault()
+    with qtbot.assertNotEmitted(dialog.confirmed):
+        qtbot.keyClicks(QApplication.focusWidget(), "It shows a child ")
+        dialog.confirm_button.setFocus()
+        for key in (Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Select):
+            qtbot.keyClick(dialog.confirm_button, key)
+    assert dialog.isVisible() and dialog.description.text() == "It shows a child "
+    with qtbot.waitSignal(dialog.confirmed, timeout=1000):
+        qtbot.keyClick(dialog, Qt.Key.Key_S, Qt.KeyboardModifier.AltModifier)  # its Alt shortcut: deliberate

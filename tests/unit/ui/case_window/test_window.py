@@ -136,5 +136,95 @@ def test_read_only_store_window_for_concluded_state(qtbot, store) -> None:
     made = make_case(store)
     window = open_window(qtbot, made)
     assert window.actions_by_name["timeline"].shortcut().toString() == "Ctrl+T"
-    assert window.actions_by_name["lock"].shortcut().toString() == "Ctrl+L"
+    assert window.actions_by_name["lock"].shortcut().toString() == "Ctrl+Shift+L"  # Ctrl+L is the address bar (issue 12)
     window.close()
+
+
+def test_an_error_page_is_no_site_visited() -> None:
+    """A typed address whose https failed (journaled unreachable) does not tick "Sites recorded" (issue 12)."""
+    from datetime import datetime, timezone
+
+    from evidence_app import Event
+
+    def event(kind: str, **data: object) -> Event:
+        return Event(seq=0, time=datetime.now(timezone.utc).isoformat(), kind=kind, by=(), data=data, prev="",
+                     hash="", line=b"")
+
+    failed = [event(Kind.VISIT, url="https://h/"), event(Kind.REFUSED, what="unreachable", url="https://h/")]
+    assert not steps_from(failed, designated=True, status=Status.OPEN)[2].done
+    fell_back = [*failed, event(Kind.VISIT, url="http://h/")]
+    assert steps_from(fell_back, designated=True, status=Status.OPEN)[2].done
+
+
+def test_the_checklist_buttons_take_the_pair_to_each_step(qtbot, case) -> None:
+    window = open_window(qtbot, case)
+    buttons = window.panel.checklist.buttons
+    assert [b.text() for b in buttons.values()] == ["Print or save the form…", "Export for the police…", "Browse",
+                                                    "Describe", "Conclude…"]
+    buttons["concern"].click()
+    qtbot.waitUntil(lambda: window.panel.note_box.hasFocus() or window.focusWidget() is window.panel.note_box)
+    buttons["conclusion"].click()
+    assert window.conclusion_dialog is not None and window.conclusion_dialog.isVisible()
+    window.conclusion_dialog.reject()
+    buttons["form"].click()
+    qtbot.waitUntil(lambda: window.form_dialog is not None)
+    with qtbot.waitSignal(window.form_dialog.preview.ready, timeout=30_000):
+        pass
+    window.form_dialog.reject()
+
+
+def test_closing_asks_first_and_ctrl_w_is_not_closing(qtbot, case) -> None:
+    window = open_window(qtbot, case)
+    assert window.actions_by_name["close_tab"].shortcut().toString() == "Ctrl+W"
+    assert window.actions_by_name["close"].shortcut().isEmpty()
+    window.actions_by_name["close_tab"].trigger()  # no browser here: nothing happens, and the case stays open
+    assert window.isVisible() and not case.locked
+    window.actions_by_name["close"].trigger()
+    question = window.close_question
+    assert question is not None and question.isVisible()
+    assert question.defaultButton() is question.button(QMessageBox.StandardButton.Cancel)
+    question.button(QMessageBox.StandardButton.Cancel).click()
+    assert window.isVisible() and not case.locked
+    window.actions_by_name["close"].trigger()
+    with qtbot.waitSignal(window.closed):
+        window.close_confirm_button.click()
+    assert case.locked
+
+
+def test_a_capture_opens_full_size_and_the_words_are_the_buttons(qtbot, case) -> None:
+    from evidence_app.form.render import issue_form
+    from ui.case_window.annotate import AnnotateDialog
+    from ui.case_window.timeline import event_details
+
+    capture = case.add_capture(make_png(900, 700, seed=5), kind="viewport", url="https://example.org/")
+    dialog = AnnotateDialog(case, capture)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert "visible area" in reachable_words(dialog) and "viewport" not in reachable_words(dialog)
+    view = dialog.view_full_size()
+    assert (view.picture.pixmap().width(), view.picture.pixmap().height()) == (900, 700)
+    issue_form(case)
+    for event in case.events():
+        line = event_details(event)
+        assert "viewport" not in line and not line.startswith("{"), line
+
+
+def reachable_words(widget) -> str:  # type: ignore[no-untyped-def]
+    return " ".join(label.text() for label in widget.findChildren(QLabel))
+
+
+def test_tab_goes_down_the_side_panel_as_it_reads(qtbot, case) -> None:
+    window = open_window(qtbot, case)
+    panel = window.panel
+    order = [*panel.checklist.ordered_buttons(), panel.captures, panel.notes, panel.note_box, panel.add_note_button]
+    assert [b.text() for b in order[:5]] == ["Browse", "Describe", "Conclude…", "Print or save the form…",
+                                            "Export for the police…"]
+    for first, second in zip(order, order[1:]):
+        assert first.nextInFocusChain() is second or _next_focusable(first) is second, (first, second)
+
+
+def _next_focusable(widget):  # type: ignore[no-untyped-def]
+    following = widget.nextInFocusChain()
+    while not (following.focusPolicy() & Qt.FocusPolicy.TabFocus):
+        following = following.nextInFocusChain()
+    return following

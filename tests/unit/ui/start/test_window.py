@@ -79,3 +79,45 @@ def test_start_up_does_not_load_the_browser(tmp_path: Path) -> None:
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True,
                          text=True, timeout=120, check=True)
     assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_f1_opens_the_help_from_the_start_screen(qtbot, store) -> None:
+    from PySide6.QtCore import Qt
+
+    from ui.help import help_text
+    from ui.start.window import StartWindow
+
+    window = StartWindow(store)
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window, Qt.Key.Key_F1)
+    assert window.help_window is not None and window.help_window.isVisible()
+    words = window.help_window.text.toPlainText()
+    assert "Conclude" in words and "Print or save the form" in words and "STOP" in words
+    assert "# How to investigate" in help_text()
+
+
+def test_a_past_case_is_found_by_its_day_without_any_name_on_screen(qtbot, store) -> None:
+    from tests.helpers.cases import make_case
+    from ui.start.window import StartWindow
+
+    cases = [make_case(store) for _ in range(3)]
+    for case in cases:
+        case.lock()
+    window = StartWindow(store)
+    qtbot.addWidget(window)
+    window.show()
+    headers = [window.table.horizontalHeaderItem(c).text() for c in range(window.table.columnCount())]
+    assert headers == ["Case", "Started", "Status", "Kept until", "Last used"]
+    assert all(window.table.item(r, 4).text()[:1].isdigit() and "T" not in window.table.item(r, 4).text()
+               for r in range(3))  # when each was last used, in words
+    assert window.find_box.isVisible()
+    qtbot.keyClicks(window.find_box, cases[1].id[-6:].lower())
+    shown = [window.table.item(r, 0).text() for r in range(3) if not window.table.isRowHidden(r)]
+    assert shown == [cases[1].id]
+    window.find_box.clear()
+    qtbot.keyClicks(window.find_box, window.table.item(0, 1).text().split("(")[-1].rstrip(")"))  # its weekday
+    assert all(not window.table.isRowHidden(r) for r in range(3))
+    assert "Alice" not in " ".join(window.table.item(r, c).text() for r in range(3) for c in range(5))

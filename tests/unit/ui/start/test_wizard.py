@@ -151,3 +151,29 @@ def test_cancel_with_nothing_typed_closes_at_once(qtbot, controller) -> None:
     wizard.cancel_button.click()
     assert wizard._discard is None
     qtbot.waitUntil(lambda: not wizard.isVisible(), timeout=5_000)
+
+
+def test_the_red_problem_goes_once_the_passphrases_are_put_right(qtbot, store) -> None:
+    """Issue 12: the red message stayed after the passphrases had been fixed."""
+    from tests.helpers.cases import PASS_A, PASS_B
+    from ui.start.wizard import NewCaseWizard
+
+    wizard = NewCaseWizard(store)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.reason.setPlainText("A report")
+    wizard.group.setText("Year 9")
+    wizard.next_button.click()
+    wizard.computer_name.setText("PC")
+    wizard.computer_location.setText("Office")
+    wizard.next_button.click()
+    for box, name, secret in ((wizard.first, "Alice Hughes", PASS_A), (wizard.second, "Bartosz Nowak", PASS_B)):
+        box.name.setText(name)
+        box.position.setText("Head")
+        box.secret.first.setText(secret)
+    wizard.second.secret.again.setText("not the same")
+    wizard.first.secret.again.setText(PASS_A)
+    wizard.next_button.click()
+    assert "different" in wizard.message.text()
+    wizard.second.secret.again.setText(PASS_B)
+    assert wizard.message.text() == ""
