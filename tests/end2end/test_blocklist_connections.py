@@ -19,8 +19,8 @@ style sheets, XHR, WebSocket, beacons, service workers, speculation rules,
 preconnect and DNS hints). Each must reach the listed server with **zero**
 connections, and the guard must announce the stop for each request (a hint is
 no request, so it stops nothing; it must still not connect). Controls show
-that each spelling and each kind does reach the listed server when it is not
-listed. Two known QtWebEngine gaps are expected failures there: preconnects
+that each spelling and each kind (but the Link header's, which Chromium does
+not always act on) does reach the listed server when it is not listed. Two known QtWebEngine gaps are expected failures there: preconnects
 (a ``<link>``, strict; a ``Link:`` header, which Chromium does not always
 open) and a sub-resource's redirect (strict).
 """
