@@ -107,8 +107,12 @@ class Outcome:
     blocked: tuple[Any, ...]  # the guard's Blocked announcements
 
 
-def reach(qtbot: Any, case: Any, origin: Any, listed: Any, entry: str | None, kind: str, target: str) -> Outcome:
-    """Open a browser with ``entry`` as the school's list and reach ``target`` by ``kind``."""
+def reach(qtbot: Any, case: Any, origin: Any, listed: Any, entry: str | None, kind: str, target: str, *,
+          expect_connection: bool = False) -> Outcome:
+    """Open a browser with ``entry`` as the school's list and reach ``target`` by ``kind``.
+
+    ``expect_connection`` (the controls): wait until the listed server has one, rather than a fixed time.
+    """
     blocklist = Blocklist.from_text(entry or "unrelated.example\n")
     with open_browser(case, qtbot, blocklist=blocklist) as browser:
         seen: list[Any] = []
@@ -121,6 +125,8 @@ def reach(qtbot: Any, case: Any, origin: Any, listed: Any, entry: str | None, ki
         else:
             browser.load(origin.url(f"/hint?kind={kind}&u={quote(target, safe='')}"))
         wait_for(qtbot, lambda: finished or seen)
+        if expect_connection:
+            wait_for(qtbot, lambda: listed.connections > 0)
         qtbot.wait(SETTLE_MS)
         return Outcome(listed.connections, tuple(seen))
 
@@ -169,7 +175,7 @@ def test_a_listed_address_in_any_spelling_gets_no_connection(qtbot, case, origin
 def test_control_each_spelling_reaches_the_listed_server_when_not_listed(qtbot, case, origin, listed,
                                                                          spelling: str) -> None:
     _, target = (text.format(p=listed.port) for text in SPELLINGS[spelling])
-    outcome = reach(qtbot, case, origin, listed, None, "navigate", target)
+    outcome = reach(qtbot, case, origin, listed, None, "navigate", target, expect_connection=True)
     assert outcome.connections >= 1 and not outcome.blocked, target
 
 
@@ -178,6 +184,9 @@ KINDS = ["navigate-js", "frame", "image-redirect", "script", "stylesheet", "xhr"
 HINTS_ONLY = {"dns-prefetch", "link-header", "preconnect", "speculation"}  # no request a guard could see
 
 
+HEADER_PRECONNECT_GAP = pytest.mark.xfail(
+    strict=False, reason="the same gap for a preconnect in a Link: response header, which Chromium opens "
+    "most times but not always (seen once in three full runs without a connection)")
 REDIRECT_GAP = pytest.mark.xfail(
     strict=True, reason="QtWebEngine 6.12 follows a sub-resource's redirect first and asks the interceptors "
     "after (InterceptedRequest::FollowRedirect), so the listed target is requested once; the guard then "
@@ -185,7 +194,7 @@ REDIRECT_GAP = pytest.mark.xfail(
 
 
 def _kind_param(kind: str) -> Any:
-    marks = {"preconnect": [PRECONNECT_GAP], "link-header": [PRECONNECT_GAP], "image-redirect": [REDIRECT_GAP]}
+    marks = {"preconnect": [PRECONNECT_GAP], "link-header": [HEADER_PRECONNECT_GAP], "image-redirect": [REDIRECT_GAP]}
     return pytest.param(kind, id=kind, marks=marks.get(kind, []))
 
 
@@ -198,16 +207,16 @@ def test_no_kind_of_request_connects_to_a_listed_host(qtbot, case, origin, liste
         assert outcome.blocked, f"the stop did not follow a {kind} request"
 
 
-@pytest.mark.parametrize("kind", [k for k in KINDS if k not in ("dns-prefetch", "speculation")])
+@pytest.mark.parametrize("kind", [k for k in KINDS if k not in ("dns-prefetch", "speculation", "link-header")])
 def test_control_each_kind_reaches_the_listed_host_when_not_listed(qtbot, case, origin, listed, kind: str) -> None:
     target = f"http://listed.example:{listed.port}/listed/{kind}"
-    outcome = reach(qtbot, case, origin, listed, None, kind, target)
+    outcome = reach(qtbot, case, origin, listed, None, kind, target, expect_connection=True)
     assert outcome.connections >= 1 and not outcome.blocked, kind
 
 
 def test_a_different_domain_is_not_stopped(qtbot, case, origin, listed) -> None:
     outcome = reach(qtbot, case, origin, listed, "straße.example", "navigate",
-                    f"http://strasse.example:{listed.port}/listed/x")
+                    f"http://strasse.example:{listed.port}/listed/x", expect_connection=True)
     assert not outcome.blocked and outcome.connections >= 1
     assert "/listed/x" in listed.paths
 
