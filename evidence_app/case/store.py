@@ -197,21 +197,32 @@ class CaseStore:
         header = Header.read(folder)
         data_key, which = unwrap_with_school_key(header, passphrase, key)
         case = self._open_folder(folder, header, data_key, writable=writable)
-        case._note_school_key(which, key)
+        try:
+            case._note_school_key(which, key)  # an opening with the school key is never unrecorded
+        except BaseException:
+            case._abandon()
+            raise
         return case
 
     def _open_folder(self, folder: Path, header: Header, data_key: bytes, *, writable: bool | None,
                      created: bool = False) -> Case:
         file_lock = CaseFileLock(folder)
-        file_lock.acquire()
+        try:
+            file_lock.acquire()
+        except OSError as exc:
+            raise storage_error(exc, "the case's lock file") from exc
         try:
             case = Case(folder, header, data_key, self.machine, file_lock, writable,
                         retention_months=self.retention_months, registrar=self._registrar(header.case_id))
-            if not created:
-                case._after_open()
         except BaseException:
             file_lock.release()
             raise
+        if not created:
+            try:
+                case._after_open()
+            except BaseException:
+                case._abandon()
+                raise
         return case
 
     # ------------------------------------------------------------------ retention

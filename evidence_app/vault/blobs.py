@@ -14,7 +14,7 @@ from pathlib import Path
 
 from evidence_app.errors import InvalidInput, TamperDetected
 from evidence_app.vault import crypto
-from evidence_app.vault.durable import storage_error, write_new_file
+from evidence_app.vault.durable import fsync_dir, storage_error, write_new_file
 
 MAGIC = b"EVBLOB1\n"
 SUFFIX = ".blob"
@@ -47,6 +47,15 @@ class BlobStore:
         nonce, sealed = crypto.seal_parts(self._key, data, self._associated(blob_id))
         write_new_file(self.path_of(blob_id), MAGIC, what, nonce, sealed)
         return blob_id
+
+    def discard(self, blob_id: str) -> bool:
+        """Remove a blob no record names (its record was refused); False if the disk refused that too."""
+        try:
+            self.path_of(blob_id).unlink(missing_ok=True)
+            fsync_dir(self.folder)
+        except OSError:
+            return False
+        return True
 
     def get(self, blob_id: str) -> bytes:
         """The stored bytes; :class:`TamperDetected` if the file is missing or altered."""

@@ -9,7 +9,14 @@ swapped between cases. An append is fsync'd before it returns.
 
 A crash can leave a torn last record; :meth:`Journal.load` reports it so the
 case can set it aside, unless the record lies inside the last checkpoint, which
-means it was written long ago and then changed: that is tampering.
+means it was written long ago and then changed: that is tampering. A power cut
+can also leave the file's new length on disk without its bytes: the end then
+reads as zeros, and is a torn tail like any other.
+
+When an append fails and cutting the file back fails too, the refused bytes
+may still be there; the journal remembers where its last acknowledged record
+ends and cuts back to it before it writes again, so a record number is never
+written twice.
 """
 
 from __future__ import annotations
@@ -31,6 +38,7 @@ MAGIC = b"EVJRNL1\n"
 _LENGTH = struct.Struct(">I")
 MAX_RECORD_BYTES = 32 * 1024 * 1024
 FILE_NAME = "journal.log"
+TORN_PREFIX = "journal.torn-"
 
 
 @dataclass(frozen=True)
@@ -58,6 +66,7 @@ class Journal:
         self._fd: int | None = None
         self._next_seq = 0
         self._head = GENESIS
+        self._end = len(MAGIC)  # where the last acknowledged record ends
 
     @classmethod
     def create(cls, path: Path, key: bytes, case_id: str) -> Journal:
@@ -106,6 +115,8 @@ class Journal:
                 except crypto.DecryptionFailed:
                     if end == len(blob) and seq > checkpoint_seq:
                         problem = "a last record that does not decrypt"
+                    elif seq > checkpoint_seq and _zeros_from(blob, offset) <= end:
+                        problem = "an end of the file that reads as zeros (written, then lost in a power cut)"
                     else:
                         raise TamperDetected(f"journal record {seq}",
                                              "it does not decrypt with the case key") from None
@@ -124,6 +135,7 @@ class Journal:
                                  f"record {checkpoint_seq} was checkpointed: records were removed")
         self._next_seq = len(events)
         self._head = prev
+        self._end = offset
         return LoadedJournal(events=tuple(events), torn=torn)
 
     def _parse(self, line: bytes, seq: int, prev: str) -> Event:
@@ -144,7 +156,11 @@ class Journal:
             source.seek(torn.offset)
             tail = source.read()
         stamp = utc_now().replace(":", "").replace(".", "")
-        target = folder / f"journal.torn-{stamp}"
+        target = folder / f"{TORN_PREFIX}{stamp}"
+        number = 1
+        while target.exists():
+            number += 1
+            target = folder / f"{TORN_PREFIX}{stamp}-{number}"
         write_new_file(target, tail, "the damaged end of the journal")
         try:
             with self.path.open("r+b") as handle:
@@ -153,6 +169,7 @@ class Journal:
                 os.fsync(handle.fileno())
         except OSError as exc:
             raise storage_error(exc, "the case journal") from exc
+        self._end = torn.offset
         return target
 
     def open_for_append(self) -> None:
@@ -175,13 +192,43 @@ class Journal:
                                f"({len(line) // 1024 // 1024} MB); the limit is "
                                f"{MAX_RECORD_BYTES // 1024 // 1024 - 1} MB.")
         sealed = crypto.seal(self._key, line, self._associated(seq))
+        self._cut_back_refused()
         append_durably(self._fd, _LENGTH.pack(len(sealed)) + sealed, "the journal entry")
+        self._end += _LENGTH.size + len(sealed)
         event = Event.from_line(line, hashlib.sha256(line).hexdigest())
         self._next_seq = seq + 1
         self._head = event.hash
         return event
 
+    def _cut_back_refused(self) -> None:
+        """Remove what a refused append left behind (its cleanup failed too) before writing again."""
+        if self._fd is None:
+            raise RuntimeError("journal not open for appending")
+        try:
+            if os.fstat(self._fd).st_size == self._end:
+                return
+            os.ftruncate(self._fd, self._end)
+            os.fsync(self._fd)
+        except OSError as exc:
+            raise storage_error(exc, "the journal entry") from exc
+
+    def cut_back_refused(self) -> None:
+        """As before an append: :class:`StorageError` if a refused record's bytes cannot be removed."""
+        self._cut_back_refused()
+
+    def refused_bytes_remain(self) -> bool:
+        """True while a refused append's bytes are still in the file (cut back before the next write)."""
+        try:
+            return self.path.stat().st_size != self._end
+        except OSError:
+            return True
+
     def close(self) -> None:
         if self._fd is not None:
             os.close(self._fd)
             self._fd = None
+
+
+def _zeros_from(blob: bytes, offset: int) -> int:
+    """Where the run of zero bytes that ends the file begins (``len(blob)`` if it ends otherwise)."""
+    return max(offset, len(blob.rstrip(b"\0")))
