@@ -483,8 +483,10 @@ class Case:
         try:
             return self._append(kind, record(blob_id))
         except Exception:
-            if self._journal.refused_bytes_remain() or not self._blobs.discard(blob_id):
-                self._unjournaled_blobs.add(blob_id)
+            if self._journal.refused_bytes_remain():
+                self._blobs.refused.add(blob_id)
+            else:
+                self._blobs.discard(blob_id)
             raise
 
     @staticmethod
@@ -682,7 +684,7 @@ class Case:
             for event in referenced.values():
                 self._checked_blob(event)
             for path in sorted((self.folder / BLOB_FOLDER).iterdir()):
-                if path.stem in self._unjournaled_blobs and path.suffix == BLOB_SUFFIX:
+                if path.stem in self._blobs.refused and path.suffix == BLOB_SUFFIX:
                     continue  # refused this session (the disk failed); set aside at the next opening
                 if path.stem not in referenced or path.suffix != BLOB_SUFFIX:
                     raise TamperDetected(f"blobs/{path.name}", "no journal record names this file")
@@ -721,7 +723,6 @@ class Case:
         self._capture_events: dict[str, Event] = {}
         self._annotations: dict[str, Any] = {}
         self._quarantined: set[str] = set()
-        self._unjournaled_blobs: set[str] = set()  # refused this session; set aside at the next opening
 
     def unlock(self, passphrases: tuple[str, str]) -> None:
         """Both passphrases again; :class:`WrongPassphrase` leaves the case locked."""

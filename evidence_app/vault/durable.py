@@ -64,13 +64,21 @@ def write_new_file(path: Path, data: bytes, what: str, *more: bytes) -> None:
         _sync(fd)
     except OSError as exc:
         os.close(fd)
-        path.unlink(missing_ok=True)
+        _remove_quietly(path)
         raise storage_error(exc, what) from exc
     os.close(fd)
     try:
         fsync_dir(path.parent)
     except OSError as exc:
         raise storage_error(exc, what) from exc
+
+
+def _remove_quietly(path: Path) -> None:
+    """Best effort, after a failure that is already being reported: a second error adds nothing."""
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:
+        pass
 
 
 def replace_file(path: Path, data: bytes, what: str) -> None:

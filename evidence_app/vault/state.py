@@ -21,7 +21,7 @@ from pathlib import Path
 
 from evidence_app.errors import TamperDetected
 from evidence_app.vault import crypto
-from evidence_app.vault.durable import replace_file, write_new_file
+from evidence_app.vault.durable import replace_file, storage_error, write_new_file
 
 FILE_NAME = "state.json"
 
@@ -93,7 +93,10 @@ def peek_state(folder: Path) -> State:
 
 
 def write_state(folder: Path, state: State, *, new: bool = False) -> None:
-    if new:
-        write_new_file(folder / FILE_NAME, state.to_bytes(), "the case status")
-    else:
-        replace_file(folder / FILE_NAME, state.to_bytes(), "the case status")
+    try:
+        if new:
+            write_new_file(folder / FILE_NAME, state.to_bytes(), "the case status")
+        else:
+            replace_file(folder / FILE_NAME, state.to_bytes(), "the case status")
+    except OSError as exc:  # a cleanup step's own error (the write's is already a StorageError)
+        raise storage_error(exc, "the case status") from exc
