@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from evidence_app.case.png import check_png
 from evidence_app.case.records import Capture, CaseDetails, Person, VerifyReport
 from evidence_app.errors import (
     CaseConcluded,
@@ -451,6 +452,7 @@ class Case:
             raise InvalidInput(f"Unknown kind of capture {kind!r}; expected one of {', '.join(CAPTURE_KINDS)}.")
         if not isinstance(png_bytes, (bytes, bytearray, memoryview)) or not bytes(png_bytes[:8]) == PNG_SIGNATURE:
             raise InvalidInput("A capture must be a PNG image.")
+        check_png(png_bytes)
         checked_text(url, "web address", MAX_URL_CHARS)
         checked_text(note, "note")
         self._check_concern(concern)

@@ -42,7 +42,7 @@ from reportlab.platypus import (
 
 from evidence_app.case.records import Capture
 from evidence_app.form.data import ConcernRow, FormData
-from evidence_app.form.images import CaptureImage, PdfImage
+from evidence_app.form.images import UNREADABLE, CaptureImage, PdfImage
 from evidence_app.typesetting.qr import qr_drawing
 from evidence_app.typesetting.text import MONO, SANS, SANS_BOLD, TextBlock, markup, register_fonts
 from evidence_app.vault.state import Status
@@ -336,6 +336,11 @@ class _Layout:
             ("VALIGN", (0, 0), (-1, -1), "TOP"), ("TOPPADDING", (0, 0), (-1, -1), 1.5),
             ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5)]))
         image = self.images.get(capture.id) if self.data.pictures else None
+        if image is UNREADABLE:
+            return [KeepTogether([meta, Paragraph(
+                "Picture not printed: its bytes are not an image this form can draw. The original is kept, "
+                "unchanged, in the digital case and in the police export, with the SHA-256 above.", self.s.small)]),
+                Spacer(1, 5)]
         if image is None:
             if self.data.pictures:
                 return [KeepTogether([meta, Paragraph(

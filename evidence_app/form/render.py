@@ -27,13 +27,14 @@ text in any script by :mod:`evidence_app.typesetting.text`, pictures by
 from __future__ import annotations
 
 import hashlib
+import struct
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from evidence_app.errors import Quarantined
+from evidence_app.errors import InvalidInput, Quarantined
 from evidence_app.form.data import FormData, gather
-from evidence_app.form.images import PdfImage, prepare_png
+from evidence_app.form.images import UNREADABLE, PdfImage, prepare_png
 from evidence_app.form.layout import build_pdf
 from evidence_app.form.signature import sign_pdf
 
@@ -79,6 +80,8 @@ def _load_images(case: Case, data: FormData, step: Callable[[], None], budget: i
                 image = prepare_png(case.read_capture(capture.id))
             except Quarantined:
                 continue  # quarantined since the list was read: never printed
+            except (InvalidInput, struct.error, OSError, ValueError, SyntaxError):
+                image = UNREADABLE  # accepted before captures were checked: listed, not drawn
             images[capture.id] = image
             spent += len(image.stream)
         step()
