@@ -59,11 +59,13 @@ class IssuedForm:
         return len(self.pdf)
 
 
-PICTURE_BUDGET_BYTES = 64 * 1024 * 1024
+PICTURE_BUDGET_BYTES = 12 * 1024 * 1024
 """The most picture data one form holds. A case with more captures than that (hundreds of
 full-page shots) prints the rest as listed entries: a paper form of thousands of pages helps
 no one, and the vault keeps forms in memory-sized pieces. Every original stays in the case
-and in the police export."""
+and in the police export. Making the form holds its pictures about three and a half times
+over at its peak (the pictures, reportlab's document, the PDF, then the signed copy), so this
+budget keeps a form, and an export that makes one, under 200 MB whatever the case's size."""
 
 
 def _load_images(case: Case, data: FormData, step: Callable[[], None], budget: int) -> dict[str, PdfImage]:
@@ -109,6 +111,7 @@ def render_form(case: Case, *, progress: Progress | None = None, picture_budget:
         progress(0, total)
     images = _load_images(case, data, step, picture_budget)
     unsigned = build_pdf(data, images, tick=step)
+    del images  # the PDF holds them now: not kept twice while it is signed
     reason = f"Record of reviewing devices / internet sites, case {data.details.id}; journal head {data.head}"
     signed = sign_pdf(unsigned, case.signing_key, reason=reason, location=data.details.computer_location)
     if progress is not None:
