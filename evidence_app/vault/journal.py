@@ -152,9 +152,12 @@ class Journal:
 
     def set_aside(self, torn: TornTail, folder: Path) -> Path:
         """Move a torn tail into its own file and cut the journal back to whole records."""
-        with self.path.open("rb") as source:
-            source.seek(torn.offset)
-            tail = source.read()
+        try:
+            with self.path.open("rb") as source:
+                source.seek(torn.offset)
+                tail = source.read()
+        except OSError as exc:
+            raise storage_error(exc, "the case journal") from exc
         stamp = utc_now().replace(":", "").replace(".", "")
         target = folder / f"{TORN_PREFIX}{stamp}"
         number = 1

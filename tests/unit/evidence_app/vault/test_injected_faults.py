@@ -218,3 +218,34 @@ def test_a_refused_capture_does_not_make_verify_report_tampering(store, case, mo
     monkeypatch.setattr(durable, "_sync", real)
     case.verify()
     assert len(list((store.root / case.id / "blobs").iterdir())) == 2  # the key and the first capture
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("scenario", ["open", "stop"])
+def test_an_io_error_at_any_call_of_an_opening_or_a_stop_is_a_plain_error_and_loses_nothing(store, scenario) -> None:
+    case_id, folder, pristine = _prepared(store)
+    if scenario == "open":
+        _damage_for_repair(pristine)
+    rounds = refused = 0
+    nth = 1
+    while True:
+        shutil.rmtree(folder)
+        shutil.copytree(pristine, folder)
+        lines = run_child(store.root, case_id, scenario, f"*:{nth}:eio")  # a traceback fails run_child
+        if not fault_reached(lines, nth):
+            break
+        assert "DONE" in lines, lines
+        refused += any(line.startswith(("REFUSED", "LOCK-REFUSED")) for line in lines)
+        case = store.open(case_id, PASSPHRASES)
+        try:
+            case.verify()
+            if "RETURNED" in lines:
+                assert case.status.value == "sealed"
+        finally:
+            case.lock()
+        if scenario == "open":
+            _set_aside_named(store, case_id)
+        rounds += 1
+        nth += 1
+    print(f"{scenario}: EIO at each of {rounds} calls, {refused} refusals")
+    assert rounds > 5
