@@ -672,10 +672,13 @@ class Case:
                 raise TamperDetected("case.header", "it changed while the case was open")
             state = read_state(self.folder)
             state.check(self.id, keys.data)
-            self._journal.cut_back_refused()
+            # Opened read-only on a full disk, a repair may be pending (done at the next opening).
+            pending_repair = bool(self.storage_problem)
+            if not pending_repair:
+                self._journal.cut_back_refused()  # a refused record whose cleanup failed too
             fresh = Journal(self.folder / JOURNAL_FILE, keys.journal, self.id)
             loaded = fresh.load(checkpoint_seq=len(self._events) - 1)
-            if loaded.torn is not None:
+            if loaded.torn is not None and not pending_repair:
                 raise TamperDetected(f"journal record {len(loaded.events)}", loaded.torn.reason)
             for mine, theirs in zip(self._events, loaded.events):
                 if mine.hash != theirs.hash:
@@ -686,12 +689,13 @@ class Case:
             for event in referenced.values():
                 self._checked_blob(event)
             for path in sorted((self.folder / BLOB_FOLDER).iterdir()):
-                if path.stem in self._blobs.refused and path.suffix == BLOB_SUFFIX:
-                    continue  # refused this session (the disk failed); set aside at the next opening
+                if (path.stem in self._blobs.refused and path.suffix == BLOB_SUFFIX) or pending_repair:
+                    continue  # refused this session (the disk failed), or a pending repair: set aside next time
                 if path.stem not in referenced or path.suffix != BLOB_SUFFIX:
                     raise TamperDetected(f"blobs/{path.name}", "no journal record names this file")
             for name, _ in self._unjournaled_set_asides():
-                raise TamperDetected(name, "it was set aside, but no repair record in the journal names it")
+                if not pending_repair:
+                    raise TamperDetected(name, "it was set aside, but no repair record in the journal names it")
             return VerifyReport(records=len(self._events), blobs=len(referenced), head=self._events[-1].hash)
 
     # ------------------------------------------------------------------ locking
