@@ -617,14 +617,21 @@ class Case:
         return Conclusion.from_json(found[-1].data) if found else None
 
     def add_form(self, pdf_bytes: bytes) -> Event:
-        """Keep a generated form in the vault and journal its hash."""
+        """Keep a generated form in the vault and journal its hash.
+
+        A form already kept (the same bytes: the preview handed to an export, an export
+        tried again) is not kept twice: its record is returned.
+        """
         if not bytes(pdf_bytes[:5]) == b"%PDF-":
             raise InvalidInput("A form must be a PDF document.")
         data = bytes(pdf_bytes)
+        digest = hashlib.sha256(data).hexdigest()
         with self._mutex:
             self._require_keys()
+            for event in reversed(self._events):
+                if event.kind == Kind.FORM and event.data.get("sha256") == digest:
+                    return event
             form_id = f"F{self._counts[Kind.FORM] + 1:04d}"
-            digest = hashlib.sha256(data).hexdigest()
             return self._store_and_journal(data, f"form {form_id}", Kind.FORM, lambda blob_id: {
                 "id": form_id, "blob": blob_id, "size": len(data), "sha256": digest,
                 "media_type": "application/pdf"})
