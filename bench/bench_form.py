@@ -11,7 +11,11 @@ same images, because the machines are shared and noisy:
   reading the vault and the signature;
 * "read captures": decrypting and re-hashing the 200 captures from the vault.
 
-    .venv/bin/python -m bench.bench_form [--captures 200] [--width 1280 --height 800]
+    .venv/bin/python -m bench.bench_form [--captures 200] [--width 1280 --height 800] [--visits 0]
+
+``--captures 2000 --width 100 --height 100 --visits 20000`` is the shape of a long
+review (the form then summarises the visits by site); the peak memory of the whole
+run is printed too (target < 200 MB, as for an export, which makes a form).
 """
 
 from __future__ import annotations
@@ -23,6 +27,10 @@ import tempfile
 import time
 from pathlib import Path
 
+try:
+    import resource
+except ImportError:  # Windows
+    resource = None  # type: ignore[assignment]
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
@@ -68,10 +76,13 @@ def main() -> int:
     parser.add_argument("--width", type=int, default=1280)
     parser.add_argument("--height", type=int, default=800)
     parser.add_argument("--rounds", type=int, default=2, help="renders of the form (the best is reported)")
+    parser.add_argument("--visits", type=int, default=0, help="visits journaled besides the captures")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         started = time.perf_counter()
         case = big_case(make_store(Path(folder) / "cases"), args.captures, width=args.width, height=args.height)
+        for n in range(args.visits):
+            case.record_visit(f"https://site{n % 113}.example/page/{n}?q={n * 7}", title=f"Page {n} of the review")
         built = time.perf_counter() - started
         try:
             started = time.perf_counter()
@@ -100,6 +111,8 @@ def main() -> int:
           f"{form_time / pass_time:.2f}")
     print(f"read captures (decrypt + SHA-256): {read:.2f} s")
     print(f"file size / PNG bytes = {len(pdf) / png_bytes:.2f}")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 if resource else float("nan")
+    print(f"peak memory of the whole run (building the case included): {peak:.0f} MB")
     return 0
 
 

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from evidence_app.case.png import check_png
 from evidence_app.case.records import Capture, CaseDetails, Person, VerifyReport
 from evidence_app.errors import (
     CaseConcluded,
@@ -25,6 +26,7 @@ from evidence_app.errors import (
     CaseSealed,
     InvalidInput,
     Quarantined,
+    StorageError,
     TamperDetected,
     WrongMachine,
 )
@@ -33,13 +35,14 @@ from evidence_app.policy.concerns import CSAM, load_concerns
 from evidence_app.policy.sanctions import Conclusion, check_conclusion, load_sanctions
 from evidence_app.policy.urls import normalise_url
 from evidence_app.vault import crypto
+from evidence_app.vault.blobs import SUFFIX as BLOB_SUFFIX
 from evidence_app.vault.blobs import BlobStore
-from evidence_app.vault.durable import fsync_dir
+from evidence_app.vault.durable import fsync_dir, storage_error
 from evidence_app.vault.events import Event, Kind
 from evidence_app.vault.filelock import CaseFileLock
 from evidence_app.vault.header import Header, unwrap_data_key, unwrap_with_school_key
 from evidence_app.vault.journal import FILE_NAME as JOURNAL_FILE
-from evidence_app.vault.journal import Journal
+from evidence_app.vault.journal import TORN_PREFIX, Journal, TornTail
 from evidence_app.vault.machine import Machine
 from evidence_app.vault.school_key import SchoolKey
 from evidence_app.vault.signing import SigningKey
@@ -93,7 +96,9 @@ class Case:
             raise WrongMachine(
                 "This is not the case's designated computer. The policy says to use the same "
                 "computer throughout, so the case can only be viewed, printed and exported here.")
-        self.read_only = not self.designated or writable is False
+        self._asked_read_only = not self.designated or writable is False
+        self.read_only = self._asked_read_only
+        self.storage_problem = ""  # set when the disk refused a write while opening (see _cannot_write)
         self._mutex = threading.RLock()
         self._blocklist: Blocklist | None = None
         self._file_lock = file_lock
@@ -115,24 +120,74 @@ class Case:
         if not loaded.events or loaded.events[0].kind != Kind.CREATED:
             raise TamperDetected("journal record 0", "the journal does not begin with the case's creation")
         self._forget()
+        self.read_only = self._asked_read_only
+        self.storage_problem = ""
         self._keys = keys
         self._journal = journal
         self._blobs = BlobStore(self.folder / BLOB_FOLDER, keys.blobs, self.id)
         for event in loaded.events:
             self._index(event)
         self._status = stricter(state.status, self._status_from_events())
-        journal.open_for_append()
+        try:
+            journal.open_for_append()
+            self._repair(loaded.torn)
+            flag = self._unfinished_flag()
+            if flag is not None:
+                self._finish_stop(flag, completed_on_opening=True)
+        except StorageError as exc:
+            self._cannot_write(exc)
+        except BaseException:
+            journal.close()
+            self._forget()
+            raise
+
+    def _cannot_write(self, exc: StorageError) -> None:
+        """The disk refused a write while opening: open read-only, journal nothing, say why.
+
+        What was read is whole and checked; a repair or a stop left unfinished is done at the
+        next opening with room on the disk. Until then nothing is written to the case.
+        """
+        self.read_only = True
+        self.storage_problem = (f"{exc} The case is open read-only: you can view, print and export, "
+                                "but nothing is recorded until there is room on the disk and it is opened again.")
+
+    def _repair(self, torn: TornTail | None) -> None:
+        """Set aside what a crash left half-made, and journal every file set aside.
+
+        Each step can itself be interrupted; whatever an earlier, interrupted repair
+        set aside without journaling it is found here and journaled now.
+        """
         repairs: list[dict[str, Any]] = []
-        if loaded.torn is not None:
-            target = journal.set_aside(loaded.torn, self.folder)
-            repairs.append({"what": "torn journal end set aside", "bytes": loaded.torn.size,
-                            "reason": loaded.torn.reason, "file": target.name})
+        if torn is not None:
+            target = self._journal.set_aside(torn, self.folder)
+            repairs.append({"what": "torn journal end set aside", "bytes": torn.size,
+                            "reason": torn.reason, "file": target.name})
         repairs.extend(self._set_aside_orphans())
+        done = {str(r["file"]) for r in repairs}
+        for name, size in self._unjournaled_set_asides():
+            if name not in done:
+                repairs.append({"what": "file set aside by an interrupted repair, journaled on opening",
+                                "bytes": size, "file": name})
         for repair in repairs:
             self._append(Kind.REPAIRED, repair)
 
+    def _set_aside_files(self) -> list[tuple[str, int]]:
+        """Every file a repair sets aside: ``recovered/*`` and ``journal.torn-*``, with its size."""
+        try:
+            found = [(p.name, p) for p in self.folder.glob(f"{TORN_PREFIX}*") if p.is_file()]
+            recovered = self.folder / RECOVERED_FOLDER
+            if recovered.is_dir():
+                found += [(f"{RECOVERED_FOLDER}/{p.name}", p) for p in recovered.iterdir()]
+            return sorted((name, path.stat().st_size) for name, path in found)
+        except OSError as exc:
+            raise storage_error(exc, "the repair of the case") from exc
+
+    def _unjournaled_set_asides(self) -> list[tuple[str, int]]:
+        journaled = {str(e.data.get("file")) for e in self._events if e.kind == Kind.REPAIRED}
+        return [(name, size) for name, size in self._set_aside_files() if name not in journaled]
+
     def _status_from_events(self) -> Status:
-        if self._counts[Kind.SEALED]:
+        if self._counts[Kind.SEALED] or self._counts[Kind.FLAGGED]:
             return Status.SEALED
         if self._counts[Kind.CONCLUDED]:
             return Status.CONCLUDED
@@ -142,15 +197,20 @@ class Case:
         """Blob files no journal record names: left by a crash before the capture was acknowledged."""
         known = {event.data["blob"] for event in self._events if "blob" in event.data}
         folder = self.folder / BLOB_FOLDER
-        orphans = sorted(p for p in folder.iterdir() if p.stem not in known)
-        if not orphans:
-            return []
-        recovered = self.folder / RECOVERED_FOLDER
-        recovered.mkdir(mode=0o700, exist_ok=True)
-        for orphan in orphans:
-            os.replace(orphan, recovered / orphan.name)
-        fsync_dir(folder)
-        fsync_dir(recovered)
+        try:
+            orphans = sorted(p for p in folder.iterdir() if p.stem not in known or p.suffix != BLOB_SUFFIX)
+            if not orphans:
+                return []
+            recovered = self.folder / RECOVERED_FOLDER
+            if not recovered.is_dir():
+                recovered.mkdir(mode=0o700)
+                fsync_dir(self.folder)
+            for orphan in orphans:
+                os.replace(orphan, recovered / orphan.name)
+            fsync_dir(folder)
+            fsync_dir(recovered)
+        except OSError as exc:
+            raise storage_error(exc, "the repair of the case") from exc
         return [{"what": "unacknowledged file set aside", "file": f"{RECOVERED_FOLDER}/{p.name}"}
                 for p in orphans]
 
@@ -168,6 +228,8 @@ class Case:
                              "Nothing more can be added to it. Follow the referral steps.")
         if self._status is Status.CONCLUDED:
             raise CaseConcluded("This case has been concluded, so it takes no new evidence.")
+        if self.storage_problem:
+            raise StorageError(self.storage_problem)
         if self.read_only:
             raise WrongMachine("This case is open read-only here (not its designated computer), "
                                "so it takes no new evidence.")
@@ -176,6 +238,8 @@ class Case:
         return tuple(person.name for person in self.details.investigators)
 
     def _append(self, kind: Kind, data: dict[str, Any]) -> Event:
+        if self.storage_problem:
+            raise StorageError(self.storage_problem)
         by = self._signed_in() if self._events else ()
         event = self._journal.append(kind, by, data)
         self._index(event)
@@ -191,6 +255,10 @@ class Case:
             self._annotations[event.data["capture"]] = event.data
         elif event.kind == Kind.QUARANTINED:
             self._quarantined.update(event.data["captures"])
+        elif event.kind == Kind.FLAGGED:
+            # The flag itself quarantines: a crash before the QUARANTINED record shows nothing.
+            self._quarantined.update(event.data.get("quarantine", ()))
+            self._quarantined.update(event.data.get("captures", ()))
 
     def _checkpoint(self) -> None:
         keys = self._require_keys()
@@ -356,8 +424,7 @@ class Case:
             self._require_evidence_allowed()
             self._stop_if_listed(url)
             snapshot_id = f"P{self._counts[Kind.SNAPSHOT] + 1:04d}"
-            blob_id = self._blobs.put(data, f"page snapshot {snapshot_id}")
-            return self._append(Kind.SNAPSHOT, {
+            return self._store_and_journal(data, f"page snapshot {snapshot_id}", Kind.SNAPSHOT, lambda blob_id: {
                 "id": snapshot_id, "blob": blob_id, "url": url, "title": title, "sha256": digest,
                 "size": len(data), "media_type": "text/html; charset=utf-8"})
 
@@ -385,6 +452,7 @@ class Case:
             raise InvalidInput(f"Unknown kind of capture {kind!r}; expected one of {', '.join(CAPTURE_KINDS)}.")
         if not isinstance(png_bytes, (bytes, bytearray, memoryview)) or not bytes(png_bytes[:8]) == PNG_SIGNATURE:
             raise InvalidInput("A capture must be a PNG image.")
+        check_png(png_bytes)
         checked_text(url, "web address", MAX_URL_CHARS)
         checked_text(note, "note")
         self._check_concern(concern)
@@ -400,12 +468,28 @@ class Case:
                                  "images, and even a screenshot of those is a copy. The case is now sealed; "
                                  "follow the referral steps.")
             capture_id = f"C{self._counts[Kind.CAPTURE] + 1:04d}"
-            blob_id = self._blobs.put(data, f"capture {capture_id}")
-            event = self._append(Kind.CAPTURE, {
+            event = self._store_and_journal(data, f"capture {capture_id}", Kind.CAPTURE, lambda blob_id: {
                 "id": capture_id, "blob": blob_id, "kind": kind, "url": url, "note": note,
                 "concern": concern, "sha256": digest, "captured_at": captured_at, "size": len(data),
                 "media_type": "image/png"})
             return self._capture_from(event, False)
+
+    def _store_and_journal(self, data: bytes, what: str, kind: Kind,
+                           record: Callable[[str], dict[str, Any]]) -> Event:
+        """Store a blob, then the record naming it; if the record is refused, the blob goes too.
+
+        Were the refused record's bytes still in the journal (its cleanup failed as well), the
+        blob stays, so that the record never names a missing file.
+        """
+        blob_id = self._blobs.put(data, what)
+        try:
+            return self._append(kind, record(blob_id))
+        except Exception:
+            if self._journal.refused_bytes_remain():
+                self._blobs.refused.add(blob_id)
+            else:
+                self._blobs.discard(blob_id)
+            raise
 
     @staticmethod
     def _check_concern(concern: str) -> None:
@@ -438,17 +522,46 @@ class Case:
             if self._status is Status.SEALED:
                 raise CaseSealed("This case is already sealed.")
             self._status = Status.SEALED  # from here on every capture path refuses
-            flagged = self._append(Kind.FLAGGED, {"url": url, "note": note, "flagged_by": list(self._signed_in())})
-            target = normalise_url(url)
-            caught = [c for c in self.captures() if normalise_url(c.url) == target or c.id in captures]
-            if caught:
-                self._append(Kind.QUARANTINED, {"captures": [c.id for c in caught],
-                                                "sha256": [c.sha256 for c in caught], "url": url})
-            self._append(Kind.SEALED, {"reason": "suspected child sexual abuse imagery", "flag": flagged.seq})
-            self._checkpoint()
-            self._register("sealed", "Monitoring halted and the case sealed: suspected child sexual abuse "
-                           "imagery; referred to the police")
+            caught = self._caught_by(url, captures)
+            # The FLAGGED record alone is the stop: it names the quarantine, and reopening treats it
+            # as a seal and completes whatever a crash left undone (see _complete_stop).
+            flagged = self._append(Kind.FLAGGED, {"url": url, "note": note, "flagged_by": list(self._signed_in()),
+                                                  "captures": list(captures),
+                                                  "quarantine": [c.id for c in caught]})
+            self._finish_stop(flagged)
             return flagged
+
+    def _caught_by(self, url: str, captures: tuple[str, ...] | list[str]) -> list[Capture]:
+        """Every capture of ``url`` (in any spelling) and those named in ``captures``."""
+        target = normalise_url(url)
+        return [c for c in self.captures() if normalise_url(c.url) == target or c.id in captures]
+
+    def _finish_stop(self, flagged: Event, *, completed_on_opening: bool = False) -> None:
+        """After the FLAGGED record: the QUARANTINED and SEALED records, the checkpoint, the register."""
+        pending = [c for c in self.captures() if c.id in set(flagged.data.get("quarantine", ()))]
+        if "quarantine" not in flagged.data:  # a flag written before the stop named its quarantine
+            pending = self._caught_by(flagged.data.get("url", ""), tuple(flagged.data.get("captures", ())))
+        already = {e.seq for e in self._events if e.kind == Kind.QUARANTINED and e.data.get("flag") == flagged.seq}
+        if pending and not already:
+            self._append(Kind.QUARANTINED, {"captures": [c.id for c in pending],
+                                            "sha256": [c.sha256 for c in pending],
+                                            "url": flagged.data.get("url", ""), "flag": flagged.seq})
+        sealed: dict[str, Any] = {"reason": "suspected child sexual abuse imagery", "flag": flagged.seq}
+        if completed_on_opening:
+            sealed["completed"] = "on opening: the stop was interrupted after the flag was journaled"
+        self._append(Kind.SEALED, sealed)
+        self._checkpoint()
+        self._register("sealed", "Monitoring halted and the case sealed: suspected child sexual abuse "
+                       "imagery; referred to the police")
+
+    def _unfinished_flag(self) -> Event | None:
+        """The last FLAGGED record, if no SEALED record follows it (a crash inside the stop)."""
+        for event in reversed(self._events):
+            if event.kind == Kind.SEALED:
+                return None
+            if event.kind == Kind.FLAGGED:
+                return event
+        return None
 
     # ------------------------------------------------------------------ conclusion and form
 
@@ -504,17 +617,24 @@ class Case:
         return Conclusion.from_json(found[-1].data) if found else None
 
     def add_form(self, pdf_bytes: bytes) -> Event:
-        """Keep a generated form in the vault and journal its hash."""
+        """Keep a generated form in the vault and journal its hash.
+
+        A form already kept (the same bytes: the preview handed to an export, an export
+        tried again) is not kept twice: its record is returned.
+        """
         if not bytes(pdf_bytes[:5]) == b"%PDF-":
             raise InvalidInput("A form must be a PDF document.")
         data = bytes(pdf_bytes)
+        digest = hashlib.sha256(data).hexdigest()
         with self._mutex:
             self._require_keys()
+            for event in reversed(self._events):
+                if event.kind == Kind.FORM and event.data.get("sha256") == digest:
+                    return event
             form_id = f"F{self._counts[Kind.FORM] + 1:04d}"
-            blob_id = self._blobs.put(data, f"form {form_id}")
-            return self._append(Kind.FORM, {"id": form_id, "blob": blob_id, "size": len(data),
-                                            "sha256": hashlib.sha256(data).hexdigest(),
-                                            "media_type": "application/pdf"})
+            return self._store_and_journal(data, f"form {form_id}", Kind.FORM, lambda blob_id: {
+                "id": form_id, "blob": blob_id, "size": len(data), "sha256": digest,
+                "media_type": "application/pdf"})
 
     def read_for_export(self, event: Event) -> bytes:
         """For the police export only: a blob's bytes, hash re-checked, quarantined captures included."""
@@ -559,9 +679,13 @@ class Case:
                 raise TamperDetected("case.header", "it changed while the case was open")
             state = read_state(self.folder)
             state.check(self.id, keys.data)
+            # Opened read-only on a full disk, a repair may be pending (done at the next opening).
+            pending_repair = bool(self.storage_problem)
+            if not pending_repair:
+                self._journal.cut_back_refused()  # a refused record whose cleanup failed too
             fresh = Journal(self.folder / JOURNAL_FILE, keys.journal, self.id)
             loaded = fresh.load(checkpoint_seq=len(self._events) - 1)
-            if loaded.torn is not None:
+            if loaded.torn is not None and not pending_repair:
                 raise TamperDetected(f"journal record {len(loaded.events)}", loaded.torn.reason)
             for mine, theirs in zip(self._events, loaded.events):
                 if mine.hash != theirs.hash:
@@ -572,8 +696,13 @@ class Case:
             for event in referenced.values():
                 self._checked_blob(event)
             for path in sorted((self.folder / BLOB_FOLDER).iterdir()):
-                if path.stem not in referenced or path.suffix != ".blob":
+                if (path.stem in self._blobs.refused and path.suffix == BLOB_SUFFIX) or pending_repair:
+                    continue  # refused this session (the disk failed), or a pending repair: set aside next time
+                if path.stem not in referenced or path.suffix != BLOB_SUFFIX:
                     raise TamperDetected(f"blobs/{path.name}", "no journal record names this file")
+            for name, _ in self._unjournaled_set_asides():
+                if not pending_repair:
+                    raise TamperDetected(name, "it was set aside, but no repair record in the journal names it")
             return VerifyReport(records=len(self._events), blobs=len(referenced), head=self._events[-1].hash)
 
     # ------------------------------------------------------------------ locking
@@ -591,8 +720,9 @@ class Case:
             if self._keys is None:
                 return
             try:
-                self._append(kind, {"computer": self._machine.name})
-                self._checkpoint()
+                if not self.storage_problem:
+                    self._append(kind, {"computer": self._machine.name})
+                    self._checkpoint()
             finally:
                 self._journal.close()
                 self._forget()
@@ -637,7 +767,8 @@ class Case:
             self._file_lock.acquire()
             try:
                 self._load(data_key)
-                self._append(Kind.UNLOCKED, {"computer": self._machine.name})
+                if not self.storage_problem:
+                    self._append(Kind.UNLOCKED, {"computer": self._machine.name})
             except BaseException:
                 if self._keys is not None:
                     self._journal.close()
@@ -646,8 +777,20 @@ class Case:
                 raise
 
     def _after_open(self) -> None:
-        self._append(Kind.OPENED, {"computer": self._machine.name, "designated": self.designated,
-                                   "read_only": self.read_only})
+        if self.storage_problem:
+            return
+        try:
+            self._append(Kind.OPENED, {"computer": self._machine.name, "designated": self.designated,
+                                       "read_only": self.read_only})
+        except StorageError as exc:
+            self._cannot_write(exc)
+
+    def _abandon(self) -> None:
+        """Opening failed after the case was loaded: close the journal, drop the keys, free the lock."""
+        with self._mutex:
+            self._journal.close()
+            self._forget()
+            self._file_lock.release()
 
     def __repr__(self) -> str:
         return f"<Case {self.id} {self._status}{' locked' if self.locked else ''}>"

@@ -11,6 +11,7 @@ import hashlib
 import os
 import re
 import shutil
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
@@ -18,7 +19,7 @@ from pathlib import Path
 
 from evidence_app.case.open_case import BLOB_FOLDER, Case, CaseKeys, checked_text
 from evidence_app.case.records import CaseSummary
-from evidence_app.errors import CaseNotFound, PolicyError, TamperDetected
+from evidence_app.errors import CaseNotFound, EvidenceError, PolicyError
 from evidence_app.policy.people import Investigator, check_pair
 from evidence_app.school import register
 from evidence_app.school.location import computer_wide_settings
@@ -40,6 +41,7 @@ from evidence_app.vault.state import State, Status, peek_state, write_state
 from evidence_app.vault.timestamps import format_utc, parse_utc, utc_now
 
 CASE_ID = re.compile(r"^EV-\d{8}-[2-9A-HJKMNP-Z]{6}$")
+LEFTOVER_AGE_SECONDS = 15 * 60
 
 
 def default_root() -> Path:
@@ -110,19 +112,29 @@ class CaseStore:
         """Every case here, oldest first, without decrypting anything."""
         if not self.root.is_dir():
             return []
-        summaries = []
-        for folder in self.root.iterdir():
-            if not CASE_ID.match(folder.name) or not folder.is_dir():
-                continue
-            state = peek_state(folder)
-            status, retain_until = state.status, state.retain_until
-            try:
-                created = Header.read(folder).created
-            except TamperDetected:
-                created, status = "", Status.UNREADABLE
-            summaries.append(CaseSummary(id=folder.name, created=created, status=status, retain_until=retain_until,
-                                         last_used=_last_written(folder / JOURNAL_FILE)))
-        return sorted(summaries, key=lambda s: (s.created, s.id))
+        self._clear_leftovers()
+        try:
+            folders = [f for f in self.root.iterdir() if CASE_ID.match(f.name) and f.is_dir()]
+        except OSError as exc:
+            raise storage_error(exc, "the list of cases") from exc
+        return sorted((_summary(folder) for folder in folders), key=lambda s: (s.created, s.id))
+
+    def _clear_leftovers(self) -> None:
+        """Folders a crash left behind: a case half-made (it holds wrapped keys) or half-deleted.
+
+        Only those untouched for a while, so that a case being made right now in another
+        window is left alone. The keys are overwritten before the files go.
+        """
+        try:
+            now = time.time()
+            for folder in self.root.iterdir():
+                if (folder.name.startswith((".creating-", ".deleting-")) and folder.is_dir()
+                        and now - folder.stat().st_mtime > LEFTOVER_AGE_SECONDS):
+                    _shred_keys(folder)
+                    shutil.rmtree(folder)
+            fsync_dir(self.root)
+        except OSError:
+            pass  # tried again at the next listing; a leftover never stops the cases from listing
 
     def create(self, *, reason: str, group: str, computer_location: str,
                investigators: tuple[Investigator, Investigator], subject: str = "",
@@ -137,6 +149,7 @@ class CaseStore:
                             (computer_location, "computer location"), (computer_name or "", "computer name")):
             checked_text(value, what, 10_000)
         self._ensure_root()
+        self._clear_leftovers()
         created = utc_now()
         case_id = new_case_id(created)
         while (self.root / case_id).exists():
@@ -171,6 +184,9 @@ class CaseStore:
             (building / LOCK_FILE).touch(mode=0o600)
             rename(building, self.root / case_id, "the new case")
             fsync_dir(self.root)
+        except OSError as exc:
+            shutil.rmtree(building, ignore_errors=True)
+            raise storage_error(exc, "the new case") from exc
         except BaseException:
             shutil.rmtree(building, ignore_errors=True)
             raise
@@ -208,21 +224,32 @@ class CaseStore:
         header = Header.read(folder)
         data_key, which = unwrap_with_school_key(header, passphrase, key)
         case = self._open_folder(folder, header, data_key, writable=writable)
-        case._note_school_key(which, key)
+        try:
+            case._note_school_key(which, key)  # an opening with the school key is never unrecorded
+        except BaseException:
+            case._abandon()
+            raise
         return case
 
     def _open_folder(self, folder: Path, header: Header, data_key: bytes, *, writable: bool | None,
                      created: bool = False) -> Case:
         file_lock = CaseFileLock(folder)
-        file_lock.acquire()
+        try:
+            file_lock.acquire()
+        except OSError as exc:
+            raise storage_error(exc, "the case's lock file") from exc
         try:
             case = Case(folder, header, data_key, self.machine, file_lock, writable,
                         retention_months=self.retention_months, registrar=self._registrar(header.case_id))
-            if not created:
-                case._after_open()
         except BaseException:
             file_lock.release()
             raise
+        if not created:
+            try:
+                case._after_open()
+            except BaseException:
+                case._abandon()
+                raise
         return case
 
     # ------------------------------------------------------------------ retention
@@ -279,10 +306,24 @@ def _last_written(path: Path) -> str:
         return ""
 
 
+def _summary(folder: Path) -> CaseSummary:
+    """One case's line in the list, whatever state its files are in (never raising)."""
+    state = peek_state(folder)
+    status, retain_until = state.status, state.retain_until
+    try:
+        created = Header.read(folder).created
+    except EvidenceError:
+        created, status = "", Status.UNREADABLE
+    return CaseSummary(id=folder.name, created=created, status=status, retain_until=retain_until,
+                       last_used=_last_written(folder / JOURNAL_FILE))
+
+
 def _shred_keys(folder: Path) -> None:
     """Overwrite the wrapped keys (the header) and the status MAC with random bytes, durably."""
     for name in ("case.header", "state.json"):
         path = folder / name
+        if not path.is_file():
+            continue
         size = path.stat().st_size
         with path.open("r+b") as handle:
             handle.write(os.urandom(size))

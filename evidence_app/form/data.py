@@ -10,7 +10,11 @@ short place and can be tested without reading a PDF:
   bytes are never read (``case.read_capture`` is not even called);
 * a sealed case prints no pictures at all (the design's "print the form
   without images"), only the list of captures;
-* the visited-address log is every ``visit`` event, in order.
+* the visited-address log is every ``visit`` event, in order, up to
+  :data:`VISIT_LIST_LIMIT`; a longer review prints a summary instead (how
+  many, when, and each site with its number of visits), and the full list
+  stays in the police export's journal. A form of thousands of pages of
+  addresses is read by no one, and took a minute and 640 MB to make.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from evidence_app.policy.concerns import load_concerns
 from evidence_app.policy.sanctions import SUBSTANCE, Conclusion, load_sanctions
@@ -50,6 +55,28 @@ class Visit:
     url: str
     title: str
     cause: str
+
+
+@dataclass(frozen=True)
+class SiteVisits:
+    """One site (host) in the summary of a long review: how often, and when first and last."""
+
+    site: str
+    visits: int
+    first: str
+    last: str
+
+
+@dataclass(frozen=True)
+class VisitSummary:
+    """The visits of a review too long to list on paper."""
+
+    total: int
+    addresses: int           # distinct addresses
+    first: str
+    last: str
+    sites: tuple[SiteVisits, ...]   # the busiest first, at most SITE_LIMIT
+    sites_total: int
 
 
 @dataclass(frozen=True)
@@ -88,12 +115,38 @@ class FormData:
     last_event: str
     rows: tuple[ConcernRow, ...]
     captures: tuple[Capture, ...]
-    visits: tuple[Visit, ...]
+    visits: tuple[Visit, ...]           # empty when the review is summarised (see visit_summary)
     notes: tuple[tuple[str, str], ...]   # (time, text)
     conclusion: ConclusionText | None
     flagged: bool
     pictures: bool                      # False for a sealed case: no image is printed
     exports: tuple[ExportRow, ...] = ()
+    visit_summary: VisitSummary | None = None
+
+
+VISIT_LIST_LIMIT = 500
+"""Up to this many visits the form lists each one; beyond, it prints a summary of sites."""
+SITE_LIMIT = 200
+
+
+def _site(url: str) -> str:
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        host = None
+    return host or (url.split(":", 1)[0] + ":" if ":" in url[:20] else "(not a web address)")
+
+
+def summarise_visits(visits: list[Visit]) -> VisitSummary:
+    sites: dict[str, list] = {}
+    for visit in visits:
+        entry = sites.setdefault(_site(visit.url), [0, visit.time, visit.time])
+        entry[0] += 1
+        entry[2] = visit.time
+    ranked = sorted(sites.items(), key=lambda item: (-item[1][0], item[0]))
+    return VisitSummary(total=len(visits), addresses=len({v.url for v in visits}), first=visits[0].time,
+                        last=visits[-1].time, sites_total=len(sites),
+                        sites=tuple(SiteVisits(site, n, first, last) for site, (n, first, last) in ranked[:SITE_LIMIT]))
 
 
 def conclusion_text(conclusion: Conclusion, time: str) -> ConclusionText:
@@ -153,12 +206,14 @@ def gather(case: Case) -> FormData:
             exports.append(ExportRow(event.time, f"{to['name']}, {to['force']}, reference {to['reference']}"
                                      if to else "not recorded", event.data["sha256"], event.seq))
     rows.sort(key=lambda row: row.time)
-    visits = tuple(Visit(e.seq, e.time, e.data["url"], e.data.get("title", ""), e.data.get("cause", ""))
-                   for e in events if e.kind == Kind.VISIT)
+    every_visit = [Visit(e.seq, e.time, e.data["url"], e.data.get("title", ""), e.data.get("cause", ""))
+                   for e in events if e.kind == Kind.VISIT]
+    summary = summarise_visits(every_visit) if len(every_visit) > VISIT_LIST_LIMIT else None
+    visits = () if summary is not None else tuple(every_visit)
     status = case.status
     return FormData(
         details=details, status=status, head=events[-1].hash, records=len(events),
         fingerprint=case.signing_key.fingerprint, made_at=utc_now(), first_event=events[0].time,
         last_event=events[-1].time, rows=tuple(rows), captures=captures, visits=visits, notes=tuple(notes),
         conclusion=conclusion, flagged=flagged, pictures=status is not Status.SEALED and not flagged,
-        exports=tuple(exports))
+        exports=tuple(exports), visit_summary=summary)

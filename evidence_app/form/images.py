@@ -46,6 +46,10 @@ class PdfImage:
         return self.height / self.width
 
 
+UNREADABLE = PdfImage(1, 1, "DeviceGray", 1, b"", "unreadable")
+"""Stands for a capture whose bytes are not a PNG the form can draw: it is listed, not drawn."""
+
+
 def _chunks(data: bytes) -> list[tuple[bytes, bytes]]:
     if not data.startswith(PNG_SIGNATURE):
         raise InvalidInput("A capture is not a PNG image.")

@@ -17,7 +17,7 @@ head hash and the fingerprint of the case key that signs the file.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
@@ -41,8 +41,8 @@ from reportlab.platypus import (
 )
 
 from evidence_app.case.records import Capture
-from evidence_app.form.data import ConcernRow, FormData
-from evidence_app.form.images import CaptureImage, PdfImage
+from evidence_app.form.data import ConcernRow, FormData, VisitSummary
+from evidence_app.form.images import UNREADABLE, CaptureImage, PdfImage
 from evidence_app.typesetting.qr import qr_drawing
 from evidence_app.typesetting.text import MONO, SANS, SANS_BOLD, TextBlock, markup, register_fonts
 from evidence_app.vault.state import Status
@@ -294,7 +294,7 @@ class _Layout:
 
     # ---------------------------------------------------------------- appendices
 
-    def captures(self) -> list[Flowable]:
+    def captures(self) -> Iterable[Flowable]:
         s = self.s
         shown = [c for c in self.data.captures if not c.quarantined]
         out: list[Flowable] = [PageBreak(), Paragraph(f"Appendix A: screenshots ({len(shown)})", s.h1)]
@@ -309,10 +309,7 @@ class _Layout:
         out.append(Spacer(1, 6))
         if not shown:
             out.append(Paragraph("No screenshots were taken.", s.body))
-        for capture in shown:
-            out += self._capture(capture)
-            out.append(ProgressMark())
-        return out
+        return _Lazy(out, (flowable for capture in shown for flowable in (*self._capture(capture), ProgressMark())))
 
     def _capture(self, capture: Capture) -> list[Flowable]:
         s = self.s
@@ -336,6 +333,11 @@ class _Layout:
             ("VALIGN", (0, 0), (-1, -1), "TOP"), ("TOPPADDING", (0, 0), (-1, -1), 1.5),
             ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5)]))
         image = self.images.get(capture.id) if self.data.pictures else None
+        if image is UNREADABLE:
+            return [KeepTogether([meta, Paragraph(
+                "Picture not printed: its bytes are not an image this form can draw. The original is kept, "
+                "unchanged, in the digital case and in the police export, with the SHA-256 above.", self.s.small)]),
+                Spacer(1, 5)]
         if image is None:
             if self.data.pictures:
                 return [KeepTogether([meta, Paragraph(
@@ -370,9 +372,35 @@ class _Layout:
         out.append(table)
         return out
 
+    def _visit_summary(self, letter: str, summary: VisitSummary) -> list[Flowable]:
+        s = self.s
+        shown = len(summary.sites)
+        out: list[Flowable] = [
+            PageBreak(),
+            Paragraph(f"Appendix {letter}: summary of visited addresses ({summary.total:,} visits)", s.h1),
+            Paragraph(f"The review browser opened {summary.total:,} addresses ({summary.addresses:,} different) "
+                      f"on {summary.sites_total:,} sites, from {when(summary.first)} to {when(summary.last)}. "
+                      "That is too many to print one by one, so each site is listed with its number of visits"
+                      + (f" (the {shown} visited most)" if shown < summary.sites_total else "") + ". "
+                      "The full list, in order, with every address, time and page title, is in the police "
+                      "export: journal/journal.jsonl, each record of kind \"visit\", under the journal head "
+                      "printed on this form.", s.body),
+            Spacer(1, 3)]
+        body = [[Paragraph(t, s.cell_bold) for t in ("Visits", "First and last (UTC)", "Site")]]
+        for site in summary.sites:
+            body.append([Paragraph(f"{site.visits:,}", s.small),
+                         Paragraph(f"{when(site.first)}<br/>{when(site.last)}", s.small),
+                         self.text(site.site, s.cell, limit=URL_LIMIT)])
+        table = LongTable(body, colWidths=[16 * mm, 40 * mm, WIDTH - 56 * mm], repeatRows=1)
+        table.setStyle(_grid(header=True))
+        out.append(table)
+        return out
+
     def visits(self) -> list[Flowable]:
         s = self.s
         letter = "C" if any(c.quarantined for c in self.data.captures) else "B"
+        if self.data.visit_summary is not None:
+            return self._visit_summary(letter, self.data.visit_summary)
         out: list[Flowable] = [PageBreak(),
                                Paragraph(f"Appendix {letter}: log of visited addresses "
                                          f"({len(self.data.visits)})", s.h1),
@@ -392,6 +420,53 @@ class _Layout:
         table.setStyle(_grid(header=True))
         out.append(table)
         return out
+
+
+class _Lazy:
+    """Flowables made as they are reached: a few at the front, the rest from a generator."""
+
+    def __init__(self, first: list[Flowable], rest: Iterator[Flowable]) -> None:
+        self.first = first
+        self.rest = rest
+
+    def __iter__(self) -> Iterator[Flowable]:
+        yield from self.first
+        yield from self.rest
+
+
+class LazyStory(list):  # type: ignore[type-arg]
+    """The story handed to reportlab, made a few flowables ahead of the one being laid out.
+
+    reportlab takes flowables from the front of a list (``len``, ``[0]``, ``del [0]``, and
+    puts split parts back at the front), so a list that tops itself up from a generator
+    whenever it is measured or read keeps only what is about to be laid out in memory:
+    a case of 2,000 captures no longer holds 6,000 laid-out flowables (30 MB) at once.
+    """
+
+    AHEAD = 64
+
+    def __init__(self, source: Iterable[Flowable]) -> None:
+        super().__init__()
+        self._source: Iterator[Flowable] | None = iter(source)
+
+    def _top_up(self) -> None:
+        while self._source is not None and list.__len__(self) < self.AHEAD:
+            item = next(self._source, None)
+            if item is None:
+                self._source = None
+            else:
+                list.append(self, item)
+
+    def __len__(self) -> int:
+        self._top_up()
+        return list.__len__(self)
+
+    def __getitem__(self, index):  # type: ignore[no-untyped-def]
+        self._top_up()
+        return list.__getitem__(self, index)
+
+    def __bool__(self) -> bool:
+        return len(self) > 0
 
 
 class ProgressMark(Flowable):
@@ -431,7 +506,11 @@ def canvas_class(data: FormData) -> type[rl_canvas.Canvas]:
             self._pages: list[dict[str, object]] = []
 
         def showPage(self) -> None:  # noqa: N802
-            self._pages.append(dict(self.__dict__))
+            state = dict(self.__dict__)
+            # One string a page, not hundreds of small ones: the same bytes in the PDF (reportlab joins
+            # a page's code with newlines), at a fraction of the memory for a form of thousands of pages.
+            state["_code"] = ["\n".join(self._code)] if self._code else []
+            self._pages.append(state)
             self._startPage()
 
         def save(self) -> None:
@@ -471,18 +550,10 @@ def build_pdf(data: FormData, images: dict[str, PdfImage], *, tick: Callable[[],
     ``tick()`` is called as each capture is placed on its page.
     """
     layout = _Layout(data, images)
-    story: list[Flowable] = []
-    story += layout.heading()
-    story += layout.signature_notice()
-    story += layout.fields()
-    story += layout.reviewers()
-    story += layout.concern_table()
-    story += layout.conclusion()
-    story += layout.exports()
-    story += layout.notes()
-    story += layout.captures()
-    story += layout.quarantined()
-    story += layout.visits()
+    parts: list[Callable[[], Iterable[Flowable]]] = [
+        layout.heading, layout.signature_notice, layout.fields, layout.reviewers, layout.concern_table,
+        layout.conclusion, layout.exports, layout.notes, layout.captures, layout.quarantined, layout.visits]
+    story = LazyStory(flowable for part in parts for flowable in part())
     buffer = io.BytesIO()
     doc = _Document(tick,
         buffer, pagesize=PAGE, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=TOP, bottomMargin=BOTTOM,

@@ -26,14 +26,18 @@ text in any script by :mod:`evidence_app.typesetting.text`, pictures by
 
 from __future__ import annotations
 
+import ctypes
+import gc
 import hashlib
+import struct
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from evidence_app.errors import Quarantined
+from evidence_app.errors import InvalidInput, Quarantined
 from evidence_app.form.data import FormData, gather
-from evidence_app.form.images import PdfImage, prepare_png
+from evidence_app.form.images import UNREADABLE, PdfImage, prepare_png
 from evidence_app.form.layout import build_pdf
 from evidence_app.form.signature import sign_pdf
 
@@ -58,11 +62,13 @@ class IssuedForm:
         return len(self.pdf)
 
 
-PICTURE_BUDGET_BYTES = 64 * 1024 * 1024
+PICTURE_BUDGET_BYTES = 12 * 1024 * 1024
 """The most picture data one form holds. A case with more captures than that (hundreds of
 full-page shots) prints the rest as listed entries: a paper form of thousands of pages helps
 no one, and the vault keeps forms in memory-sized pieces. Every original stays in the case
-and in the police export."""
+and in the police export. Making the form holds its pictures about three and a half times
+over at its peak (the pictures, reportlab's document, the PDF, then the signed copy), so this
+budget keeps a form, and an export that makes one, under 200 MB whatever the case's size."""
 
 
 def _load_images(case: Case, data: FormData, step: Callable[[], None], budget: int) -> dict[str, PdfImage]:
@@ -79,6 +85,8 @@ def _load_images(case: Case, data: FormData, step: Callable[[], None], budget: i
                 image = prepare_png(case.read_capture(capture.id))
             except Quarantined:
                 continue  # quarantined since the list was read: never printed
+            except (InvalidInput, struct.error, OSError, ValueError, SyntaxError):
+                image = UNREADABLE  # accepted before captures were checked: listed, not drawn
             images[capture.id] = image
             spent += len(image.stream)
         step()
@@ -106,11 +114,31 @@ def render_form(case: Case, *, progress: Progress | None = None, picture_budget:
         progress(0, total)
     images = _load_images(case, data, step, picture_budget)
     unsigned = build_pdf(data, images, tick=step)
+    del images  # the PDF holds them now: not kept twice while it is signed
     reason = f"Record of reviewing devices / internet sites, case {data.details.id}; journal head {data.head}"
     signed = sign_pdf(unsigned, case.signing_key, reason=reason, location=data.details.computer_location)
+    del unsigned
+    _give_back_memory()
     if progress is not None:
         progress(total, total)
     return signed
+
+
+def _give_back_memory() -> None:
+    """Return what laying out the form freed to the system, where the C library allows it (glibc).
+
+    Otherwise it stays in the process's heap in pieces that what comes next (an export
+    streaming its bundle) cannot reuse, and the two peaks add up: 248 MB instead of 212 MB
+    for the export of a 20,000-visit, 2,000-capture case.
+    """
+    # reportlab's layout leaves reference cycles; collect them first (30 MB for a long review).
+    # The collector runs on whichever thread allocates anyway; this only chooses when.
+    gc.collect()
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None).malloc_trim(0)
+        except (OSError, AttributeError):  # not glibc (musl): nothing to give back this way
+            pass
 
 
 def issue_form(case: Case, *, progress: Progress | None = None) -> IssuedForm:

@@ -12,9 +12,9 @@ import re
 import secrets
 from pathlib import Path
 
-from evidence_app.errors import InvalidInput, TamperDetected
+from evidence_app.errors import InvalidInput, StorageError, TamperDetected
 from evidence_app.vault import crypto
-from evidence_app.vault.durable import storage_error, write_new_file
+from evidence_app.vault.durable import fsync_dir, storage_error, write_new_file
 
 MAGIC = b"EVBLOB1\n"
 SUFFIX = ".blob"
@@ -29,6 +29,7 @@ class BlobStore:
         self.folder = folder
         self._key = key
         self._case_id = case_id
+        self.refused: set[str] = set()  # blobs whose saving was refused but whose file could not be removed
 
     def _associated(self, blob_id: str) -> bytes:
         return f"{self._case_id}|blob|{blob_id}".encode("ascii")
@@ -45,8 +46,22 @@ class BlobStore:
                                f"{MAX_BLOB_BYTES // 1024 // 1024} MB.")
         blob_id = secrets.token_hex(16)
         nonce, sealed = crypto.seal_parts(self._key, data, self._associated(blob_id))
-        write_new_file(self.path_of(blob_id), MAGIC, what, nonce, sealed)
+        try:
+            write_new_file(self.path_of(blob_id), MAGIC, what, nonce, sealed)
+        except StorageError:
+            self.discard(blob_id)  # whole, perhaps, but never acknowledged: nothing will name it
+            raise
         return blob_id
+
+    def discard(self, blob_id: str) -> bool:
+        """Remove a blob no record names (its record was refused); False if the disk refused that too."""
+        try:
+            self.path_of(blob_id).unlink(missing_ok=True)
+            fsync_dir(self.folder)
+        except OSError:
+            self.refused.add(blob_id)  # set aside at the next opening, like a crash's leftover
+            return False
+        return True
 
     def get(self, blob_id: str) -> bytes:
         """The stored bytes; :class:`TamperDetected` if the file is missing or altered."""

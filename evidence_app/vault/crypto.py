@@ -61,10 +61,46 @@ class KdfParams:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> KdfParams:
-        if data.get("algorithm") != "argon2id":
+        """The cost a file asks for, refused (``ValueError``) outside :data:`KDF_LIMITS`.
+
+        The file is read before anything is authenticated, so its cost is bounded: a
+        header asking for a huge memory or iteration count must not hang or exhaust
+        the computer before the passphrases are even checked.
+        """
+        if not isinstance(data, dict) or data.get("algorithm") != "argon2id":
             raise ValueError("unknown key derivation")
-        return cls(memory_kib=int(data["memory_kib"]), iterations=int(data["iterations"]),
-                   lanes=int(data["lanes"]))
+        values = [data.get(name) for name in ("memory_kib", "iterations", "lanes")]
+        if not all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+            raise ValueError("the key derivation's cost is not a set of whole numbers")
+        params = cls(memory_kib=values[0], iterations=values[1], lanes=values[2])
+        problem = KDF_LIMITS.problem(params)
+        if problem:
+            raise ValueError(problem)
+        return params
+
+
+@dataclass(frozen=True)
+class KdfLimits:
+    """The largest Argon2id cost a case or key file may ask for: 4x RFC 9106's 64 MiB, t=3."""
+
+    max_memory_kib: int = 256 * 1024
+    max_iterations: int = 12
+    max_lanes: int = 8
+    max_work_kib: int = 4 * 64 * 1024 * 3  # memory x iterations
+
+    def problem(self, params: KdfParams) -> str:
+        if not 1 <= params.lanes <= self.max_lanes:
+            return f"{params.lanes} lanes (at most {self.max_lanes})"
+        if not 1 <= params.iterations <= self.max_iterations:
+            return f"{params.iterations} iterations (at most {self.max_iterations})"
+        if not 8 * params.lanes <= params.memory_kib <= self.max_memory_kib:
+            return f"{params.memory_kib} KiB of memory (at most {self.max_memory_kib})"
+        if params.memory_kib * params.iterations > self.max_work_kib:
+            return "a cost larger than this app ever asks for"
+        return ""
+
+
+KDF_LIMITS = KdfLimits()
 
 
 def random_bytes(count: int) -> bytes:
@@ -113,6 +149,8 @@ def mac(key: bytes, data: bytes) -> str:
 
 
 def mac_matches(key: bytes, data: bytes, expected: str) -> bool:
+    if not isinstance(expected, str) or not expected.isascii():
+        return False
     return hmac.compare_digest(mac(key, data), expected)
 
 

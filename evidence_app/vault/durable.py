@@ -78,11 +78,11 @@ def write_new_file(path: Path, data: bytes, what: str, *more: bytes) -> None:
             write_all(fd, part)
         _sync(fd)
     except OSError as exc:
-        os.close(fd)
-        path.unlink(missing_ok=True)
+        _close_quietly(fd)
+        _remove_quietly(path)
         raise storage_error(exc, what) from exc
-    os.close(fd)
     try:
+        os.close(fd)
         fsync_dir(path.parent)
     except OSError as exc:
         raise storage_error(exc, what) from exc
@@ -121,6 +121,21 @@ def rename(source: Path, target: Path, what: str, *, seconds: float | None = Non
             pause = min(pause * 2, 0.25)
 
 
+def _close_quietly(fd: int) -> None:
+    try:
+        os.close(fd)
+    except OSError:
+        pass
+
+
+def _remove_quietly(path: Path) -> None:
+    """Best effort, after a failure that is already being reported: a second error adds nothing."""
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
 def replace_file(path: Path, data: bytes, what: str) -> None:
     """Replace ``path`` with ``data`` atomically: readers see the old or the new, never a mix."""
     temporary = path.with_name(path.name + ".new")
@@ -143,8 +158,15 @@ def replace_file(path: Path, data: bytes, what: str) -> None:
 
 
 def append_durably(fd: int, data: bytes, what: str) -> None:
-    """Append ``data`` to the open file ``fd``; on failure, cut the file back to where it was."""
-    start = os.lseek(fd, 0, os.SEEK_END)
+    """Append ``data`` to the open file ``fd``; on failure, cut the file back to where it was.
+
+    If cutting back fails too, the caller must not trust the file's end: the journal
+    remembers where its last acknowledged record ends and cuts back to it before writing again.
+    """
+    try:
+        start = os.lseek(fd, 0, os.SEEK_END)
+    except OSError as exc:
+        raise storage_error(exc, what) from exc
     try:
         write_all(fd, data)
         _sync(fd)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
@@ -50,9 +51,13 @@ def canonical_json(value: Mapping[str, Any]) -> bytes:
                            "(an unpaired surrogate). Please retype it.") from exc
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Event:
-    """One journal record. ``line`` is its exact bytes; ``hash`` is their SHA-256."""
+    """One journal record. ``line`` is its exact bytes; ``hash`` is their SHA-256.
+
+    A long review holds tens of thousands of these while open, so they are slotted and
+    share what repeats (kinds, names, field names, the previous record's hash).
+    """
 
     seq: int
     time: str
@@ -64,8 +69,26 @@ class Event:
     line: bytes = field(repr=False, compare=False)
 
     @classmethod
-    def from_line(cls, line: bytes, digest: str) -> Event:
+    def from_line(cls, line: bytes, digest: str, prev: str | None = None,
+                  names: dict[tuple[Any, ...], tuple[Any, ...]] | None = None) -> Event:
+        """The event of ``line``.
+
+        ``prev``, when given and equal, is shared rather than copied; ``names`` (one dict per
+        reading of a journal, dropped with it: names are personal data) shares the ``by`` tuples.
+        """
         record = json.loads(line)
-        return cls(seq=record["seq"], time=record["time"], kind=record["kind"],
-                   by=tuple(record["by"]), data=MappingProxyType(record["data"]),
-                   prev=record["prev"], hash=digest, line=line)
+        data = record["data"]
+        if not isinstance(data, dict):
+            raise TypeError("the record's data is not a table")
+        by = tuple(record["by"])
+        if names is not None:
+            by = names.setdefault(by, by)
+        named = record["prev"]
+        return cls(seq=record["seq"], time=record["time"], kind=_shared(record["kind"]), by=by,
+                   data=MappingProxyType({_shared(k) if len(k) < 40 else k: v for k, v in data.items()}),
+                   prev=prev if prev is not None and named == prev else named, hash=digest, line=line)
+
+
+def _shared(text: Any) -> Any:
+    """Kinds and field names (never personal data) as one object each."""
+    return sys.intern(text) if isinstance(text, str) else text

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,11 +32,16 @@ from evidence_app.vault import crypto
 from evidence_app.vault.crypto import KdfParams
 from evidence_app.vault.durable import storage_error, write_new_file
 from evidence_app.vault.school_key import SchoolKey, SchoolPublicKey
+from evidence_app.vault.timestamps import parse_utc
 
 FORMAT = "evidence-app/case/1"
 FILE_NAME = "case.header"
 INVESTIGATOR_SLOTS = ("A", "B")
+MAX_HEADER_BYTES = 64 * 1024
 _ID_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+_CASE_ID = re.compile(r"^EV-\d{8}-[2-9A-HJKMNP-Z]{6}$")
+_HEX64 = re.compile(r"^[0-9a-f]{64}$")
+_SLOT_BYTES = crypto.NONCE_BYTES + crypto.KEY_BYTES + crypto.TAG_BYTES
 
 
 def new_case_id(created: str) -> str:
@@ -104,32 +110,44 @@ class Header:
 
     @classmethod
     def from_bytes(cls, raw: bytes, where: str = FILE_NAME) -> Header:
+        """The header, every field checked for its type and size before anything uses it.
+
+        The checksum is plain SHA-256, so anyone can edit a field and recompute it: what
+        is read here is untrusted until the data key's MAC is checked, and must not be
+        able to make opening fail in any way but :class:`TamperDetected`.
+        """
         try:
+            if len(raw) > MAX_HEADER_BYTES:
+                raise TamperDetected(where, f"it is larger ({len(raw):,} bytes) than any case header")
             body = json.loads(raw)
+            if not isinstance(body, dict):
+                raise ValueError("not an object")
             checksum = body.pop("checksum")
             if crypto.sha256_hex(_canonical(body)) != checksum:
                 raise TamperDetected(where, "its checksum does not match its content")
             if body["format"] != FORMAT:
-                raise TamperDetected(where, f"unknown format {body['format']!r}")
-            return cls(
+                raise TamperDetected(where, f"unknown format {str(body['format'])[:40]!r}")
+            return _checked(cls(
                 case_id=body["case_id"], created=body["created"], machine=body["machine"],
                 secrets={name: SecretSpec(KdfParams.from_json(spec["kdf"]), _unb64(spec["salt"]))
-                         for name, spec in body["secrets"].items()},
-                slots={name: _unb64(sealed) for name, sealed in body["slots"].items()},
+                         for name, spec in _mapping(body["secrets"]).items()},
+                slots={name: _unb64(sealed) for name, sealed in _mapping(body["slots"]).items()},
                 mac=body["mac"],
                 school=(SchoolSpec(_unb64(body["school"]["ephemeral"]), body["school"]["key_id"])
                         if "school" in body else None),
-            )
+            ))
         except TamperDetected:
             raise
-        except (ValueError, KeyError, TypeError, AttributeError):
-            raise TamperDetected(where, "it is not a readable case header") from None
+        except (ValueError, KeyError, TypeError, AttributeError, RecursionError, OverflowError) as exc:
+            detail = f" ({exc})" if isinstance(exc, ValueError) and str(exc).startswith(("a ", "the ", "an ")) else ""
+            raise TamperDetected(where, f"it is not a readable case header{detail}") from None
 
     @classmethod
     def read(cls, folder: Path) -> Header:
         path = folder / FILE_NAME
         try:
-            raw = path.read_bytes()
+            with path.open("rb") as handle:
+                raw = handle.read(MAX_HEADER_BYTES + 1)
         except FileNotFoundError:
             raise TamperDetected(FILE_NAME, "the case header is missing") from None
         except OSError as exc:
@@ -145,6 +163,37 @@ class Header:
     def check_mac(self, data_key: bytes) -> None:
         if not crypto.mac_matches(crypto.subkey(data_key, "header"), _canonical(self._body()), self.mac):
             raise TamperDetected(FILE_NAME, "a field was changed after the case was created")
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict) or not all(isinstance(k, str) for k in value):
+        raise ValueError("not a table of names")
+    return value
+
+
+def _checked(header: Header) -> Header:
+    """Every field of the right type and size, so unwrapping cannot fail but by a wrong passphrase."""
+    text = (header.case_id, header.created, header.machine, header.mac)
+    if not all(isinstance(value, str) and value.isascii() and len(value) <= 200 for value in text):
+        raise ValueError("a field that is not short plain text")
+    if not _CASE_ID.fullmatch(header.case_id):
+        raise ValueError("a case id that is not one")
+    if not _HEX64.fullmatch(header.mac):
+        raise ValueError("a MAC that is not one")
+    parse_utc(header.created)
+    if set(header.secrets) != set(INVESTIGATOR_SLOTS):
+        raise ValueError("the wrong investigators' secrets")
+    if any(len(spec.salt) != crypto.SALT_BYTES for spec in header.secrets.values()):
+        raise ValueError("a salt of the wrong size")
+    wanted = {"A+B"} | ({f"{n}+S" for n in INVESTIGATOR_SLOTS} if header.school is not None else set())
+    if set(header.slots) != wanted:
+        raise ValueError("the wrong key slots")
+    if any(len(sealed) != _SLOT_BYTES for sealed in header.slots.values()):
+        raise ValueError("a key slot of the wrong size")
+    if header.school is not None and (len(header.school.ephemeral) != 32 or not isinstance(header.school.key_id, str)
+                                      or not re.fullmatch(r"[0-9a-f]{16}", header.school.key_id)):
+        raise ValueError("a school key share that is not one")
+    return header
 
 
 def _slot_associated(case_id: str, slot: str) -> bytes:

@@ -9,7 +9,14 @@ swapped between cases. An append is fsync'd before it returns.
 
 A crash can leave a torn last record; :meth:`Journal.load` reports it so the
 case can set it aside, unless the record lies inside the last checkpoint, which
-means it was written long ago and then changed: that is tampering.
+means it was written long ago and then changed: that is tampering. A power cut
+can also leave the file's new length on disk without its bytes: the end then
+reads as zeros, and is a torn tail like any other.
+
+When an append fails and cutting the file back fails too, the refused bytes
+may still be there; the journal remembers where its last acknowledged record
+ends and cuts back to it before it writes again, so a record number is never
+written twice.
 """
 
 from __future__ import annotations
@@ -31,6 +38,7 @@ MAGIC = b"EVJRNL1\n"
 _LENGTH = struct.Struct(">I")
 MAX_RECORD_BYTES = 32 * 1024 * 1024
 FILE_NAME = "journal.log"
+TORN_PREFIX = "journal.torn-"
 
 
 @dataclass(frozen=True)
@@ -58,6 +66,7 @@ class Journal:
         self._fd: int | None = None
         self._next_seq = 0
         self._head = GENESIS
+        self._end = len(MAGIC)  # where the last acknowledged record ends
 
     @classmethod
     def create(cls, path: Path, key: bytes, case_id: str) -> Journal:
@@ -89,6 +98,7 @@ class Journal:
         offset = len(MAGIC)
         prev = GENESIS
         torn: TornTail | None = None
+        names: dict[tuple[Any, ...], tuple[Any, ...]] = {}
         while offset < len(blob):
             seq = len(events)
             problem = None
@@ -106,6 +116,8 @@ class Journal:
                 except crypto.DecryptionFailed:
                     if end == len(blob) and seq > checkpoint_seq:
                         problem = "a last record that does not decrypt"
+                    elif seq > checkpoint_seq and _zeros_from(blob, offset) <= end:
+                        problem = "an end of the file that reads as zeros (written, then lost in a power cut)"
                     else:
                         raise TamperDetected(f"journal record {seq}",
                                              "it does not decrypt with the case key") from None
@@ -115,7 +127,7 @@ class Journal:
                                          f"{problem}, inside the part already checkpointed")
                 torn = TornTail(offset=offset, size=len(blob) - offset, reason=problem)
                 break
-            event = self._parse(line, seq, prev)
+            event = self._parse(line, seq, prev, names)
             events.append(event)
             prev = event.hash
             offset = end
@@ -124,13 +136,14 @@ class Journal:
                                  f"record {checkpoint_seq} was checkpointed: records were removed")
         self._next_seq = len(events)
         self._head = prev
+        self._end = offset
         return LoadedJournal(events=tuple(events), torn=torn)
 
-    def _parse(self, line: bytes, seq: int, prev: str) -> Event:
+    def _parse(self, line: bytes, seq: int, prev: str, names: dict[tuple[Any, ...], tuple[Any, ...]]) -> Event:
         where = f"journal record {seq}"
         try:
-            event = Event.from_line(line, hashlib.sha256(line).hexdigest())
-        except (ValueError, KeyError, TypeError):
+            event = Event.from_line(line, hashlib.sha256(line).hexdigest(), prev, names)
+        except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
             raise TamperDetected(where, "its content is not a journal record") from None
         if event.seq != seq:
             raise TamperDetected(where, f"it says it is record {event.seq}")
@@ -140,11 +153,18 @@ class Journal:
 
     def set_aside(self, torn: TornTail, folder: Path) -> Path:
         """Move a torn tail into its own file and cut the journal back to whole records."""
-        with self.path.open("rb") as source:
-            source.seek(torn.offset)
-            tail = source.read()
+        try:
+            with self.path.open("rb") as source:
+                source.seek(torn.offset)
+                tail = source.read()
+        except OSError as exc:
+            raise storage_error(exc, "the case journal") from exc
         stamp = utc_now().replace(":", "").replace(".", "")
-        target = folder / f"journal.torn-{stamp}"
+        target = folder / f"{TORN_PREFIX}{stamp}"
+        number = 1
+        while target.exists():
+            number += 1
+            target = folder / f"{TORN_PREFIX}{stamp}-{number}"
         write_new_file(target, tail, "the damaged end of the journal")
         try:
             with self.path.open("r+b") as handle:
@@ -153,6 +173,7 @@ class Journal:
                 os.fsync(handle.fileno())
         except OSError as exc:
             raise storage_error(exc, "the case journal") from exc
+        self._end = torn.offset
         return target
 
     def open_for_append(self) -> None:
@@ -175,13 +196,43 @@ class Journal:
                                f"({len(line) // 1024 // 1024} MB); the limit is "
                                f"{MAX_RECORD_BYTES // 1024 // 1024 - 1} MB.")
         sealed = crypto.seal(self._key, line, self._associated(seq))
+        self._cut_back_refused()
         append_durably(self._fd, _LENGTH.pack(len(sealed)) + sealed, "the journal entry")
-        event = Event.from_line(line, hashlib.sha256(line).hexdigest())
+        self._end += _LENGTH.size + len(sealed)
+        event = Event.from_line(line, hashlib.sha256(line).hexdigest(), self._head)
         self._next_seq = seq + 1
         self._head = event.hash
         return event
+
+    def _cut_back_refused(self) -> None:
+        """Remove what a refused append left behind (its cleanup failed too) before writing again."""
+        if self._fd is None:
+            raise RuntimeError("journal not open for appending")
+        try:
+            if os.fstat(self._fd).st_size == self._end:
+                return
+            os.ftruncate(self._fd, self._end)
+            os.fsync(self._fd)
+        except OSError as exc:
+            raise storage_error(exc, "the journal entry") from exc
+
+    def cut_back_refused(self) -> None:
+        """As before an append: :class:`StorageError` if a refused record's bytes cannot be removed."""
+        self._cut_back_refused()
+
+    def refused_bytes_remain(self) -> bool:
+        """True while a refused append's bytes are still in the file (cut back before the next write)."""
+        try:
+            return self.path.stat().st_size != self._end
+        except OSError:
+            return True
 
     def close(self) -> None:
         if self._fd is not None:
             os.close(self._fd)
             self._fd = None
+
+
+def _zeros_from(blob: bytes, offset: int) -> int:
+    """Where the run of zero bytes that ends the file begins (``len(blob)`` if it ends otherwise)."""
+    return max(offset, len(blob.rstrip(b"\0")))

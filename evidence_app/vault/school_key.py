@@ -109,10 +109,13 @@ def load_public(root: Path) -> SchoolPublicKey | None:
     """The school key's public half, or None when no school key has been made here."""
     try:
         document = json.loads(_path(root).read_text(encoding="ascii"))
-        return SchoolPublicKey(base64.b64decode(document["public"]))
+        public = base64.b64decode(document["public"], validate=True)
+        if len(public) != 32:
+            raise ValueError("not an X25519 public key")
+        return SchoolPublicKey(public)
     except FileNotFoundError:
         return None
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
         raise TamperDetected(FILE_NAME, "the school key file is not readable") from None
 
 
@@ -152,9 +155,11 @@ def unlock(root: Path, coordinator_passphrase: str) -> SchoolKey:
         salt = base64.b64decode(document["salt"])
         sealed = base64.b64decode(document["sealed_private"])
         params = KdfParams.from_json(document["kdf"])
+        if len(public) != 32 or len(salt) != crypto.SALT_BYTES:
+            raise ValueError("a key or salt of the wrong size")
     except FileNotFoundError:
         raise SchoolKeyError("No school key has been made on this computer yet.") from None
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
         raise TamperDetected(FILE_NAME, "the school key file is not readable") from None
     try:
         raw = crypto.open_sealed(crypto.derive_passphrase_key(coordinator_passphrase, salt, params), sealed,

@@ -15,15 +15,19 @@ by a journal without a seal either. Sealing is one-way.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
 from evidence_app.errors import TamperDetected
 from evidence_app.vault import crypto
-from evidence_app.vault.durable import replace_file, write_new_file
+from evidence_app.vault.durable import replace_file, storage_error, write_new_file
 
 FILE_NAME = "state.json"
+MAX_STATE_BYTES = 16 * 1024
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})?")
 
 
 class Status(StrEnum):
@@ -70,17 +74,31 @@ class State:
 
 
 def read_state(folder: Path) -> State:
-    """The state as written; :class:`TamperDetected` if it is not readable."""
+    """The state as written; :class:`TamperDetected` if it is not readable.
+
+    The file is read before any key is at hand (to list the cases), so it is
+    bounded in size and every field is checked for its type and shape.
+    """
     try:
-        body = json.loads((folder / FILE_NAME).read_bytes())
+        with (folder / FILE_NAME).open("rb") as handle:
+            raw = handle.read(MAX_STATE_BYTES + 1)
+        if len(raw) > MAX_STATE_BYTES:
+            raise ValueError("too large")
+        body = json.loads(raw)
+        if not isinstance(body, dict):
+            raise ValueError("not an object")
         status = Status(body["status"])
-        if status is Status.UNREADABLE:
-            raise ValueError
-        return State(status, int(body["checkpoint_seq"]), str(body["checkpoint_head"]),
-                     str(body["retain_until"]), str(body["mac"]))
+        seq, head, retain, mac = (body["checkpoint_seq"], body["checkpoint_head"], body["retain_until"],
+                                  body["mac"])
+        if status is Status.UNREADABLE or not isinstance(seq, int) or isinstance(seq, bool) or seq < -1:
+            raise ValueError("not a status")
+        if not (isinstance(head, str) and _HEX64.fullmatch(head) and isinstance(mac, str)
+                and _HEX64.fullmatch(mac) and isinstance(retain, str) and _DATE.fullmatch(retain)):
+            raise ValueError("not a checkpoint")
+        return State(status, seq, head, retain, mac)
     except FileNotFoundError:
         raise TamperDetected(FILE_NAME, "the file is missing") from None
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
         raise TamperDetected(FILE_NAME, "it is not a readable case status") from None
 
 
@@ -93,7 +111,10 @@ def peek_state(folder: Path) -> State:
 
 
 def write_state(folder: Path, state: State, *, new: bool = False) -> None:
-    if new:
-        write_new_file(folder / FILE_NAME, state.to_bytes(), "the case status")
-    else:
-        replace_file(folder / FILE_NAME, state.to_bytes(), "the case status")
+    try:
+        if new:
+            write_new_file(folder / FILE_NAME, state.to_bytes(), "the case status")
+        else:
+            replace_file(folder / FILE_NAME, state.to_bytes(), "the case status")
+    except OSError as exc:  # a cleanup step's own error (the write's is already a StorageError)
+        raise storage_error(exc, "the case status") from exc

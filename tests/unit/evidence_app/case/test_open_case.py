@@ -150,3 +150,12 @@ def test_page_snapshots_are_stored_as_text_and_verified(case) -> None:
     assert case.read_snapshot(event.data["id"]) == html
     assert event.data["sha256"] == hashlib.sha256(html.encode()).hexdigest()
     assert case.verify().blobs == 1 + 1  # and the case's signing key
+
+
+def test_a_form_already_kept_is_not_kept_twice(store, case) -> None:
+    pdf = b"%PDF-1.7\n" + b"x" * 1000
+    first = case.add_form(pdf)
+    blobs = sorted((store.root / case.id / "blobs").iterdir())
+    assert case.add_form(pdf) == first
+    assert sorted((store.root / case.id / "blobs").iterdir()) == blobs
+    assert case.add_form(pdf + b"\n").data["id"] == "F0002"

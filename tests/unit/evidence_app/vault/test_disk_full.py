@@ -71,3 +71,69 @@ def test_a_full_disk_gives_a_clear_error_and_loses_nothing(small_disk: Path) -> 
     assert [e.data.get("text") for e in reopened.events()][-3] == "after space was freed"
     reopened.verify()
     reopened.lock()
+
+
+def _open_fds() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+def test_a_full_disk_opens_read_only_says_why_and_leaks_nothing(small_disk: Path) -> None:
+    store = make_store(small_disk / "cases")
+    case = make_case(store)
+    kept = case.add_capture(make_png(seed=1), kind="viewport", url="https://example.org/")
+    case.lock()
+    filler = _fill(small_disk)
+    for _ in range(100):  # the journal's last page has room for a few records: use it up
+        opened = store.open(case.id, PASSPHRASES)
+        if opened.read_only:
+            opened.lock()
+            break
+        try:
+            opened.lock()
+        except StorageError:
+            pass
+    journal = store.root / case.id / "journal.log"
+    before = journal.read_bytes()
+    baseline = _open_fds()
+    for _ in range(5):
+        opened = store.open(case.id, PASSPHRASES)
+        assert opened.read_only and "disk is full" in opened.storage_problem
+        assert opened.read_capture(kept.id) == make_png(seed=1)
+        with pytest.raises(StorageError, match="disk is full"):
+            opened.add_note("not saved")
+        opened.lock()
+    assert _open_fds() == baseline
+    assert journal.read_bytes() == before
+    filler.unlink()
+    reopened = store.open(case.id, PASSPHRASES)
+    assert not reopened.read_only and not reopened.storage_problem
+    reopened.add_note("after space was freed")
+    reopened.verify()
+    reopened.lock()
+
+
+def test_a_repair_that_finds_the_disk_full_waits_for_the_next_opening(small_disk: Path) -> None:
+    import struct
+
+    store = make_store(small_disk / "cases")
+    case = make_case(store)
+    kept = case.add_capture(make_png(seed=1), kind="viewport")
+    case.lock()
+    folder = store.root / case.id
+    torn = struct.pack(">I", 500) + b"\x01" * 100
+    with (folder / "journal.log").open("ab") as journal:
+        journal.write(torn)
+    (folder / "blobs" / ("cd" * 16 + ".blob")).write_bytes(b"EVBLOB1\nhalf")
+    filler = _fill(small_disk)
+    opened = store.open(case.id, PASSPHRASES)
+    assert opened.read_only and opened.storage_problem
+    opened.verify()  # the pending repair is not tampering
+    assert (folder / "journal.log").read_bytes().endswith(torn)  # nothing cut without being set aside
+    opened.lock()
+    filler.unlink()
+    reopened = store.open(case.id, PASSPHRASES)
+    repaired = {e.data["what"] for e in reopened.events() if e.kind == "repaired"}
+    assert repaired >= {"torn journal end set aside", "unacknowledged file set aside"}
+    assert reopened.read_capture(kept.id) == make_png(seed=1)
+    reopened.verify()
+    reopened.lock()
