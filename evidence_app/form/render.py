@@ -132,8 +132,11 @@ def _give_back_memory() -> None:
     for the export of a 20,000-visit, 2,000-capture case.
     """
     # reportlab's layout leaves reference cycles; collect them first (30 MB for a long review).
-    # The collector runs on whichever thread allocates anyway; this only chooses when.
-    gc.collect()
+    # Only where automatic collection is on: the desktop application turns it off and collects
+    # on its window's thread alone (ui/gc_guard.py), since freeing a cycle that holds a Qt
+    # object on a worker thread crashes Qt, and the form is made on a worker thread there.
+    if gc.isenabled():
+        gc.collect()
     if sys.platform.startswith("linux"):
         try:
             ctypes.CDLL(None).malloc_trim(0)
