@@ -228,8 +228,8 @@ def export_case(case: Case, dest_dir: Path | str, *, passphrase: str | None = No
         raise storage_error(exc, "the export folder") from exc
     try:
         evidence_path = partial / f"{case.id}.evidence.age"
-        with evidence_path.open("xb") as raw, _HashingWriter(raw) as hashed:
-            encryptor = age.Encryptor(hashed, recipient=identity.recipient)  # type: ignore[arg-type]
+        with evidence_path.open("xb") as raw, _HashingWriter(raw) as hashed, \
+                age.Encryptor(hashed, recipient=identity.recipient) as encryptor:  # type: ignore[arg-type]
             bag = BagTarWriter(encryptor, case.id, parse_utc(exported_at).timestamp(), on_bytes=advance)  # type: ignore[arg-type]
             bag.add_payload("summary.txt", _summary(case, events, recipient, exported_at, withheld).encode("utf-8"))
             bag.add_payload("form/incident-form.pdf", form)
@@ -263,6 +263,7 @@ def export_case(case: Case, dest_dir: Path | str, *, passphrase: str | None = No
                 "Source-Organization": "Evidence App",
                 "External-Identifier": case.id,
                 "Bagging-Date": exported_at[:10],
+                "Exported-At-UTC": exported_at,
                 "Journal-Head-SHA256": events[-1].hash,
                 "Journal-Records": str(len(events)),
                 "Case-Key-Fingerprint": key.fingerprint,
