@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import logging
 import hashlib
 import json
 import re
 import tarfile
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -508,6 +510,19 @@ def _check_journal(journal: _JournalChecker, digests: dict[str, str], small: dic
         _check_form(small.get(FORM), journal, problems, checks)
 
 
+@contextmanager
+def _quiet(*loggers: str) -> Iterator[None]:
+    names = {name for name in logging.root.manager.loggerDict if name.split(".")[0] in loggers} | set(loggers)
+    saved = [(logging.getLogger(name), logging.getLogger(name).disabled) for name in names]
+    for logger, _ in saved:
+        logger.disabled = True
+    try:
+        yield
+    finally:
+        for logger, was in saved:
+            logger.disabled = was
+
+
 def _check_form(pdf: bytes | None, journal: _JournalChecker, problems: list[BundleProblem],
                 checks: list[str]) -> None:
     """The form's PAdES signature must be sound, cover the whole file, and be by the case key in the journal."""
@@ -527,8 +542,13 @@ def _check_form(pdf: bytes | None, journal: _JournalChecker, problems: list[Bund
     if base64.b64decode(journal.public_key or "") != public:
         problems.append(BundleProblem(JOURNAL, "the case key's certificate is not for the case key"))
         return
-    check = check_form(pdf, certificate)
-    if not check.ok or signer_public_key(pdf) != public:
+    import pyhanko.sign.validation  # noqa: F401 - its loggers must exist before they can be quietened
+    import pyhanko_certvalidator  # noqa: F401
+
+    with _quiet("pyhanko", "pyhanko_certvalidator"):  # a bad signature is our answer, not a logged traceback
+        check = check_form(pdf, certificate)
+        signer = signer_public_key(pdf)
+    if not check.ok or signer != public:
         problems.append(BundleProblem(FORM, "its PAdES signature is not a sound signature over the whole file "
                                       "by the case key in the journal"))
     else:
