@@ -339,3 +339,46 @@ def test_the_identity_inside_must_open_the_evidence(filled, usb: Path) -> None:
                                                   scrypt_log_n=10))
     fails_naming(result, result.key_file.name)
     assert identity_of(result).recipient == other.recipient
+
+
+# --------------------------------------------------------------------------- issue 16, item 5
+
+@pytest.mark.parametrize("fault", ["the EXPORTED record", "the folder's fsync"])
+def test_an_export_reported_failed_leaves_no_bundle_behind(filled, usb: Path, monkeypatch, fault: str) -> None:
+    import errno
+
+    from evidence_app.errors import StorageError
+    from evidence_app.export import writer
+
+    def eio(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.EIO, "Input/output error")
+
+    if fault == "the EXPORTED record":
+        monkeypatch.setattr(filled, "journal_export", eio)
+    else:
+        real = writer.fsync_dir
+        monkeypatch.setattr(writer, "fsync_dir", lambda folder: eio() if Path(folder) == usb else real(folder))
+    with pytest.raises(StorageError, match="input/output error"):
+        export(filled, usb)
+    assert list(usb.iterdir()) == []
+    assert not [e for e in filled.events() if e.kind == "exported"]
+    monkeypatch.undo()
+    result = export(filled, usb)
+    assert [p.name for p in usb.iterdir()] == [result.folder.name]
+    assert result.journal_head and result.key_fingerprint == filled.signing_key.fingerprint
+
+
+def test_a_bundle_the_journal_did_record_is_kept_when_a_later_step_fails(filled, usb: Path, monkeypatch) -> None:
+    real = filled.journal_export
+
+    def journal_then_fail(data):  # the record is written, then the incident register's update fails
+        real(data)
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(filled, "journal_export", journal_then_fail)
+    with pytest.raises(Exception, match="input/output error"):
+        export(filled, usb)
+    bundles = list(usb.iterdir())
+    assert len(bundles) == 1
+    recorded = [e for e in filled.events() if e.kind == "exported"][-1]
+    assert recorded.data["folder"] == bundles[0].name
