@@ -148,7 +148,7 @@ class _Pipe:
             self._lock.notify_all()
 
     def next_chunk(self) -> bytes | None:
-        """The next bytes written, or None at the end."""
+        """All the bytes written since the last call (rage writes 8 KiB at a time), or None at the end."""
         with self._lock:
             while not self._chunks and not self._ended and not self._aborted:
                 self._lock.wait()
@@ -156,8 +156,9 @@ class _Pipe:
                 raise _Aborted
             if not self._chunks:
                 return None
-            chunk = self._chunks.popleft()
-            self.waiting -= len(chunk)
+            chunk = self._chunks.popleft() if len(self._chunks) == 1 else b"".join(self._chunks)
+            self._chunks.clear()
+            self.waiting = 0
             self._lock.notify_all()
             return chunk
 

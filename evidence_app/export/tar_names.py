@@ -19,6 +19,8 @@ import unicodedata
 ALLOWED_PAX = frozenset({"path", "size", "mtime", "atime", "ctime", "uid", "gid", "uname", "gname"})
 _SEGMENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 PLAIN_FILE_TYPES = (tarfile.REGTYPE, tarfile.AREGTYPE)
+_WHOLE = re.compile(r"[0-9]{1,18}")
+_TIME = re.compile(r"-?[0-9]{1,18}(\.[0-9]{1,9})?")
 
 
 def name_problem(name: str, bag: str) -> str:
@@ -49,6 +51,11 @@ def member_problem(member: tarfile.TarInfo) -> str:
     extra = set(member.pax_headers) - ALLOWED_PAX
     if extra:
         return f"its tar header carries fields an export never writes ({', '.join(sorted(extra))})"
+    for key, value in member.pax_headers.items():
+        # Python's tarfile reads a malformed number as 0; GNU tar refuses it: two readers, two archives.
+        pattern = _WHOLE if key in ("size", "uid", "gid") else _TIME if key in ("mtime", "atime", "ctime") else None
+        if pattern is not None and not pattern.fullmatch(value):
+            return f"its tar header's {key} is not a number"
     return ""
 
 
@@ -57,19 +64,32 @@ def folded(name: str) -> str:
     return unicodedata.normalize("NFC", name).casefold()
 
 
-def strict_headers(problems: list[str]) -> type[tarfile.TarInfo]:
+MAX_EXTENDED_HEADER = 64 * 1024  # a pax record block of ours holds one long name
+_EXTENDED = (tarfile.XHDTYPE, tarfile.XGLTYPE, tarfile.SOLARIS_XHDTYPE, tarfile.GNUTYPE_LONGNAME,
+             tarfile.GNUTYPE_LONGLINK)
+
+
+def strict_headers(problems: list[str], largest: int) -> type[tarfile.TarInfo]:
     """A ``TarInfo`` for :func:`tarfile.open` that notes, in ``problems``, headers our writer never makes.
 
     Our writer makes POSIX (ustar) headers, with pax records for long names, and
     no ustar name prefix. An old-GNU header's bytes 345-500 are times to GNU
     tar but a name prefix to Python's tarfile: two readers, two names. So
     anything else is refused, whatever name Python would give it.
+
+    A size no archive of ``largest`` bytes can hold ends the reading there:
+    tarfile would read a huge extended header into memory, or skip a huge
+    member one empty read at a time, for ever.
     """
 
     class StrictInfo(tarfile.TarInfo):
         @classmethod
         def frombuf(cls, buf: bytes, encoding: str, errors: str) -> tarfile.TarInfo:  # type: ignore[override]
             info = super().frombuf(buf, encoding, errors)
+            if info.size > largest or (info.type in _EXTENDED and info.size > MAX_EXTENDED_HEADER):
+                problems.append(f"{info.name}: its tar header gives a size ({info.size:,} bytes) this archive "
+                                "cannot hold; the archive was not read past it")
+                raise tarfile.InvalidHeaderError("impossible size")  # tarfile stops there, as at an end
             if buf[257:265] != b"ustar\x0000":
                 problems.append(f"{info.name}: its tar header is not the POSIX kind an export writes")
             elif buf[345:500].strip(b"\0"):

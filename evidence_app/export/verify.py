@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import logging
 import hashlib
 import json
+import logging
 import re
 import tarfile
 from collections.abc import Callable, Iterator
@@ -31,7 +31,12 @@ from cryptography.hazmat.primitives.serialization import load_pem_public_key
 
 from evidence_app.errors import EvidenceError
 from evidence_app.export import age
-from evidence_app.export.tar_names import folded, member_problem, name_problem, strict_headers
+from evidence_app.export.tar_names import (
+    folded,
+    member_problem,
+    name_problem,
+    strict_headers,
+)
 from evidence_app.export.timestamping import TimestampError, check_token, trust_roots
 from evidence_app.vault.events import GENESIS
 from evidence_app.vault.signing import fingerprint_of, verify_signature
@@ -41,7 +46,7 @@ TIMESTAMP_FILE = "tagmanifest-sha256.txt.tsr"
 SMALL_FILE = 4 * 1024 * 1024
 CLOCK_SKEW = dt.timedelta(minutes=10)       # between the school's clock and the authority's
 EXPORT_TIME_ALLOWED = dt.timedelta(days=1)  # from the export's start to its time stamp, at most
-MAX_FORM = 64 * 1024 * 1024  # the form is kept in memory to check its PAdES signature
+MAX_FORM = 96 * 1024 * 1024  # the form is kept in memory to check its PAdES signature (its pictures: 64 MiB at most)
 JOURNAL = "data/journal/journal.jsonl"
 FORM = "data/form/incident-form.pdf"
 TAG_FILES = ("bagit.txt", "bag-info.txt", "manifest-sha256.txt")
@@ -300,12 +305,17 @@ def verify_bundle(path: Path | str, passphrase: str, *,
     journal = _JournalChecker()
     with evidence.open("rb") as raw:
         reader = _HashingReader(raw, advance)
+        chunks = age.decrypt_chunks(reader, identity=identity)  # type: ignore[arg-type]
         try:
-            stream = _ChunkStream(age.decrypt_chunks(reader, identity=identity))  # type: ignore[arg-type]
+            stream = _ChunkStream(chunks)
             with tarfile.open(fileobj=stream, mode="r|",  # type: ignore[call-overload]
-                              tarinfo=strict_headers(header_problems)) as tar:
+                              tarinfo=strict_headers(header_problems, total)) as tar:
                 for member in tar:
                     name = member.name
+                    if member.size > total:  # a pax size no file of this size holds: stop before tarfile spins
+                        problems.append(BundleProblem(name, f"its tar header gives a size ({member.size:,} bytes) "
+                                                      "larger than the whole bundle"))
+                        break
                     wrong = name_problem(name, case_id) or member_problem(member)
                     if wrong:
                         problems.append(BundleProblem(name, wrong))
@@ -345,8 +355,11 @@ def verify_bundle(path: Path | str, passphrase: str, *,
                                               "it belongs to another export"))
             else:
                 problems.append(BundleProblem(evidence.name, str(exc)))
-        except tarfile.TarError as exc:
+        except (tarfile.TarError, ValueError, EOFError, OverflowError, IndexError, KeyError) as exc:
+            # tarfile raises more than TarError on hostile headers (a pax sparse map: ValueError)
             problems.append(BundleProblem(evidence.name, f"the archive inside is damaged ({exc})"))
+        finally:
+            chunks.close()  # stops rage's thread if the archive ended in an error; it reads the file no more
         # Hash whatever was not read (after an error), so the file's hash is still checked.
         while chunk := reader.read(1024 * 1024):
             pass
@@ -454,7 +467,7 @@ def _utc(text: str) -> dt.datetime | None:
         when = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         return None
-    return when if when.tzinfo else when.replace(tzinfo=dt.timezone.utc)
+    return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
 
 
 def _check_timestamp(small: dict[str, bytes], journal: _JournalChecker, roots: Path | str | None,
@@ -470,8 +483,8 @@ def _check_timestamp(small: dict[str, bytes], journal: _JournalChecker, roots: P
         return
     exported = _utc(_bag_info(small).get("Exported-At-UTC", ""))
     earliest = exported or _utc(journal.first_time)
-    latest = min(exported + EXPORT_TIME_ALLOWED if exported else dt.datetime.max.replace(tzinfo=dt.timezone.utc),
-                 dt.datetime.now(dt.timezone.utc) + CLOCK_SKEW)
+    latest = min(exported + EXPORT_TIME_ALLOWED if exported else dt.datetime.max.replace(tzinfo=dt.UTC),
+                 dt.datetime.now(dt.UTC) + CLOCK_SKEW)
     if earliest is None or info.when < earliest - CLOCK_SKEW:
         problems.append(BundleProblem(TIMESTAMP_FILE, f"it is dated {info.time}, before the "
                                       f"{'export' if exported else 'case'} began ({earliest or 'unknown'}): "

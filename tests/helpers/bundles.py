@@ -105,7 +105,7 @@ def forge(result: ExportResult, change: Callable[[dict[str, bytes]], None] | Non
     """
     genuine = {i.name.split("/", 1)[1]: d for i, d in members(result)}
     case_id = result.evidence_file.name[: -len(".evidence.age")]
-    key = key or SigningKey.generate(case_id, dt.datetime.now(dt.timezone.utc))
+    key = key or SigningKey.generate(case_id, dt.datetime.now(dt.UTC))
     payload = {path: data for path, data in genuine.items() if path.startswith("data/")}
     if change is not None:
         change(payload)

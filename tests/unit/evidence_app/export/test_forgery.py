@@ -23,8 +23,19 @@ from evidence_app import verify_bundle
 from evidence_app.export import age
 from evidence_app.form.signature import check_form
 from evidence_app.vault.signing import SigningKey
-from tests.helpers.bundles import (AGE, export, forge, identity_of, info, members, plaintext, repack, reseal,
-                                   tar_of, unsigned_pdf)
+from tests.helpers.bundles import (
+    AGE,
+    export,
+    forge,
+    identity_of,
+    info,
+    members,
+    plaintext,
+    repack,
+    reseal,
+    tar_of,
+    unsigned_pdf,
+)
 from tests.helpers.images import make_png
 from tests.helpers.tsa import local_tsa
 
@@ -290,7 +301,7 @@ def test_a_self_made_time_stamp_named_after_a_real_authority_fails(case, usb: Pa
 def test_a_time_stamp_dated_before_the_case_fails_even_from_a_trusted_authority(case, usb: Path,
                                                                                 tmp_path: Path) -> None:
     ca_file = tmp_path / "tsa.pem"
-    backdated = dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc)
+    backdated = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
     with local_tsa(ca_file, fixed_time=backdated) as url:
         result = export(case, usb, tsa_url=url)
     report = verify_bundle(result.folder, result.passphrase, trust_roots=ca_file)
@@ -302,7 +313,7 @@ def test_a_time_stamp_dated_before_the_case_fails_even_from_a_trusted_authority(
 
 def test_a_form_re_signed_by_a_fresh_key_with_the_same_name_fails(filled, usb: Path) -> None:
     result = export(filled, usb)
-    impostor = SigningKey.generate(filled.id, dt.datetime.now(dt.timezone.utc))
+    impostor = SigningKey.generate(filled.id, dt.datetime.now(dt.UTC))
     assert impostor.certificate.subject == filled.signing_key.certificate.subject
     alone = check_form(__import__("evidence_app.form.signature", fromlist=["sign_pdf"]).sign_pdf(
         unsigned_pdf("x"), impostor, reason="r"), impostor.certificate_der)
@@ -382,3 +393,46 @@ def test_a_bundle_the_journal_did_record_is_kept_when_a_later_step_fails(filled,
     assert len(bundles) == 1
     recorded = [e for e in filled.events() if e.kind == "exported"][-1]
     assert recorded.data["folder"] == bundles[0].name
+
+
+@pytest.mark.parametrize("pax", [{"GNU.sparse.major": "1", "GNU.sparse.minor": "0", "GNU.sparse.name": "x",
+                                  "GNU.sparse.realsize": "10"}, {"size": "abc"}, {"mtime": "soon"},
+                                 {"size": "99999999999999999999999"}, {"SCHILY.xattr.user.x": "y"}])
+def test_hostile_tar_headers_are_a_sentence_not_a_traceback(filled, usb: Path, pax: dict[str, str]) -> None:
+    result = export(filled, usb)
+
+    def plant(items):
+        member = info(f"{filled.id}/data/planted.txt")
+        member.pax_headers = pax
+        return items[:2] + [(member, b"abc")] + items[2:]
+
+    repack(result, plant, debian=False)
+    report = verify_bundle(result.folder, result.passphrase)
+    assert not report.ok and all(p.detail for p in report.problems)
+    # the encrypted file was still hashed whole, though the archive stopped early
+    assert not any("SHA-256 does not match" in p.detail for p in report.problems), report.text()
+
+
+def _with_size(header: bytes, size_field: bytes) -> bytes:
+    block = bytearray(header[:512])
+    block[124:136] = size_field
+    block[148:156] = b"        "
+    block[148:156] = f"{sum(block):06o}\0 ".encode()
+    return bytes(block)
+
+
+@pytest.mark.parametrize("kind", [tarfile.XHDTYPE, tarfile.REGTYPE])
+def test_a_header_claiming_gigabytes_ends_the_reading_at_once(filled, usb: Path, kind: bytes) -> None:
+    import time
+
+    result = export(filled, usb)
+    body = tar_of(members(result))
+    member = info(f"{filled.id}/data/huge.bin")
+    member.type = kind
+    planted = _with_size(member.tobuf(tarfile.USTAR_FORMAT), b"77777777777\0")
+    end = _end_of_members(body)
+    reseal(result, body[:end] + planted + bytes(4096), debian=False)
+    started = time.monotonic()
+    report = verify_bundle(result.folder, result.passphrase)
+    assert time.monotonic() - started < 30
+    assert not report.ok and any("size" in p.detail for p in report.problems), report.text()
