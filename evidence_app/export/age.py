@@ -47,6 +47,7 @@ EXPORT_SCRYPT_LOG_N = 16   # the officer's key file: 64 MiB, a quarter second. T
 SCRYPT_MAX_LOG_N = 18      # the most a key file may ask for: 256 MiB, about a second
 MAX_KEY_FILE = 64 * 1024   # a key file is a few hundred bytes; anything larger is not one
 PIPE_BYTES = 1024 * 1024   # what may wait between the bag's writer and rage, either way
+PIPE_PIECE = 256 * 1024    # the most one write puts into the pipe at once
 _SCRYPT_LABEL = b"age-encryption.org/v1/scrypt"
 _SCRYPT_LINE = re.compile(rb"-> scrypt ([A-Za-z0-9+/]{22}) ([1-9][0-9]?)\n")
 
@@ -258,7 +259,9 @@ class Encryptor:
 
     def write(self, data: bytes) -> int:
         try:
-            self._pipe.write(data)
+            with memoryview(data) as view:  # in pieces: a 60 MB form is never copied whole into the pipe
+                for start in range(0, len(view), PIPE_PIECE):
+                    self._pipe.write(view[start: start + PIPE_PIECE])
         except _Aborted:
             self._thread.join()
             self._raise()
