@@ -444,6 +444,9 @@ def _check_bag(digests: dict[str, str], small: dict[str, bytes], problems: list[
 def _check_signature(small: dict[str, bytes], journal: _JournalChecker, problems: list[BundleProblem],
                      checks: list[str]) -> str:
     signature, pem = small.get("tagmanifest-sha256.txt.sig"), small.get("case-signing-key.pem")
+    signed = small.get("tagmanifest-sha256.txt")
+    if signed is None:
+        return ""  # named as missing by the bag's check
     if signature is None or pem is None:
         problems.append(BundleProblem("tagmanifest-sha256.txt.sig", "the signature or the case key is missing"))
         return ""
@@ -453,12 +456,17 @@ def _check_signature(small: dict[str, bytes], journal: _JournalChecker, problems
     except (ValueError, AttributeError, TypeError):
         problems.append(BundleProblem("case-signing-key.pem", "not an Ed25519 public key"))
         return ""
-    if not verify_signature(raw, signature, small["tagmanifest-sha256.txt"]):
+    if not verify_signature(raw, signature, signed):
         problems.append(BundleProblem("tagmanifest-sha256.txt.sig", "the case's signature does not verify"))
     else:
         checks.append("the case key's signature over tagmanifest-sha256.txt")
-    if journal.public_key and base64.b64decode(journal.public_key) != raw:
-        problems.append(BundleProblem("case-signing-key.pem", "not the key the journal recorded for this case"))
+    try:
+        recorded = base64.b64decode(journal.public_key, validate=True)
+    except ValueError:
+        recorded = b""
+    if recorded != raw:
+        problems.append(BundleProblem("case-signing-key.pem", "not the key the journal recorded for this case"
+                                      if recorded else "the journal records no case key"))
     return fingerprint_of(raw)
 
 
@@ -514,7 +522,9 @@ def _check_journal(journal: _JournalChecker, digests: dict[str, str], small: dic
             if journal.capture_hashes.get(capture_id) != digest:
                 problems.append(BundleProblem(path, "its SHA-256 is not the one the journal recorded when it was taken"))
     form = digests.get(FORM)
-    if form is not None and form not in journal.form_hashes:
+    if form is None:
+        problems.append(BundleProblem(FORM, "missing: every export holds the signed form"))
+    elif form not in journal.form_hashes:
         problems.append(BundleProblem(FORM, "the journal has no record of this form"))
     if not problems:
         checks.append(f"the journal's hash chain ({journal.records} records) and its head")

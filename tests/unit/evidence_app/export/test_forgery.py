@@ -436,3 +436,46 @@ def test_a_header_claiming_gigabytes_ends_the_reading_at_once(filled, usb: Path,
     report = verify_bundle(result.folder, result.passphrase)
     assert time.monotonic() - started < 30
     assert not report.ok and any("size" in p.detail for p in report.problems), report.text()
+
+
+def _rechained(journal: bytes, drop_kind: str) -> tuple[bytes, str, int]:
+    import hashlib
+    import json
+
+    records = [json.loads(line) for line in journal.splitlines()]
+    records = [r for r in records if r["kind"] != drop_kind]
+    prev, lines = records[0]["prev"], []
+    for seq, record in enumerate(records):
+        record["prev"], record["seq"] = prev, seq
+        line = json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+        prev = hashlib.sha256(line).hexdigest()
+        lines.append(line)
+    return b"".join(line + b"\n" for line in lines), prev, len(lines)
+
+
+@pytest.mark.parametrize("leave_out", ["the form", "the journal's key record"])
+def test_a_forged_bag_without_its_form_or_its_journal_key_fails(filled, usb: Path, leave_out: str) -> None:
+    import hashlib
+
+    result = export(filled, usb)
+    key, forged = forge(result)
+    files = {i.name.split("/", 1)[1]: d for i, d in forged}
+    journal, head, count = _rechained(files["data/journal/journal.jsonl"], "key" if "key" in leave_out else "")
+    files["data/journal/journal.jsonl"] = journal
+    if leave_out == "the form":
+        files.pop("data/form/incident-form.pdf")
+    payload = {p: d for p, d in files.items() if p.startswith("data/")}
+    info_lines = dict(line.split(": ", 1) for line in files["bag-info.txt"].decode().splitlines())
+    info_lines.update({"Journal-Head-SHA256": head, "Journal-Records": str(count),
+                       "Payload-Oxum": f"{sum(len(d) for d in payload.values())}.{len(payload)}"})
+    files["bag-info.txt"] = "".join(f"{k}: {v}\n" for k, v in info_lines.items()).encode()
+    files["manifest-sha256.txt"] = "".join(f"{hashlib.sha256(d).hexdigest()}  {p}\n"
+                                           for p, d in payload.items()).encode()
+    tags = "".join(f"{hashlib.sha256(files[p]).hexdigest()}  {p}\n"
+                   for p in ("bagit.txt", "bag-info.txt", "manifest-sha256.txt")).encode()
+    files["tagmanifest-sha256.txt"], files["tagmanifest-sha256.txt.sig"] = tags, key.sign(tags)
+    repack(result, lambda items: [(info(f"{filled.id}/{p}"), d) for p, d in files.items()], debian=False)
+    report = verify_bundle(result.folder, result.passphrase)
+    assert not report.ok
+    expected = "every export holds the signed form" if leave_out == "the form" else "records no case key"
+    assert any(expected in p.detail for p in report.problems), report.text()
