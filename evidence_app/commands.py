@@ -32,6 +32,15 @@ def build_parser(prog: str = "evidence-app") -> argparse.ArgumentParser:
     verify.add_argument("bundle", metavar="DIR", help="the bundle's folder (the one with README.txt)")
     verify.add_argument("--passphrase-file", metavar="F",
                         help="a file whose first line is the passphrase (otherwise it is asked for)")
+    verify.add_argument("--expect-fingerprint", metavar="HEX",
+                        help="the case key fingerprint printed on the form (spaces allowed): "
+                             "a bundle signed by any other key is not intact")
+    verify.add_argument("--expect-head", metavar="HEX",
+                        help="the journal head printed on the form: a bundle whose journal does not "
+                             "hold it (another case, an older export) is not intact")
+    verify.add_argument("--trust-roots", metavar="PEM",
+                        help="certificates (PEM) of the time-stamp authorities you trust; "
+                             "without it, the system's trusted roots")
     share = commands.add_parser(
         "share-cases", help="make the case folder computer-wide, for a pair with two Windows accounts "
                             "(run once, as an administrator)",
@@ -63,13 +72,21 @@ def _read_passphrase(path: str | None) -> str:
     return sys.stdin.readline().rstrip("\r\n")
 
 
-def verify_command(bundle: str, passphrase_file: str | None) -> int:
+def verify_command(bundle: str, passphrase_file: str | None, *, expect_fingerprint: str | None = None,
+                   expect_head: str | None = None, trust_roots: str | None = None) -> int:
     """Check a bundle and print the report: 0 intact, 1 not intact, 2 could not read it."""
     from evidence_app.export.verify import BundleUnreadable, verify_bundle
 
+    for given, what, length in ((expect_fingerprint, "--expect-fingerprint", 64), (expect_head, "--expect-head", 64)):
+        digits = "".join((given or "").split()).replace(":", "")
+        if given is not None and (len(digits) != length or any(c not in "0123456789abcdefABCDEF" for c in digits)):
+            print(f"evidence-app verify: {what} takes the {length} hexadecimal digits printed on the form.",
+                  file=sys.stderr)
+            return 2
     try:
         passphrase = _read_passphrase(passphrase_file)
-        report = verify_bundle(bundle, passphrase)
+        report = verify_bundle(bundle, passphrase, expect_fingerprint=expect_fingerprint, expect_head=expect_head,
+                               trust_roots=trust_roots)
     except OSError as exc:
         print(f"evidence-app verify: cannot read {exc.filename or bundle}: {exc.strerror}", file=sys.stderr)
         return 2
@@ -115,7 +132,8 @@ def run(args: argparse.Namespace) -> int:
         return list_command(args.cases)
     if args.command == "share-cases":
         return share_command(args.folder)
-    return verify_command(args.bundle, args.passphrase_file)
+    return verify_command(args.bundle, args.passphrase_file, expect_fingerprint=args.expect_fingerprint,
+                          expect_head=args.expect_head, trust_roots=args.trust_roots)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,14 +1,18 @@
-"""The age v1 file format (age-encryption.org/v1), so the police can use the standard tool.
+"""age files (age-encryption.org/v1) through pyrage, the bindings to rage (the Rust age).
 
-Two recipient kinds, as the export needs them:
+Everything that *reads* an age file goes through rage, which is as strict as
+Debian's ``age`` (canonical base64, one header grammar, low-order X25519
+shares refused): a re-spelt header is an error, never a second valid file.
 
-* X25519: the evidence file is encrypted to a fresh X25519 identity;
-* scrypt: that identity's text is encrypted with the officer's passphrase.
-
-Encryption and decryption both stream in 64 KiB chunks (ChaCha20-Poly1305,
-STREAM construction), so memory stays flat whatever the size. Truncation,
-re-ordered or altered chunks, and data after the last chunk are errors, never a
-partial success. Checked against Debian's ``age`` in the tests, both ways.
+* X25519: the evidence file is encrypted to a fresh identity and decrypted
+  with it, streaming (``pyrage.encrypt_io`` / ``decrypt_io`` on a thread of
+  their own, fed through a bounded pipe), so memory stays flat.
+* scrypt: the identity's text is encrypted with the officer's passphrase.
+  Decryption is rage's, after a bound on the file's size and work factor
+  (rage itself would spend 4 GiB and 20 s on a crafted 2^22). Encryption is
+  the one piece written here: ``pyrage.passphrase.encrypt`` always picks
+  2^18 (256 MiB, 1.3 s measured), beyond the export's 200 MB budget, and
+  tests need a cheap cost. Debian's ``age`` opens what it writes (tested).
 """
 
 from __future__ import annotations
@@ -16,14 +20,17 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import io
 import os
+import re
+import threading
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+import pyrage
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
@@ -33,74 +40,34 @@ from evidence_app.errors import EvidenceError
 INTRO = b"age-encryption.org/v1\n"
 CHUNK = 64 * 1024
 TAG = 16
-SCRYPT_LOG_N = 18          # age's own default; its decrypter accepts up to 22
+SCRYPT_LOG_N = 18          # age's own default
 EXPORT_SCRYPT_LOG_N = 16   # the officer's key file: 64 MiB, a quarter second. The six generated words
                            # carry 66 bits, which is what protects it; this cost keeps export and
                            # verify under 200 MB beside a full-size form.
-SCRYPT_MAX_LOG_N = 22
-_X25519_INFO = b"age-encryption.org/v1/X25519"
+SCRYPT_MAX_LOG_N = 18      # the most a key file may ask for: 256 MiB, about a second
+MAX_KEY_FILE = 64 * 1024   # a key file is a few hundred bytes; anything larger is not one
+PIPE_BYTES = 1024 * 1024   # what may wait between the bag's writer and rage, either way
+PIPE_PIECE = 256 * 1024    # the most one write puts into the pipe at once
 _SCRYPT_LABEL = b"age-encryption.org/v1/scrypt"
+_SCRYPT_LINE = re.compile(rb"-> scrypt ([A-Za-z0-9+/]{22}) ([1-9][0-9]?)\n")
 
 
 class AgeError(EvidenceError):
-    """An age file that cannot be decrypted: wrong key or passphrase, damaged or cut short."""
+    """An age file that cannot be decrypted: wrong key or passphrase, damaged, cut short or re-spelt."""
 
 
-# --------------------------------------------------------------------------- bech32
-
-_CHARSET = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
-
-
-def _polymod(values: list[int]) -> int:
-    generator = [0x3B6A57B2, 0x26508E6D, 0x1EA119FA, 0x3D4233DD, 0x2A1462B3]
-    checksum = 1
-    for value in values:
-        top = checksum >> 25
-        checksum = (checksum & 0x1FFFFFF) << 5 ^ value
-        for i in range(5):
-            checksum ^= generator[i] if (top >> i) & 1 else 0
-    return checksum
-
-
-def _hrp_expand(hrp: str) -> list[int]:
-    return [ord(c) >> 5 for c in hrp] + [0] + [ord(c) & 31 for c in hrp]
-
-
-def _convert_bits(data: bytes | list[int], from_bits: int, to_bits: int, pad: bool) -> list[int]:
-    accumulator, bits, out = 0, 0, []
-    maximum = (1 << to_bits) - 1
-    for value in data:
-        accumulator = (accumulator << from_bits) | value
-        bits += from_bits
-        while bits >= to_bits:
-            bits -= to_bits
-            out.append((accumulator >> bits) & maximum)
-    if pad and bits:
-        out.append((accumulator << (to_bits - bits)) & maximum)
-    elif not pad and (bits >= from_bits or (accumulator << (to_bits - bits)) & maximum):
-        raise AgeError("The key is not valid bech32.")
-    return out
-
-
-def bech32_encode(hrp: str, data: bytes) -> str:
-    hrp = hrp.lower()
-    values = _convert_bits(data, 8, 5, True)
-    polymod = _polymod(_hrp_expand(hrp) + values + [0] * 6) ^ 1
-    checksum = [(polymod >> 5 * (5 - i)) & 31 for i in range(6)]
-    return hrp + "1" + "".join(_CHARSET[v] for v in values + checksum)
-
-
-def bech32_decode(text: str) -> tuple[str, bytes]:
-    if text.lower() != text and text.upper() != text:
-        raise AgeError("The key mixes upper and lower case.")
-    text = text.lower()
-    hrp, _, rest = text.rpartition("1")
-    if not hrp or len(rest) < 6 or any(c not in _CHARSET for c in rest):
-        raise AgeError("The key is not valid bech32.")
-    values = [_CHARSET.index(c) for c in rest]
-    if _polymod(_hrp_expand(hrp) + values) != 1:
-        raise AgeError("The key's checksum is wrong: it was mistyped or damaged.")
-    return hrp, bytes(_convert_bits(values[:-6], 5, 8, False))
+def _plain(error: Exception, *, passphrase: bool = False) -> AgeError:
+    """rage's error as a sentence."""
+    text = str(error)
+    if "No matching keys" in text:
+        return AgeError("No key that can open this file was given (wrong key file or passphrase).")
+    if passphrase and "Decryption failed" in text:
+        return AgeError("The passphrase is wrong.")
+    if "Excessive work" in text:
+        return AgeError("The file asks for more passphrase work than this app allows.")
+    if "Unknown age format" in text or "Header is invalid" in text or "header" in text.lower():
+        return AgeError("The age header is malformed or has been altered.")
+    return AgeError("The age file is damaged, cut short, re-ordered or has data added.")
 
 
 # --------------------------------------------------------------------------- keys
@@ -109,247 +76,316 @@ def bech32_decode(text: str) -> tuple[str, bytes]:
 class Identity:
     """An X25519 age identity (``AGE-SECRET-KEY-1...``)."""
 
-    secret: bytes = field(repr=False)
+    text: str = field(repr=False)
 
     @classmethod
     def generate(cls) -> Identity:
-        key = X25519PrivateKey.generate()
-        return cls(key.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
-                                     serialization.NoEncryption()))
+        return cls(str(pyrage.x25519.Identity.generate()))
 
     @classmethod
     def parse(cls, text: str) -> Identity:
+        """The first key line of an identity file (``#`` lines are comments), checked by rage."""
         for line in text.splitlines():
             line = line.strip()
             if line and not line.startswith("#"):
-                hrp, data = bech32_decode(line)
-                if hrp != "age-secret-key-" or len(data) != 32:
-                    raise AgeError("That is not an age identity.")
-                return cls(data)
+                try:
+                    return cls(str(pyrage.x25519.Identity.from_str(line)))
+                except (pyrage.IdentityError, ValueError):
+                    raise AgeError("That is not an age identity, or it was mistyped or damaged.") from None
         raise AgeError("The identity file holds no key.")
 
+    def _rage(self) -> pyrage.x25519.Identity:
+        return pyrage.x25519.Identity.from_str(self.text)
+
     @property
-    def recipient(self) -> bytes:
-        return X25519PrivateKey.from_private_bytes(self.secret).public_key().public_bytes(
-            serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    def recipient(self) -> str:
+        """The public key (``age1...``) that files for this identity are encrypted to."""
+        return str(self._rage().to_public())
 
     def to_text(self) -> str:
-        return bech32_encode("age-secret-key-", self.secret).upper()
+        return self.text
 
     def recipient_text(self) -> str:
-        return bech32_encode("age", self.recipient)
+        return self.recipient
 
 
-# --------------------------------------------------------------------------- header
+# --------------------------------------------------------------------------- a bounded pipe
+
+class _Pipe:
+    """Bytes handed from one thread to another, at most :data:`PIPE_BYTES` waiting.
+
+    Either side may :meth:`abort` (an error, a cancel); the other then stops
+    at its next read or write instead of waiting for ever.
+    """
+
+    def __init__(self) -> None:
+        self._chunks: deque[bytes] = deque()
+        self._buffer: bytes | memoryview = b""
+        self.waiting = 0
+        self._ended = False
+        self._aborted = False
+        self._lock = threading.Condition()
+
+    def write(self, data: bytes) -> int:
+        data = bytes(data)
+        with self._lock:
+            while self.waiting >= PIPE_BYTES and not self._aborted:
+                self._lock.wait()
+            if self._aborted:
+                raise _Aborted
+            self._chunks.append(data)
+            self.waiting += len(data)
+            self._lock.notify_all()
+        return len(data)
+
+    def end(self) -> None:
+        with self._lock:
+            self._ended = True
+            self._lock.notify_all()
+
+    def abort(self) -> None:
+        with self._lock:
+            self._aborted = True
+            self._lock.notify_all()
+
+    def next_chunk(self) -> bytes | None:
+        """All the bytes written since the last call (rage writes 8 KiB at a time), or None at the end."""
+        with self._lock:
+            while not self._chunks and not self._ended and not self._aborted:
+                self._lock.wait()
+            if self._aborted:
+                raise _Aborted
+            if not self._chunks:
+                return None
+            chunk = self._chunks.popleft() if len(self._chunks) == 1 else b"".join(self._chunks)
+            self._chunks.clear()
+            self.waiting = 0
+            self._lock.notify_all()
+            return chunk
+
+    def read(self, size: int = -1) -> bytes:
+        """Up to ``size`` bytes (fewer is fine for rage), ``b""`` only at the end."""
+        if size < 0:
+            rest = [self._buffer]
+            while (chunk := self.next_chunk()) is not None:
+                rest.append(chunk)
+            self._buffer = b""
+            return b"".join(rest)
+        while not self._buffer:
+            chunk = self.next_chunk()
+            if chunk is None:
+                return b""
+            self._buffer = memoryview(chunk)
+        data = bytes(self._buffer[:size])
+        self._buffer = self._buffer[size:]
+        return data
+
+    def flush(self) -> None:
+        pass
+
+
+class _Aborted(Exception):
+    """The other side of a pipe gave up."""
+
+
+class _Recording:
+    """A file wrapper that remembers the first exception its file raised (rage turns it into text)."""
+
+    def __init__(self, target: BinaryIO) -> None:
+        self._target = target
+        self.failure: BaseException | None = None
+
+    def read(self, size: int = -1) -> bytes:
+        try:
+            return self._target.read(size)
+        except BaseException as exc:
+            self.failure = self.failure or exc
+            raise
+
+    def write(self, data: bytes) -> int:
+        try:
+            return self._target.write(data)
+        except BaseException as exc:
+            self.failure = self.failure or exc
+            raise
+
+    def flush(self) -> None:
+        pass
+
+
+# --------------------------------------------------------------------------- streams
+
+class Encryptor:
+    """A writable stream: bytes written are encrypted by rage to ``recipient`` into ``target``.
+
+    Call :meth:`close` to finish (it raises what the writing met, an
+    ``OSError`` as itself); leaving a ``with`` block without closing stops the
+    encryption and leaves ``target`` unfinished.
+    """
+
+    def __init__(self, target: BinaryIO, *, recipient: str) -> None:
+        try:
+            rage_recipient = pyrage.x25519.Recipient.from_str(recipient)
+        except (pyrage.RecipientError, ValueError, TypeError):
+            raise AgeError("That is not an age recipient (age1...).") from None
+        self._pipe = _Pipe()
+        self._target = _Recording(target)
+        self._failure: BaseException | None = None
+        self.plaintext_bytes = 0
+        self._thread = threading.Thread(target=self._run, args=(rage_recipient,), name="export-age", daemon=True)
+        self._thread.start()
+
+    def _run(self, recipient: pyrage.x25519.Recipient) -> None:
+        try:
+            pyrage.encrypt_io(self._pipe, self._target, [recipient])
+        except BaseException as exc:
+            self._failure = self._target.failure or self._pipe_failure(exc)
+            self._pipe.abort()
+
+    @staticmethod
+    def _pipe_failure(exc: BaseException) -> BaseException:
+        return AgeError("The encryption stopped.") if "_Aborted" in str(exc) else exc
+
+    @property
+    def buffered_bytes(self) -> int:
+        return self._pipe.waiting
+
+    def _raise(self) -> None:
+        failure = self._failure
+        if isinstance(failure, (OSError, EvidenceError)):
+            raise failure
+        if failure is not None:
+            raise AgeError("The evidence could not be encrypted.") from failure
+
+    def write(self, data: bytes) -> int:
+        try:
+            with memoryview(data) as view:  # in pieces: a 60 MB form is never copied whole into the pipe
+                for start in range(0, len(view), PIPE_PIECE):
+                    self._pipe.write(view[start: start + PIPE_PIECE])
+        except _Aborted:
+            self._thread.join()
+            self._raise()
+            raise AgeError("The encryption stopped.") from None
+        self.plaintext_bytes += len(data)
+        return len(data)
+
+    def close(self) -> None:
+        self._pipe.end()
+        self._thread.join()
+        self._raise()
+
+    def abort(self) -> None:
+        self._pipe.abort()
+        self._thread.join()
+
+    def __enter__(self) -> Encryptor:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._thread.is_alive():
+            self.abort()
+
+
+def decrypt_chunks(source: BinaryIO, *, identity: Identity) -> Iterator[bytes]:
+    """Yield the plaintext of an X25519 age file as rage releases it; :class:`AgeError` at the first fault.
+
+    Every chunk yielded has passed its authentication tag; a file cut short,
+    re-ordered or extended fails when its end is reached, so a caller must
+    read to the end before it trusts anything. Closing the iterator early stops rage.
+    """
+    pipe = _Pipe()
+    reader = _Recording(source)
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            pyrage.decrypt_io(reader, pipe, [identity._rage()])
+        except BaseException as exc:
+            failure.append(exc)
+        finally:
+            pipe.end()
+
+    thread = threading.Thread(target=run, name="verify-age", daemon=True)
+    thread.start()
+    try:
+        while (chunk := pipe.next_chunk()) is not None:
+            yield chunk
+        thread.join()
+    finally:
+        if thread.is_alive():
+            pipe.abort()
+            thread.join()
+    if reader.failure is not None:  # the disk failed, not the file: say so as itself
+        raise reader.failure
+    if failure:
+        raise _plain(failure[0]) from None  # type: ignore[arg-type]
+
+
+def _check_passphrase_header(data: bytes) -> None:
+    """Refuse, before any work, a key file too large or asking for more scrypt work than we allow."""
+    if len(data) > MAX_KEY_FILE:
+        raise AgeError(f"The key file is {len(data):,} bytes; a real one is a few hundred. It is not a key file.")
+    if not data.startswith(INTRO):
+        raise AgeError("This is not an age file (version line missing).")
+    stanza = _SCRYPT_LINE.match(data, len(INTRO))
+    if stanza is None:
+        raise AgeError("The key file is not passphrase-encrypted the way age writes it.")
+    log_n = int(stanza.group(2))
+    if log_n > SCRYPT_MAX_LOG_N:
+        raise AgeError(f"The key file asks for a passphrase cost of 2^{log_n}, beyond the 2^{SCRYPT_MAX_LOG_N} "
+                       "this app allows (it would take too much memory or time). It was not made by Evidence App.")
+
+
+def decrypt_bytes(data: bytes, *, identity: Identity | None = None, passphrase: str | None = None) -> bytes:
+    """Decrypt a whole (small) age file with an identity or a passphrase."""
+    if passphrase is not None:
+        _check_passphrase_header(data)
+        try:
+            return pyrage.passphrase.decrypt(data, passphrase)
+        except pyrage.DecryptError as exc:
+            raise _plain(exc, passphrase=True) from None
+    if identity is None:
+        raise ValueError("an identity or a passphrase is needed")
+    return b"".join(decrypt_chunks(io.BytesIO(data), identity=identity))
+
+
+# --------------------------------------------------------------------------- the passphrase file
 
 def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii").rstrip("=")
-
-
-def _unb64(text: str) -> bytes:
-    if "=" in text or "\n" in text or "\r" in text:
-        raise AgeError("The age header is malformed.")
-    try:
-        return base64.b64decode(text + "=" * (-len(text) % 4), validate=True)
-    except ValueError:
-        raise AgeError("The age header is malformed.") from None
 
 
 def _hkdf(ikm: bytes, salt: bytes, info: bytes) -> bytes:
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=salt, info=info).derive(ikm)
 
 
-def _wrap(key: bytes, file_key: bytes) -> bytes:
-    return ChaCha20Poly1305(key).encrypt(b"\0" * 12, file_key, None)
-
-
-def _unwrap(key: bytes, body: bytes) -> bytes | None:
-    if len(body) != 32:
-        raise AgeError("The age header is malformed.")
-    try:
-        return ChaCha20Poly1305(key).decrypt(b"\0" * 12, body, None)
-    except InvalidTag:
-        return None
-
-
-def _stanza(args: list[str], body: bytes) -> bytes:
-    encoded = _b64(body)
-    lines = [encoded[i: i + 64] for i in range(0, len(encoded), 64)]
-    if not lines or len(lines[-1]) == 64:
-        lines.append("")
-    return ("-> " + " ".join(args) + "\n" + "\n".join(lines) + "\n").encode("ascii")
-
-
-def _scrypt_key(passphrase: str, salt: bytes, log_n: int) -> bytes:
-    return Scrypt(salt=_SCRYPT_LABEL + salt, length=32, n=2 ** log_n, r=8, p=1).derive(passphrase.encode("utf-8"))
-
-
-def _header(file_key: bytes, stanzas: list[bytes]) -> bytes:
-    without_mac = INTRO + b"".join(stanzas) + b"---"
+def _passphrase_encrypt(data: bytes, passphrase: str, log_n: int) -> bytes:
+    """age's scrypt recipient, written out: one stanza, the header MAC, the STREAM payload."""
+    if not 1 <= log_n <= SCRYPT_MAX_LOG_N:
+        raise ValueError(f"scrypt cost 2^{log_n} is out of range")
+    file_key, salt, nonce = os.urandom(16), os.urandom(16), os.urandom(16)
+    wrapping = Scrypt(salt=_SCRYPT_LABEL + salt, length=32, n=2 ** log_n, r=8, p=1).derive(passphrase.encode("utf-8"))
+    body = _b64(ChaCha20Poly1305(wrapping).encrypt(b"\0" * 12, file_key, None))  # 43 characters: one line
+    without_mac = INTRO + f"-> scrypt {_b64(salt)} {log_n}\n{body}\n---".encode("ascii")
     mac = hmac.new(_hkdf(file_key, b"", b"header"), without_mac, hashlib.sha256).digest()
-    return without_mac + b" " + _b64(mac).encode("ascii") + b"\n"
-
-
-def _x25519_stanza(file_key: bytes, recipient: bytes) -> bytes:
-    ephemeral = X25519PrivateKey.generate()
-    share = ephemeral.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    shared = ephemeral.exchange(X25519PublicKey.from_public_bytes(recipient))
-    return _stanza(["X25519", _b64(share)], _wrap(_hkdf(shared, share + recipient, _X25519_INFO), file_key))
-
-
-def _scrypt_stanza(file_key: bytes, passphrase: str, log_n: int) -> bytes:
-    salt = os.urandom(16)
-    return _stanza(["scrypt", _b64(salt), str(log_n)], _wrap(_scrypt_key(passphrase, salt, log_n), file_key))
-
-
-@dataclass(frozen=True)
-class _Stanza:
-    args: tuple[str, ...]
-    body: bytes
-
-
-def _read_header(source: BinaryIO) -> tuple[list[_Stanza], bytes, bytes]:
-    """The stanzas, the header bytes the MAC covers, and the MAC."""
-    def line() -> bytes:
-        text = source.readline(4096)
-        if not text.endswith(b"\n"):
-            raise AgeError("This is not an age file, or its header is cut short.")
-        return text
-
-    covered = line()
-    if covered != INTRO:
-        raise AgeError("This is not an age file (version line missing).")
-    stanzas = []
-    current = line()
-    while current.startswith(b"-> "):
-        covered += current
-        args = tuple(current[3:-1].decode("ascii", "replace").split(" "))
-        body = b""
-        while True:
-            body_line = line()
-            covered += body_line
-            body += body_line[:-1]
-            if len(body_line) - 1 < 64:
-                break
-        stanzas.append(_Stanza(args, _unb64(body.decode("ascii", "replace"))))
-        current = line()
-    if not current.startswith(b"--- "):
-        raise AgeError("The age header is malformed.")
-    covered += b"---"
-    return stanzas, covered, _unb64(current[4:-1].decode("ascii", "replace"))
-
-
-def _file_key_for(stanzas: list[_Stanza], identity: Identity | None, passphrase: str | None) -> bytes:
-    for stanza in stanzas:
-        if identity is not None and stanza.args[0] == "X25519" and len(stanza.args) == 2:
-            share = _unb64(stanza.args[1])
-            if len(share) != 32:
-                raise AgeError("The age header is malformed.")
-            shared = X25519PrivateKey.from_private_bytes(identity.secret).exchange(
-                X25519PublicKey.from_public_bytes(share))
-            found = _unwrap(_hkdf(shared, share + identity.recipient, _X25519_INFO), stanza.body)
-            if found is not None:
-                return found
-        if passphrase is not None and stanza.args[0] == "scrypt" and len(stanza.args) == 3:
-            if len(stanzas) != 1:
-                raise AgeError("A passphrase-encrypted age file must have one recipient only.")
-            log_n = int(stanza.args[2]) if stanza.args[2].isdigit() else 0
-            if not 1 <= log_n <= SCRYPT_MAX_LOG_N:
-                raise AgeError(f"The passphrase cost (2^{stanza.args[2]}) is out of range.")
-            found = _unwrap(_scrypt_key(passphrase, _unb64(stanza.args[1]), log_n), stanza.body)
-            if found is not None:
-                return found
-            raise AgeError("The passphrase is wrong.")
-    raise AgeError("No key that can open this file was given (wrong key file or passphrase).")
-
-
-# --------------------------------------------------------------------------- streams
-
-class Encryptor:
-    """A writable stream: bytes written are encrypted to ``target``; call :meth:`close` to finish."""
-
-    def __init__(self, target: BinaryIO, *, recipient: bytes | None = None, passphrase: str | None = None,
-                 scrypt_log_n: int = SCRYPT_LOG_N) -> None:
-        file_key = os.urandom(16)
-        if recipient is not None:
-            stanza = _x25519_stanza(file_key, recipient)
-        elif passphrase is not None:
-            stanza = _scrypt_stanza(file_key, passphrase, scrypt_log_n)
-        else:
-            raise ValueError("a recipient or a passphrase is needed")
-        nonce = os.urandom(16)
-        target.write(_header(file_key, [stanza]) + nonce)
-        self._aead = ChaCha20Poly1305(_hkdf(file_key, nonce, b"payload"))
-        self._target = target
-        self._buffer = bytearray()
-        self._counter = 0
-        self.plaintext_bytes = 0
-
-    def _seal(self, chunk: bytes | memoryview, last: bool) -> None:
-        nonce = self._counter.to_bytes(11, "big") + (b"\x01" if last else b"\x00")
-        self._target.write(self._aead.encrypt(nonce, chunk, None))
-        self._counter += 1
-
-    def write(self, data: bytes) -> int:
-        buffer = self._buffer
-        buffer += data
-        self.plaintext_bytes += len(data)
-        # Keep at least one byte back: the last chunk must be sealed as the last.
-        start = 0
-        with memoryview(buffer) as view:
-            while len(buffer) - start > CHUNK:
-                self._seal(view[start: start + CHUNK], last=False)
-                start += CHUNK
-        del buffer[:start]
-        return len(data)
-
-    def close(self) -> None:
-        self._seal(bytes(self._buffer), last=True)
-        self._buffer.clear()
-
-
-def decrypt_chunks(source: BinaryIO, *, identity: Identity | None = None,
-                   passphrase: str | None = None) -> Iterator[bytes]:
-    """Yield the plaintext of an age file chunk by chunk; :class:`AgeError` at the first fault."""
-    stanzas, covered, mac = _read_header(source)
-    file_key = _file_key_for(stanzas, identity, passphrase)
-    expected = hmac.new(_hkdf(file_key, b"", b"header"), covered, hashlib.sha256).digest()
-    if not hmac.compare_digest(expected, mac):
-        raise AgeError("The age header has been altered.")
-    nonce = source.read(16)
-    if len(nonce) != 16:
-        raise AgeError("The age file is cut short.")
+    out = bytearray(without_mac + b" " + _b64(mac).encode("ascii") + b"\n" + nonce)
     aead = ChaCha20Poly1305(_hkdf(file_key, nonce, b"payload"))
-    counter = 0
-    pending = source.read(CHUNK + TAG)
-    while True:
-        following = source.read(CHUNK + TAG) if len(pending) == CHUNK + TAG else b""
-        last = not following
-        if len(pending) < TAG or (counter > 0 and last and len(pending) == TAG):
-            raise AgeError("The age file is cut short or damaged.")
-        try:
-            chunk = aead.decrypt(counter.to_bytes(11, "big") + (b"\x01" if last else b"\x00"), pending, None)
-        except InvalidTag:
-            raise AgeError(f"The age file is damaged, cut short or re-ordered (at chunk {counter}).") from None
-        yield chunk
-        if last:
-            return
-        counter += 1
-        pending = following
+    pieces = [data[i: i + CHUNK] for i in range(0, len(data), CHUNK)] or [b""]
+    for counter, piece in enumerate(pieces):
+        last = counter == len(pieces) - 1
+        out += aead.encrypt(counter.to_bytes(11, "big") + (b"\x01" if last else b"\x00"), piece, None)
+    return bytes(out)
 
 
-def decrypt_bytes(data: bytes, *, identity: Identity | None = None, passphrase: str | None = None) -> bytes:
-    import io
-
-    return b"".join(decrypt_chunks(io.BytesIO(data), identity=identity, passphrase=passphrase))
-
-
-def encrypt_bytes(data: bytes, *, recipient: bytes | None = None, passphrase: str | None = None,
+def encrypt_bytes(data: bytes, *, recipient: str | None = None, passphrase: str | None = None,
                   scrypt_log_n: int = SCRYPT_LOG_N) -> bytes:
-    import io
-
+    """Encrypt a whole (small) file to an X25519 recipient (rage) or with a passphrase."""
+    if passphrase is not None:
+        return _passphrase_encrypt(data, passphrase, scrypt_log_n)
+    if recipient is None:
+        raise ValueError("a recipient or a passphrase is needed")
     out = io.BytesIO()
-    stream = Encryptor(out, recipient=recipient, passphrase=passphrase, scrypt_log_n=scrypt_log_n)
+    stream = Encryptor(out, recipient=recipient)
     stream.write(data)
     stream.close()
     return out.getvalue()

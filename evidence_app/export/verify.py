@@ -15,11 +15,14 @@ be read at all (files missing, wrong passphrase).
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
 import json
+import logging
 import re
 import tarfile
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -28,13 +31,28 @@ from cryptography.hazmat.primitives.serialization import load_pem_public_key
 
 from evidence_app.errors import EvidenceError
 from evidence_app.export import age
-from evidence_app.export.timestamping import TimestampError, check_token
+from evidence_app.export.tar_names import (
+    folded,
+    member_problem,
+    name_problem,
+    strict_headers,
+)
+from evidence_app.export.timestamping import TimestampError, check_token, trust_roots
 from evidence_app.vault.events import GENESIS
 from evidence_app.vault.signing import fingerprint_of, verify_signature
 
 TIMESTAMP_FILE = "tagmanifest-sha256.txt.tsr"
 
 SMALL_FILE = 4 * 1024 * 1024
+CLOCK_SKEW = dt.timedelta(minutes=10)       # between the school's clock and the authority's
+EXPORT_TIME_ALLOWED = dt.timedelta(days=1)  # from the export's start to its time stamp, at most
+MAX_FORM = 96 * 1024 * 1024  # the form is kept in memory to check its PAdES signature (its pictures: 64 MiB at most)
+JOURNAL = "data/journal/journal.jsonl"
+FORM = "data/form/incident-form.pdf"
+TAG_FILES = ("bagit.txt", "bag-info.txt", "manifest-sha256.txt")
+# The files in the bag's root that no manifest lists, named exactly: the signature over the tag
+# manifest, the key that makes it, the time stamp. Anything else unlisted is a failure.
+UNLISTED = ("tagmanifest-sha256.txt", "tagmanifest-sha256.txt.sig", "case-signing-key.pem", TIMESTAMP_FILE)
 _MANIFEST_LINE = re.compile(r"^([0-9a-f]{64})  (.+)$")
 
 
@@ -63,22 +81,31 @@ class BundleReport:
     key_fingerprint: str = ""
     evidence_sha256: str = ""
     checks: tuple[str, ...] = field(default=())
+    last_event_time: str = ""
+    expectations: tuple[bool, bool] = (False, False)  # --expect-fingerprint, --expect-head given
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
     def text(self) -> str:
-        lines = [f"Bundle {self.folder}", f"Case {self.case_id}", ""]
+        lines = [f"Bundle {self.folder}", f"Case {self.case_id}", "",
+                 "Compare these with the printed form:",
+                 f"  case key fingerprint:  {self.key_fingerprint or '?'}",
+                 f"  journal head:          {self.journal_head or '?'}",
+                 f"  journal records:       {self.journal_records}",
+                 f"  last event (UTC):      {self.last_event_time or '?'}", ""]
         lines += [f"  checked: {check}" for check in self.checks]
-        lines += [f"  files in the bag: {self.files_checked} ({self.payload_bytes:,} bytes of evidence)",
-                  f"  journal: {self.journal_records} records, head {self.journal_head or '?'}",
-                  f"  case key fingerprint: {self.key_fingerprint or '?'}", ""]
-        if self.ok:
-            lines.append("INTACT: every check passed. Compare the key fingerprint with the printed form.")
-        else:
+        lines += [f"  files in the bag: {self.files_checked} ({self.payload_bytes:,} bytes of evidence)", ""]
+        if not self.ok:
             lines.append(f"NOT INTACT: {len(self.problems)} problem(s):")
             lines += [f"  - {problem}" for problem in self.problems]
+        elif all(self.expectations):
+            lines.append("INTACT: every check passed, and the key fingerprint and journal head are the ones you gave.")
+        else:
+            lines.append("INTACT: every check passed. Compare the key fingerprint, journal head and record count "
+                         "above with the printed form (or give them with --expect-fingerprint and --expect-head): "
+                         "a bundle re-made with another key, or an older export, also passes every other check.")
         return "\n".join(lines) + "\n"
 
 
@@ -106,7 +133,7 @@ class _ChunkStream:
 
     def __init__(self, chunks: Iterator[bytes]) -> None:
         self._chunks = chunks
-        self._buffer = b""
+        self._buffer = bytearray()
         self._ended = False
 
     def read(self, size: int = -1) -> bytes:
@@ -117,7 +144,8 @@ class _ChunkStream:
                 self._ended = True
         if size < 0:
             size = len(self._buffer)
-        data, self._buffer = self._buffer[:size], self._buffer[size:]
+        data = bytes(self._buffer[:size])
+        del self._buffer[:size]
         return data
 
     def drain(self) -> int:
@@ -128,7 +156,7 @@ class _ChunkStream:
         stops short of, so they are expected; anything else is not.
         """
         left = len(self._buffer) - self._buffer.count(0)
-        self._buffer = b""
+        self._buffer = bytearray()
         for chunk in self._chunks:
             left += len(chunk) - chunk.count(0)
         self._ended = True
@@ -145,6 +173,11 @@ class _JournalChecker:
         self.capture_hashes: dict[str, str] = {}
         self.form_hashes: list[str] = []
         self.public_key = ""
+        self.certificate = ""
+        self.first_time = ""
+        self.last_time = ""
+        self.kinds: list[str] = []
+        self._hashes: dict[str, int] = {}
         self._partial = b""
 
     def feed(self, data: bytes) -> None:
@@ -169,10 +202,19 @@ class _JournalChecker:
             self.capture_hashes[data.get("id", "")] = data.get("sha256", "")
         elif record.get("kind") == "form":
             self.form_hashes.append(data.get("sha256", ""))
-        elif record.get("kind") == "key":
+        elif record.get("kind") == "key" and not self.public_key:
             self.public_key = data.get("public_key", "")
+            self.certificate = data.get("certificate", "")
         self.head = hashlib.sha256(line).hexdigest()
+        self._hashes.setdefault(self.head, self.records)
+        self.first_time = self.first_time or str(record.get("time", ""))
+        self.last_time = str(record.get("time", ""))
+        self.kinds.append(str(record.get("kind", "?")))
         self.records += 1
+
+    def position(self, head: str) -> int | None:
+        """Which record (0-based) has the hash ``head``, if any does."""
+        return self._hashes.get(head)
 
     def close(self) -> None:
         if self._partial and not self.problem:
@@ -186,7 +228,13 @@ def _parse_manifest(text: bytes, name: str, problems: list[BundleProblem]) -> di
         if not match:
             problems.append(BundleProblem(name, f"line {number} is not a manifest line"))
             continue
-        entries[match.group(2)] = match.group(1)
+        path = match.group(2)
+        wrong = name_problem(f"bag/{path}", "bag")
+        if wrong:
+            problems.append(BundleProblem(name, f"line {number} lists {path!r}: {wrong}"))
+        elif path in entries:
+            problems.append(BundleProblem(name, f"line {number} lists {path} a second time"))
+        entries[path] = match.group(1)
     return entries
 
 
@@ -204,14 +252,30 @@ def _bundle_files(folder: Path) -> tuple[str, Path, Path, Path]:
     return case_id, evidence[0], key_file, sha_file
 
 
+def _normal_hex(text: str) -> str:
+    return "".join(text.split()).replace(":", "").lower()
+
+
 def verify_bundle(path: Path | str, passphrase: str, *,
-                  progress: Callable[[int, int], None] | None = None) -> BundleReport:
-    """Check a police bundle end to end; see the module's docstring."""
+                  progress: Callable[[int, int], None] | None = None,
+                  expect_fingerprint: str | None = None, expect_head: str | None = None,
+                  trust_roots: Path | str | None = None) -> BundleReport:
+    """Check a police bundle end to end; see the module's docstring.
+
+    ``expect_fingerprint`` and ``expect_head`` are what the printed form shows;
+    given, a bundle signed by another key, or whose journal does not hold that
+    head, is not intact.
+    """
     folder = Path(path)
+    trust_roots_file = trust_roots
     case_id, evidence, key_file, sha_file = _bundle_files(folder)
     problems: list[BundleProblem] = []
     checks: list[str] = []
     try:
+        size = key_file.stat().st_size
+        if size > age.MAX_KEY_FILE:
+            raise BundleUnreadable(f"{key_file.name} is {size:,} bytes; a key file is a few hundred. "
+                                   "It is not the key file of an export.")
         identity = age.Identity.parse(age.decrypt_bytes(key_file.read_bytes(), passphrase=passphrase)
                                       .decode("ascii", "replace"))
     except age.AgeError as exc:
@@ -235,38 +299,54 @@ def verify_bundle(path: Path | str, passphrase: str, *,
 
     digests: dict[str, str] = {}
     small: dict[str, bytes] = {}
+    folded_names: dict[str, str] = {}
+    header_problems: list[str] = []
     payload_bytes = 0
     journal = _JournalChecker()
-    prefix = f"{case_id}/"
     with evidence.open("rb") as raw:
         reader = _HashingReader(raw, advance)
+        chunks = age.decrypt_chunks(reader, identity=identity)  # type: ignore[arg-type]
         try:
-            stream = _ChunkStream(age.decrypt_chunks(reader, identity=identity))  # type: ignore[arg-type]
-            with tarfile.open(fileobj=stream, mode="r|") as tar:  # type: ignore[call-overload]
+            stream = _ChunkStream(chunks)
+            with tarfile.open(fileobj=stream, mode="r|",  # type: ignore[call-overload]
+                              tarinfo=strict_headers(header_problems, total)) as tar:
                 for member in tar:
                     name = member.name
-                    if not name.startswith(prefix) or not member.isfile():
-                        problems.append(BundleProblem(name, "unexpected entry in the archive"))
+                    if member.size > total:  # a pax size no file of this size holds: stop before tarfile spins
+                        problems.append(BundleProblem(name, f"its tar header gives a size ({member.size:,} bytes) "
+                                                      "larger than the whole bundle"))
+                        break
+                    wrong = name_problem(name, case_id) or member_problem(member)
+                    if wrong:
+                        problems.append(BundleProblem(name, wrong))
                         continue
-                    relative = name[len(prefix):]
-                    if relative in digests:
-                        problems.append(BundleProblem(relative, "appears twice in the archive"))
+                    relative = name[len(case_id) + 1:]
+                    twin = folded_names.get(folded(relative))
+                    if twin is not None:
+                        problems.append(BundleProblem(relative, "appears twice in the archive" if twin == relative
+                                                      else f"is the same file as {twin} on Windows or macOS"))
+                        continue
+                    folded_names[folded(relative)] = relative
                     handle = tar.extractfile(member)
                     assert handle is not None
                     digest = hashlib.sha256()
-                    keep = relative.count("/") == 0 and member.size <= SMALL_FILE
+                    keep = (relative.count("/") == 0 and member.size <= SMALL_FILE) or \
+                        (relative == FORM and member.size <= MAX_FORM)
                     kept = bytearray()
                     while chunk := handle.read(1024 * 1024):
                         digest.update(chunk)
                         if keep:
                             kept += chunk
-                        if relative == "data/journal/journal.jsonl":
+                        if relative == JOURNAL:
                             journal.feed(chunk)
                     digests[relative] = digest.hexdigest()
                     if keep:
                         small[relative] = bytes(kept)
                     if relative.startswith("data/"):
                         payload_bytes += member.size
+                if tar.pax_headers:
+                    problems.append(BundleProblem(evidence.name, "the archive has a global header, "
+                                                  "which an export never writes"))
             if stream.drain():
                 problems.append(BundleProblem(evidence.name, "there is data after the end of the archive"))
         except age.AgeError as exc:
@@ -275,27 +355,52 @@ def verify_bundle(path: Path | str, passphrase: str, *,
                                               "it belongs to another export"))
             else:
                 problems.append(BundleProblem(evidence.name, str(exc)))
-        except tarfile.TarError as exc:
+        except (tarfile.TarError, ValueError, EOFError, OverflowError, IndexError, KeyError) as exc:
+            # tarfile raises more than TarError on hostile headers (a pax sparse map: ValueError)
             problems.append(BundleProblem(evidence.name, f"the archive inside is damaged ({exc})"))
+        finally:
+            chunks.close()  # stops rage's thread if the archive ended in an error; it reads the file no more
         # Hash whatever was not read (after an error), so the file's hash is still checked.
         while chunk := reader.read(1024 * 1024):
             pass
+    for text in header_problems:
+        where, _, detail = text.partition(": ")
+        problems.append(BundleProblem(where, detail))
     evidence_sha = reader.sha256.hexdigest()
     if len(expected_sha) < 2 or expected_sha[0] != evidence_sha or expected_sha[1] != evidence.name:
         problems.append(BundleProblem(evidence.name, f"its SHA-256 does not match {sha_file.name}"))
     else:
         checks.append(f"{evidence.name} matches {sha_file.name}")
+    journal.close()
+    summary = dict(folder=folder, case_id=case_id, files_checked=len(digests), payload_bytes=payload_bytes,
+                   journal_records=journal.records, journal_head=journal.head if journal.records else "",
+                   last_event_time=journal.last_time, evidence_sha256=evidence_sha)
     if problems:
-        return BundleReport(folder, case_id, tuple(problems), len(digests), payload_bytes, journal.records,
-                            journal.head, "", evidence_sha, tuple(checks))
+        return BundleReport(problems=tuple(problems), checks=tuple(checks), **summary)  # type: ignore[arg-type]
 
     checks += _check_bag(digests, small, problems)
     fingerprint = _check_signature(small, journal, problems, checks)
-    _check_timestamp(small, problems, checks)
-    journal.close()
+    _check_timestamp(small, journal, trust_roots_file, problems, checks)
     _check_journal(journal, digests, small, problems, checks)
-    return BundleReport(folder, case_id, tuple(problems), len(digests), payload_bytes, journal.records,
-                        journal.head, fingerprint, evidence_sha, tuple(checks))
+    if expect_fingerprint is not None:
+        if _normal_hex(expect_fingerprint) != _normal_hex(fingerprint):
+            problems.append(BundleProblem("case-signing-key.pem", "the bundle is signed by another key than the "
+                                          f"one you gave: its fingerprint is {fingerprint or 'unknown'}"))
+        else:
+            checks.append("the case key's fingerprint is the one you gave")
+    if expect_head is not None:
+        position = journal.position(_normal_hex(expect_head))
+        if position is None:
+            problems.append(BundleProblem(JOURNAL, "the journal does not hold the head you gave: it is another "
+                                          "case, or an older export of this one"))
+        else:
+            later = journal.records - 1 - position
+            checks.append(f"the head you gave is record {position} of the journal"
+                          + (f"; {later} later record(s) follow it ({', '.join(journal.kinds[position + 1:])})"
+                             if later else ", its last"))
+    return BundleReport(problems=tuple(problems), checks=tuple(checks), key_fingerprint=fingerprint,
+                        expectations=(expect_fingerprint is not None, expect_head is not None),
+                        **summary)  # type: ignore[arg-type]
 
 
 def _bag_info(small: dict[str, bytes]) -> dict[str, str]:
@@ -307,13 +412,18 @@ def _bag_info(small: dict[str, bytes]) -> dict[str, str]:
 
 
 def _check_bag(digests: dict[str, str], small: dict[str, bytes], problems: list[BundleProblem]) -> list[str]:
-    for tag in ("bagit.txt", "bag-info.txt", "manifest-sha256.txt", "tagmanifest-sha256.txt"):
+    for tag in (*TAG_FILES, "tagmanifest-sha256.txt"):
         if tag not in small:
             problems.append(BundleProblem(tag, "missing from the bag"))
     if problems:
         return []
     manifest = _parse_manifest(small["manifest-sha256.txt"], "manifest-sha256.txt", problems)
     tag_manifest = _parse_manifest(small["tagmanifest-sha256.txt"], "tagmanifest-sha256.txt", problems)
+    for path in manifest:
+        if not path.startswith("data/"):
+            problems.append(BundleProblem("manifest-sha256.txt", f"lists {path}, which is not under data/"))
+    if sorted(tag_manifest) != sorted(TAG_FILES):
+        problems.append(BundleProblem("tagmanifest-sha256.txt", f"should list {', '.join(TAG_FILES)} and no more"))
     for listing, name in ((manifest, "manifest-sha256.txt"), (tag_manifest, "tagmanifest-sha256.txt")):
         for path, digest in listing.items():
             if path not in digests:
@@ -321,18 +431,22 @@ def _check_bag(digests: dict[str, str], small: dict[str, bytes], problems: list[
             elif digests[path] != digest:
                 problems.append(BundleProblem(path, f"its content does not match {name}"))
     for path in sorted(digests):
-        if path.startswith("data/") and path not in manifest:
-            problems.append(BundleProblem(path, "not listed in manifest-sha256.txt (added?)"))
+        if path not in manifest and path not in tag_manifest and path not in UNLISTED:
+            problems.append(BundleProblem(path, "no manifest lists it (added?)"))
     oxum = _bag_info(small).get("Payload-Oxum", "")
     payload = [p for p in digests if p.startswith("data/")]
     if oxum.split(".")[-1:] != [str(len(payload))]:
         problems.append(BundleProblem("bag-info.txt", f"Payload-Oxum says {oxum!r}, the bag has {len(payload)} files"))
-    return ["every file matches manifest-sha256.txt and tagmanifest-sha256.txt"] if not problems else []
+    return ["exactly the files the manifests list, each matching manifest-sha256.txt or tagmanifest-sha256.txt"] \
+        if not problems else []
 
 
 def _check_signature(small: dict[str, bytes], journal: _JournalChecker, problems: list[BundleProblem],
                      checks: list[str]) -> str:
     signature, pem = small.get("tagmanifest-sha256.txt.sig"), small.get("case-signing-key.pem")
+    signed = small.get("tagmanifest-sha256.txt")
+    if signed is None:
+        return ""  # named as missing by the bag's check
     if signature is None or pem is None:
         problems.append(BundleProblem("tagmanifest-sha256.txt.sig", "the signature or the case key is missing"))
         return ""
@@ -342,26 +456,52 @@ def _check_signature(small: dict[str, bytes], journal: _JournalChecker, problems
     except (ValueError, AttributeError, TypeError):
         problems.append(BundleProblem("case-signing-key.pem", "not an Ed25519 public key"))
         return ""
-    if not verify_signature(raw, signature, small["tagmanifest-sha256.txt"]):
+    if not verify_signature(raw, signature, signed):
         problems.append(BundleProblem("tagmanifest-sha256.txt.sig", "the case's signature does not verify"))
     else:
         checks.append("the case key's signature over tagmanifest-sha256.txt")
-    if journal.public_key and base64.b64decode(journal.public_key) != raw:
-        problems.append(BundleProblem("case-signing-key.pem", "not the key the journal recorded for this case"))
+    try:
+        recorded = base64.b64decode(journal.public_key, validate=True)
+    except ValueError:
+        recorded = b""
+    if recorded != raw:
+        problems.append(BundleProblem("case-signing-key.pem", "not the key the journal recorded for this case"
+                                      if recorded else "the journal records no case key"))
     return fingerprint_of(raw)
 
 
-def _check_timestamp(small: dict[str, bytes], problems: list[BundleProblem], checks: list[str]) -> None:
+def _utc(text: str) -> dt.datetime | None:
+    try:
+        when = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
+
+
+def _check_timestamp(small: dict[str, bytes], journal: _JournalChecker, roots: Path | str | None,
+                     problems: list[BundleProblem], checks: list[str]) -> None:
+    """A time stamp, if the bag has one, must be trusted and fall between the case's start and the export's end."""
     token = small.get(TIMESTAMP_FILE)
     if token is None:
         return
     try:
-        info = check_token(token, small.get("tagmanifest-sha256.txt", b""))
+        info = check_token(token, small.get("tagmanifest-sha256.txt", b""), roots=trust_roots(roots))
     except TimestampError as exc:
         problems.append(BundleProblem(TIMESTAMP_FILE, str(exc)))
         return
-    checks.append(f"RFC 3161 time stamp over tagmanifest-sha256.txt: {info.time} by {info.authority} "
-                  f"(certificate SHA-256 {info.certificate_sha256[:16]}...; whether to trust it is yours to judge)")
+    exported = _utc(_bag_info(small).get("Exported-At-UTC", ""))
+    earliest = exported or _utc(journal.first_time)
+    latest = min(exported + EXPORT_TIME_ALLOWED if exported else dt.datetime.max.replace(tzinfo=dt.UTC),
+                 dt.datetime.now(dt.UTC) + CLOCK_SKEW)
+    if earliest is None or info.when < earliest - CLOCK_SKEW:
+        problems.append(BundleProblem(TIMESTAMP_FILE, f"it is dated {info.time}, before the "
+                                      f"{'export' if exported else 'case'} began ({earliest or 'unknown'}): "
+                                      "it cannot be a time stamp of this export"))
+    elif info.when > latest:
+        problems.append(BundleProblem(TIMESTAMP_FILE, f"it is dated {info.time}, after the export ended"))
+    else:
+        checks.append(f"RFC 3161 time stamp over tagmanifest-sha256.txt: {info.time} by {info.authority}, "
+                      "which a trusted root vouches for")
 
 
 def _check_journal(journal: _JournalChecker, digests: dict[str, str], small: dict[str, bytes],
@@ -381,9 +521,58 @@ def _check_journal(journal: _JournalChecker, digests: dict[str, str], small: dic
             capture_id = path.rsplit("/", 1)[-1][:-4]
             if journal.capture_hashes.get(capture_id) != digest:
                 problems.append(BundleProblem(path, "its SHA-256 is not the one the journal recorded when it was taken"))
-    form = digests.get("data/form/incident-form.pdf")
-    if form is not None and form not in journal.form_hashes:
-        problems.append(BundleProblem("data/form/incident-form.pdf", "the journal has no record of this form"))
+    form = digests.get(FORM)
+    if form is None:
+        problems.append(BundleProblem(FORM, "missing: every export holds the signed form"))
+    elif form not in journal.form_hashes:
+        problems.append(BundleProblem(FORM, "the journal has no record of this form"))
     if not problems:
         checks.append(f"the journal's hash chain ({journal.records} records) and its head")
         checks.append("each capture and the form against the hashes in the journal")
+    if form is not None:
+        _check_form(small.get(FORM), journal, problems, checks)
+
+
+@contextmanager
+def _quiet(*loggers: str) -> Iterator[None]:
+    names = {name for name in logging.root.manager.loggerDict if name.split(".")[0] in loggers} | set(loggers)
+    saved = [(logging.getLogger(name), logging.getLogger(name).disabled) for name in names]
+    for logger, _ in saved:
+        logger.disabled = True
+    try:
+        yield
+    finally:
+        for logger, was in saved:
+            logger.disabled = was
+
+
+def _check_form(pdf: bytes | None, journal: _JournalChecker, problems: list[BundleProblem],
+                checks: list[str]) -> None:
+    """The form's PAdES signature must be sound, cover the whole file, and be by the case key in the journal."""
+    from cryptography import x509
+
+    from evidence_app.form.signature import check_form, signer_public_key
+
+    if pdf is None:
+        problems.append(BundleProblem(FORM, f"larger than {MAX_FORM // 2**20} MiB: its signature cannot be checked"))
+        return
+    try:
+        certificate = base64.b64decode(journal.certificate, validate=True)
+        public = x509.load_der_x509_certificate(certificate).public_key().public_bytes_raw()  # type: ignore[union-attr]
+    except (ValueError, TypeError, AttributeError):
+        problems.append(BundleProblem(JOURNAL, "the case key's certificate in the journal cannot be read"))
+        return
+    if base64.b64decode(journal.public_key or "") != public:
+        problems.append(BundleProblem(JOURNAL, "the case key's certificate is not for the case key"))
+        return
+    import pyhanko.sign.validation  # noqa: F401 - its loggers must exist before they can be quietened
+    import pyhanko_certvalidator  # noqa: F401
+
+    with _quiet("pyhanko", "pyhanko_certvalidator"):  # a bad signature is our answer, not a logged traceback
+        check = check_form(pdf, certificate)
+        signer = signer_public_key(pdf)
+    if not check.ok or signer != public:
+        problems.append(BundleProblem(FORM, "its PAdES signature is not a sound signature over the whole file "
+                                      "by the case key in the journal"))
+    else:
+        checks.append("the form's PAdES signature, by the case key in the journal, over the whole file")

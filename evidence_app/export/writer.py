@@ -12,7 +12,8 @@ The bag is streamed: captures are read from the vault one at a time, written
 into the tar, encrypted in 64 KiB chunks and hashed on the way, so memory
 stays flat. The folder is built under a hidden name and renamed into place
 only when whole; a cancel or an error removes it, so no partial bundle is
-ever left that looks complete.
+ever left that looks complete. A whole bundle the journal fails to record
+(an error on the EXPORTED record, or on syncing its folder) is removed too.
 """
 
 from __future__ import annotations
@@ -64,6 +65,9 @@ class ExportResult:
     files: int
     payload_bytes: int
     quarantined_included: bool
+    journal_head: str = ""       # the bundle's journal head, record count and key: what the form prints
+    journal_records: int = 0
+    key_fingerprint: str = ""
 
 
 class _HashingWriter:
@@ -228,8 +232,8 @@ def export_case(case: Case, dest_dir: Path | str, *, passphrase: str | None = No
         raise storage_error(exc, "the export folder") from exc
     try:
         evidence_path = partial / f"{case.id}.evidence.age"
-        with evidence_path.open("xb") as raw, _HashingWriter(raw) as hashed:
-            encryptor = age.Encryptor(hashed, recipient=identity.recipient)  # type: ignore[arg-type]
+        with evidence_path.open("xb") as raw, _HashingWriter(raw) as hashed, \
+                age.Encryptor(hashed, recipient=identity.recipient) as encryptor:  # type: ignore[arg-type]
             bag = BagTarWriter(encryptor, case.id, parse_utc(exported_at).timestamp(), on_bytes=advance)  # type: ignore[arg-type]
             bag.add_payload("summary.txt", _summary(case, events, recipient, exported_at, withheld).encode("utf-8"))
             bag.add_payload("form/incident-form.pdf", form)
@@ -263,6 +267,7 @@ def export_case(case: Case, dest_dir: Path | str, *, passphrase: str | None = No
                 "Source-Organization": "Evidence App",
                 "External-Identifier": case.id,
                 "Bagging-Date": exported_at[:10],
+                "Exported-At-UTC": exported_at,
                 "Journal-Head-SHA256": events[-1].hash,
                 "Journal-Records": str(len(events)),
                 "Case-Key-Fingerprint": key.fingerprint,
@@ -290,21 +295,53 @@ def export_case(case: Case, dest_dir: Path | str, *, passphrase: str | None = No
                                            stamped=bool(tsa_url)).encode("utf-8"))
         fsync_dir(partial)
         rename(partial, final, "the export")
-        fsync_dir(dest)
     except OSError as exc:
         shutil.rmtree(partial, ignore_errors=True)
         raise storage_error(exc, "the export") from exc
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
         raise
-    case.journal_export({"to": recipient.to_json() if recipient else None, "folder": folder_name,
-                          "sha256": evidence_sha256, "bytes": hashed.size, "head": events[-1].hash,
-                          "records": len(events), "captures": len(included),
-                          "quarantined_included": include_quarantined})
+    # The bundle is whole and in place: it stands only if the journal records it.
+    try:
+        fsync_dir(dest)
+        case.journal_export({"to": recipient.to_json() if recipient else None, "folder": folder_name,
+                              "sha256": evidence_sha256, "bytes": hashed.size, "head": events[-1].hash,
+                              "records": len(events), "captures": len(included),
+                              "quarantined_included": include_quarantined})
+    except BaseException as exc:
+        if not _journaled(case, evidence_sha256):
+            _withdraw(final, dest)
+        if isinstance(exc, OSError):
+            raise storage_error(exc, "the export") from exc
+        raise
     return ExportResult(folder=final, evidence_file=final / evidence_path.name, key_file=final / key_path.name,
                         sha256_file=final / sha_path.name, readme=final / readme_path.name,
                         evidence_sha256=evidence_sha256, passphrase=secret, files=len(included),
-                        payload_bytes=total, quarantined_included=include_quarantined)
+                        payload_bytes=total, quarantined_included=include_quarantined,
+                        journal_head=events[-1].hash, journal_records=len(events),
+                        key_fingerprint=key.fingerprint)
+
+
+def _journaled(case: Case, evidence_sha256: str) -> bool:
+    """Whether the case's journal holds the EXPORTED record of this bundle (after an error, perhaps it does)."""
+    try:
+        return any(e.kind == Kind.EXPORTED and e.data.get("sha256") == evidence_sha256 for e in case.events())
+    except Exception:  # noqa: BLE001 - a case that cannot be read now has not journaled it, as far as we know
+        return False
+
+
+def _withdraw(final: Path, dest: Path) -> None:
+    """Remove a whole bundle the journal does not record, so a failed export leaves nothing that looks complete."""
+    hidden = final.with_name(f".{final.name}.failed")
+    try:
+        os.replace(final, hidden)  # one step: it no longer looks like a bundle, even if removing stops half-way
+    except OSError:
+        hidden = final
+    shutil.rmtree(hidden, ignore_errors=True)
+    try:
+        fsync_dir(dest)
+    except OSError:
+        pass
 
 
 def _prefetched(case: Case, events: list[Event]) -> Iterator[tuple[Event, bytes]]:

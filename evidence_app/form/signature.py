@@ -90,3 +90,17 @@ def check_form(pdf: bytes, certificate_der: bytes) -> SignatureCheck:
     return SignatureCheck(intact=bool(status.intact), valid=bool(status.valid), trusted=bool(status.trusted),
                           whole_file=whole, signer=status.signing_cert.subject.human_friendly,
                           summary=status.summary())
+
+
+def signer_public_key(pdf: bytes) -> bytes | None:
+    """The raw public key of the certificate that signed the form's first signature (None if unreadable)."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    try:
+        signatures = PdfFileReader(io.BytesIO(pdf), strict=False).embedded_signatures
+        if not signatures:
+            return None
+        key = signatures[0].signer_cert.public_key
+        return bytes(key["public_key"].native) if key.algorithm == "ed25519" else None
+    except Exception:  # noqa: BLE001 - a damaged file is an answer, not a crash
+        return None

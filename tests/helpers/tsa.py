@@ -18,14 +18,14 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from pyhanko.sign.timestamps import DummyTimeStamper
 
 
-def _tsa_identity() -> tuple[x509.Certificate, rsa.RSAPrivateKey]:
+def _tsa_identity(common_name: str) -> tuple[x509.Certificate, rsa.RSAPrivateKey]:
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Test Time-Stamp Authority"),
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name),
                       x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Evidence App tests")])
     now = dt.datetime.now(dt.timezone.utc)
     certificate = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
                    .serial_number(x509.random_serial_number())
-                   .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=30))
+                   .not_valid_before(now - dt.timedelta(days=3650)).not_valid_after(now + dt.timedelta(days=30))
                    .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
                    .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
                    .sign(key, hashes.SHA256()))
@@ -33,16 +33,22 @@ def _tsa_identity() -> tuple[x509.Certificate, rsa.RSAPrivateKey]:
 
 
 @contextmanager
-def local_tsa(ca_file: Path | None = None) -> Iterator[str]:
-    """Serve a TSA on 127.0.0.1; yield its URL. ``ca_file`` receives its certificate (PEM) for openssl."""
-    certificate, key = _tsa_identity()
+def local_tsa(ca_file: Path | None = None, *, name: str = "Test Time-Stamp Authority",
+              fixed_time: dt.datetime | None = None) -> Iterator[str]:
+    """Serve a TSA on 127.0.0.1; yield its URL. ``ca_file`` receives its certificate (PEM) for openssl.
+
+    ``name`` is the name it signs under (anyone can choose a famous one); ``fixed_time``, the
+    time it puts on every stamp (a back-dating authority).
+    """
+    certificate, key = _tsa_identity(name)
     if ca_file is not None:
         ca_file.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
     stamper = DummyTimeStamper(
         tsa_cert=asn1_x509.Certificate.load(certificate.public_bytes(serialization.Encoding.DER)),
         tsa_key=keys.PrivateKeyInfo.load(key.private_bytes(serialization.Encoding.DER,
                                                            serialization.PrivateFormat.PKCS8,
-                                                           serialization.NoEncryption())))
+                                                           serialization.NoEncryption())),
+        fixed_dt=fixed_time)
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:  # noqa: N802 (http.server's naming)

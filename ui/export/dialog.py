@@ -252,7 +252,11 @@ class ExportDialog(QDialog):
         self.done_passphrase.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.done_passphrase.setAccessibleName("The passphrase for the officer, again")
         form.addRow("Folder", self.done_folder)
+        self.done_fingerprint = mono_label(name="Fingerprint of the case key that signs the bundle")
+        self.done_head = mono_label(name="Journal head of the bundle, and its record count")
         form.addRow("SHA-256", self.done_sha256)
+        form.addRow("Key fingerprint", self.done_fingerprint)
+        form.addRow("Journal head", self.done_head)
         form.addRow("Passphrase", self.done_passphrase)
         column.addLayout(form)
         self.done_text = QLabel()
@@ -404,6 +408,8 @@ class ExportDialog(QDialog):
         self.result_ = result
         self.done_folder.setText(str(result.folder))
         self.done_sha256.setText(result.evidence_sha256)
+        self.done_fingerprint.setText(result.key_fingerprint)
+        self.done_head.setText(f"{result.journal_head} ({result.journal_records} records)")
         self.done_passphrase.setText(result.passphrase)
         withheld = ""
         if self.case.status is Status.SEALED:
@@ -413,7 +419,9 @@ class ExportDialog(QDialog):
             f"The folder {result.folder.name} (four files) is in {result.folder.parent}. If that is not the "
             f"officer's USB stick, copy the whole folder onto it.{withheld} {PHONE_RULE} Write the SHA-256 on the "
             "printed form, or keep a note of it with the form: it identifies exactly what the officer received. "
-            "The export is also recorded in the case's journal.")
+            "The officer checks the bundle against the key fingerprint and journal head printed on the form "
+            "(evidence-app verify --expect-fingerprint … --expect-head …); a bundle re-made with another key, or "
+            "an older export, differs there. The export is also recorded in the case's journal.")
         self.pages.setCurrentIndex(DONE_PAGE)
         self.exported.emit(result)
 

@@ -1,7 +1,8 @@
 """Verify a police export bundle from the start screen.
 
 A thin face over :func:`evidence_app.verify_bundle`: the pair (or an officer)
-choose the export folder and type its passphrase; the check runs in the
+choose the export folder and type its passphrase (and, from the printed
+form, the key fingerprint and journal head, which make the check strict); the check runs in the
 background with a progress bar; the answer is shown as one large word,
 INTACT or NOT INTACT, above the report's own text (every check made, and
 each problem with the file it is in). A bundle that cannot be read at all
@@ -42,7 +43,12 @@ INTACT_STYLE = "background: #1b7f2a; color: white; font-size: 11pt; padding: 10p
 NOT_INTACT_STYLE = "background: #b3261e; color: white; font-size: 11pt; padding: 10px;"
 UNREADABLE_STYLE = "background: #7a4a00; color: white; font-size: 11pt; padding: 10px;"
 INTACT_TEXT = ("INTACT: every file matches its recorded hash, the journal's chain is whole and the case's "
-               "signature is good. Compare the case key fingerprint below with the one on the printed form.")
+               "signature is good. Compare the case key fingerprint, journal head and record count below with "
+               "the printed form: a bundle re-made with another key, or an older export, also passes every "
+               "other check.")
+INTACT_EXPECTED_TEXT = ("INTACT: every file matches its recorded hash, the journal's chain is whole, the case's "
+                        "signature is good, and the key fingerprint and journal head are the ones you typed "
+                        "from the printed form.")
 NOT_INTACT_TEXT = "NOT INTACT: do not rely on this bundle. Ask for a new export. The problems are listed below."
 
 
@@ -81,9 +87,17 @@ class BundleCheckDialog(QDialog):
         folder_row.addWidget(browse)
         self.passphrase = secret_box("The bundle's passphrase", "The passphrase given with the bundle")
         self.passphrase.returnPressed.connect(self.start)
+        self.expect_fingerprint = QLineEdit()
+        self.expect_fingerprint.setAccessibleName("Key fingerprint from the printed form (optional)")
+        self.expect_fingerprint.setPlaceholderText("Optional: the 64 digits printed on the form, spaces allowed")
+        self.expect_head = QLineEdit()
+        self.expect_head.setAccessibleName("Journal head from the printed form (optional)")
+        self.expect_head.setPlaceholderText("Optional: the journal head printed on the form")
         form = QFormLayout()
         form.addRow("Folder", folder_row)
         form.addRow("&Passphrase", self.passphrase)
+        form.addRow("Key &fingerprint", self.expect_fingerprint)
+        form.addRow("Journal &head", self.expect_head)
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
         self.progress.setAccessibleName("Checking progress")
@@ -148,6 +162,14 @@ class BundleCheckDialog(QDialog):
         if not passphrase:
             self._show_problem("Type the bundle's passphrase.")
             return
+        expected = []
+        for box, what in ((self.expect_fingerprint, "key fingerprint"), (self.expect_head, "journal head")):
+            digits = "".join(box.text().split()).replace(":", "")
+            if digits and (len(digits) != 64 or any(c not in "0123456789abcdefABCDEF" for c in digits)):
+                self._show_problem(f"The {what} is the 64 hexadecimal digits printed on the form (or leave it empty).")
+                return
+            expected.append(digits or None)
+        fingerprint, head = expected
         self.busy = True
         self.check_button.setEnabled(False)
         self.verdict.hide()
@@ -159,7 +181,8 @@ class BundleCheckDialog(QDialog):
         report = self._progress.report
         from evidence_app import verify_bundle
 
-        run_in_background(self, lambda: verify_bundle(folder, passphrase=passphrase, progress=report),
+        run_in_background(self, lambda: verify_bundle(folder, passphrase=passphrase, progress=report,
+                                                      expect_fingerprint=fingerprint, expect_head=head),
                           self._checked, self._failed)
 
     @Slot(int)
@@ -174,7 +197,8 @@ class BundleCheckDialog(QDialog):
     def _checked(self, report: BundleReport) -> None:
         self._finish()
         self.report = report
-        self.verdict.setText(_verdict_html(INTACT_TEXT if report.ok else NOT_INTACT_TEXT))
+        intact = INTACT_EXPECTED_TEXT if all(report.expectations) else INTACT_TEXT
+        self.verdict.setText(_verdict_html(intact if report.ok else NOT_INTACT_TEXT))
         self.verdict.setStyleSheet(INTACT_STYLE if report.ok else NOT_INTACT_STYLE)
         self.verdict.setAccessibleDescription("intact" if report.ok else "not intact")
         self.verdict.show()

@@ -79,7 +79,7 @@ def test_the_readme_steps_run_as_written_succeed(filled, usb: Path) -> None:
     readme = result.readme.read_text()
     steps = readme.split("Steps (run them", 1)[1].split("What is in the bag", 1)[0]
     commands = [line.strip() for line in steps.splitlines() if re.match(r"^ {5}\S", line)]
-    assert len(commands) == 8, commands
+    assert len(commands) == 10, commands
     bin_dir = Path(sys.executable).parent  # bagit.py is installed beside the test's Python
     env_path = f"{bin_dir}:/usr/bin:/bin"
     for command in commands:
@@ -89,6 +89,19 @@ def test_the_readme_steps_run_as_written_succeed(filled, usb: Path) -> None:
             continue
         if re.fullmatch(r"[0-9A-F ]{79}", command):  # the fingerprint line, not a command
             continue
+        if command.startswith("evidence-app verify"):  # with the values from the form filled in
+            events = list(filled.events())
+            assert [e.kind for e in events[-2:]] == [Kind.FORM, Kind.EXPORTED]
+            printed = events[-3].hash  # the bundle's form printed the head before its own record
+            argv = command.replace("FOLDER", str(result.folder)).replace("FINGERPRINT", filled.signing_key.fingerprint)
+            argv_list = [sys.executable, "-m", "evidence_app"] + [a.strip('"') for a in re.findall(
+                r'"[^"]*"|\S+', argv.replace("HEAD", printed))][1:]
+            done = subprocess.run(argv_list, cwd=REPO, input=result.passphrase + "\n", capture_output=True, text=True)
+            assert done.returncode == 0 and "are the ones you gave" in done.stdout, done.stdout + done.stderr
+            continue
+        if command.startswith("grep Journal-"):
+            journal_line = subprocess.run(["bash", "-c", command], cwd=result.folder, capture_output=True, text=True)
+            assert f"Journal-Records: {len(list(filled.events())) - 1}" in journal_line.stdout
         done = subprocess.run(["bash", "-c", command], cwd=result.folder, capture_output=True, text=True,
                               env={"PATH": env_path, "HOME": str(usb)})
         assert done.returncode == 0, (command, done.stdout, done.stderr)

@@ -83,6 +83,8 @@ def test_happy_path_writes_a_bundle_that_verifies(qtbot, case, usb) -> None:
     assert result is not None and result.passphrase == shown
     assert dialog.done_folder.text() == str(result.folder) and result.folder.parent == usb
     assert dialog.done_sha256.text() == result.evidence_sha256
+    assert dialog.done_fingerprint.text() == case.signing_key.fingerprint
+    assert dialog.done_head.text().startswith(result.journal_head) and "--expect-head" in dialog.done_text.text()
     assert dialog.done_passphrase.text() == shown
     assert PHONE_RULE in dialog.done_text.text() and "SHA-256 on the printed form" in dialog.done_text.text()
     assert dialog.progress.value() == 1000

@@ -77,3 +77,19 @@ def test_folder_and_passphrase_asked_for(qtbot, tmp_path) -> None:
     dialog.folder.setText(str(tmp_path))
     dialog.check_button.click()
     assert dialog.message.text() == "Type the bundle's passphrase."
+
+
+def test_the_fingerprint_and_head_from_the_form_make_the_check_strict(qtbot, bundle, case) -> None:
+    dialog = new_dialog(qtbot)
+    dialog.expect_fingerprint.setText(case.signing_key.fingerprint)
+    dialog.expect_head.setText(bundle.journal_head)
+    check(qtbot, dialog, bundle.folder, bundle.passphrase)
+    assert dialog.verdict.styleSheet() == INTACT_STYLE
+    assert "are the ones you typed" in dialog.verdict.text()
+    dialog.expect_fingerprint.setText("0" * 64)
+    check(qtbot, dialog, bundle.folder, bundle.passphrase)
+    assert dialog.verdict.styleSheet() == NOT_INTACT_STYLE
+    assert "another key" in dialog.details.toPlainText()
+    dialog.expect_head.setText("not a head")
+    dialog.check_button.click()
+    assert not dialog.busy and "64 hexadecimal digits" in dialog.message.text()
