@@ -94,7 +94,8 @@ class BundleReport:
                  f"  case key fingerprint:  {self.key_fingerprint or '?'}",
                  f"  journal head:          {self.journal_head or '?'}",
                  f"  journal records:       {self.journal_records}",
-                 f"  last event (UTC):      {self.last_event_time or '?'}", ""]
+                 f"  last event (UTC):      {self.last_event_time or '?'}",
+                 f"  encrypted file SHA-256: {self.evidence_sha256 or '?'} (the form lists each export's)", ""]
         lines += [f"  checked: {check}" for check in self.checks]
         lines += [f"  files in the bag: {self.files_checked} ({self.payload_bytes:,} bytes of evidence)", ""]
         if not self.ok:

@@ -94,7 +94,9 @@ class BundleCheckDialog(QDialog):
         self.expect_head.setAccessibleName("Journal head from the printed form (optional)")
         self.expect_head.setPlaceholderText("Optional: the journal head printed on the form")
         form = QFormLayout()
-        form.addRow("Folder", folder_row)
+        folder_label = QLabel("F&older")
+        folder_label.setBuddy(self.folder)
+        form.addRow(folder_label, folder_row)
         form.addRow("&Passphrase", self.passphrase)
         form.addRow("Key &fingerprint", self.expect_fingerprint)
         form.addRow("Journal &head", self.expect_head)
@@ -139,6 +141,11 @@ class BundleCheckDialog(QDialog):
         layout.addWidget(self.details, 1)
         layout.addStretch(0)
         layout.addLayout(buttons)
+        # Typing order: the folder, then its passphrase; "Choose…" (Alt+C) comes after the buttons.
+        order = [self.folder, self.passphrase, self.expect_fingerprint, self.expect_head, self.check_button,
+                 close, browse]
+        for first, second in zip(order, order[1:]):
+            self.setTabOrder(first, second)
 
     @Slot()
     def choose_folder(self) -> QFileDialog:

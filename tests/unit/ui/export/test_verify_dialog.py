@@ -93,3 +93,21 @@ def test_the_fingerprint_and_head_from_the_form_make_the_check_strict(qtbot, bun
     dialog.expect_head.setText("not a head")
     dialog.check_button.click()
     assert not dialog.busy and "64 hexadecimal digits" in dialog.message.text()
+
+
+def test_tab_goes_from_the_folder_to_its_passphrase(qtbot, bundle) -> None:
+    """Typed as a person would: the folder, Tab, the passphrase, Enter (issue 12: Tab used to reach Choose… first)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    dialog = new_dialog(qtbot)
+    dialog.activateWindow()
+    dialog.folder.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.folder)
+    qtbot.keyClicks(dialog.folder, str(bundle.folder))
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is dialog.passphrase
+    qtbot.keyClicks(dialog.passphrase, bundle.passphrase)
+    qtbot.keyClick(dialog.passphrase, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=60_000)
+    assert ">INTACT</span>" in dialog.verdict.text()
