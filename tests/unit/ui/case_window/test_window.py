@@ -133,10 +133,34 @@ def test_closing_with_an_unsaved_note_asks_first(qtbot, case) -> None:
 
 
 def test_read_only_store_window_for_concluded_state(qtbot, store) -> None:
+    """A concluded case, opened away from its designated computer: shown, printable, never written to."""
+    from evidence_app import Conclusion, Kind
+    from tests.helpers.cases import OTHER_MACHINE, PASSPHRASES, make_store
+    from ui.case_window.window import CONCLUDED_TEXT
+
     made = make_case(store)
-    window = open_window(qtbot, made)
+    made.add_note("seen before the conclusion")
+    made.conclude(Conclusion(substance="no", subject="pupil"))
+    made.lock()
+    case = make_store(store.root, machine=OTHER_MACHINE).open(made.id, PASSPHRASES)
+    assert case.read_only
+    built: list[object] = []
+    window = CaseWindow(case, browser_factory=lambda c: built.append(c))  # type: ignore[arg-type,return-value]
+    qtbot.addWidget(window)
+    window.show()
+    assert built == [], "a concluded case never gets a browser"
+    assert window.placeholder.isVisible() and window.placeholder.text() == CONCLUDED_TEXT
+    for name in ("stop", "note", "conclude", "address", "close_tab"):
+        assert not window.actions_by_name[name].isEnabled(), name
+    for name in ("timeline", "lock"):
+        assert window.actions_by_name[name].isEnabled(), name
     assert window.actions_by_name["timeline"].shortcut().toString() == "Ctrl+T"
     assert window.actions_by_name["lock"].shortcut().toString() == "Ctrl+Shift+L"  # Ctrl+L is the address bar (issue 12)
+    notes_before = sum(1 for e in case.events() if e.kind == Kind.NOTE)
+    window.panel.note_box.setPlainText("typed on another computer")
+    window.actions_by_name["note"].trigger()  # disabled: nothing happens
+    assert sum(1 for e in case.events() if e.kind == Kind.NOTE) == notes_before
+    window.panel.note_box.clear()
     window.close()
 
 
