@@ -39,3 +39,37 @@ def test_record_padding_after_the_marker_is_not_trailing_data() -> None:
 
 def test_real_data_after_the_marker_still_counts() -> None:
     assert read_through(straddling_tar() + b"appended") == len(b"appended")
+
+
+# ------------------------------------------------------------------ the verifier's verdict, on real bundles
+
+
+def _padded(tar_bytes: bytes, extra: bytes) -> bytes:
+    """The archive as written, then ``extra`` after its end-of-archive marker and padding."""
+    return tar_bytes + extra
+
+
+def test_a_genuine_bundle_rewritten_with_more_zero_records_is_intact(case, tmp_path) -> None:
+    """Zero records after the marker are padding, as tar writes them: the verdict is INTACT."""
+    from evidence_app import verify_bundle
+    from tests.helpers.bundles import export, plaintext, reseal
+
+    (tmp_path / "usb").mkdir()
+    result = export(case, tmp_path / "usb", key_cost=10)
+    reseal(result, _padded(plaintext(result), bytes(3 * tarfile.RECORDSIZE)))
+    report = verify_bundle(result.folder, result.passphrase)
+    assert report.ok, report.text()
+
+
+def test_data_after_the_end_of_the_archive_makes_a_bundle_not_intact(case, tmp_path) -> None:
+    """Bytes tar -x would ignore are still not what was exported: the verdict names the evidence file."""
+    from evidence_app import verify_bundle
+    from tests.helpers.bundles import export, plaintext, reseal
+
+    (tmp_path / "usb").mkdir()
+    result = export(case, tmp_path / "usb", key_cost=10)
+    reseal(result, _padded(plaintext(result), b"a hidden message after the archive"))
+    report = verify_bundle(result.folder, result.passphrase)
+    assert not report.ok
+    assert any(result.evidence_file.name in str(problem) or "after the end" in str(problem)
+               for problem in report.problems), report.text()
