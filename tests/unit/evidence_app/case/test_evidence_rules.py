@@ -12,7 +12,6 @@ import json
 import os
 import shutil
 import struct
-import sys
 from pathlib import Path
 
 import pytest
@@ -21,8 +20,9 @@ from evidence_app import Kind, TamperDetected
 from evidence_app.vault import crypto
 from evidence_app.vault.header import FILE_NAME as HEADER_FILE
 from evidence_app.vault.journal import MAGIC, Journal
-from tests.helpers.cases import PASSPHRASES, make_case
+from tests.helpers.cases import PASSPHRASES
 from tests.helpers.images import make_png
+from tests.helpers.writes import files_written
 
 _LENGTH = struct.Struct(">I")
 
@@ -183,30 +183,15 @@ def test_a_header_field_changed_with_its_checksum_recomputed_is_found_by_the_mac
 
 def test_no_file_outside_the_vault_is_opened_for_writing_while_a_capture_is_stored(store, case) -> None:
     """Python's audit hook sees every open: a plaintext temporary file unlinked at once is still seen."""
-    opened: list[tuple[str, str]] = []
-    active = [True]
-
-    def hook(event: str, args: tuple) -> None:
-        if not active[0]:
-            return
-        if event == "open" and args and isinstance(args[0], (str, bytes, os.PathLike)):
-            mode, flags = args[1], args[2] if len(args) > 2 else 0
-            writing = (isinstance(mode, str) and any(c in mode for c in "wax+")) or \
-                      (isinstance(flags, int) and flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT))
-            if writing:
-                opened.append((os.fsdecode(args[0]), str(mode)))
-
-    sys.addaudithook(hook)
-    try:
+    with files_written() as written:
         case.add_capture(make_png(seed=7), kind="viewport", url="https://example.org/page")
         case.add_note("what the page showed")
         case.lock()
-    finally:
-        active[0] = False
-    allowed = (case.folder / "blobs", case.folder / "journal.log", case.folder / "state.json",
-               case.folder / "state.json.new", case.folder / ".lock")
-    strays = [p for p, _ in opened if not any(Path(p) == a or a in Path(p).parents for a in allowed)]
-    assert opened, "the audit hook saw no write at all"
+    folder = case.folder.absolute()
+    allowed = (folder / "blobs", folder / "journal.log", folder / "state.json", folder / "state.json.new",
+               folder / ".lock")
+    strays = [p for p in written if not any(p == a or a in p.parents for a in allowed)]
+    assert written, "the audit hook saw no write at all"
     assert strays == []
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from evidence_app import Investigator
 from tests.helpers.cases import BOB, make_case
 from tests.helpers.images import make_png
+from tests.helpers.writes import files_written
 
 # Made fresh each run, so no source file or shell history can hold them.
 _TOKEN = secrets.token_hex(6)
@@ -50,16 +51,20 @@ def test_a_scan_of_the_disk_finds_no_marker_text_and_no_image_bytes(store) -> No
     case = make_case(store, reason=MARKERS["reason"], group=MARKERS["group"], subject=MARKERS["subject"],
                      computer_location=MARKERS["location"], investigators=(person, BOB))
     png = make_png(200, 120, seed=secrets.randbits(32), noise=0.5)
-    case.record_visit(MARKERS["url"], title=MARKERS["title"])
-    case.add_capture(png, kind="viewport", url=MARKERS["url"], note=MARKERS["note"])
-    case.add_page_snapshot(f"<html>{MARKERS['snapshot']}</html>", url=MARKERS["url"])
-    case.add_note(MARKERS["note"])
-    case.flag_csam(MARKERS["url"], note=MARKERS["note"])
-    case.lock()
+    with files_written() as written:
+        case.record_visit(MARKERS["url"], title=MARKERS["title"])
+        case.add_capture(png, kind="viewport", url=MARKERS["url"], note=MARKERS["note"])
+        case.add_page_snapshot(f"<html>{MARKERS['snapshot']}</html>", url=MARKERS["url"])
+        case.add_note(MARKERS["note"])
+        case.flag_csam(MARKERS["url"], note=MARKERS["note"])
+        case.lock()
     needles = [form for text in MARKERS.values() for form in _forms(text)]
     needles += [png, png[100:164], png[-64:]]
     found = _scan([store.root, Path(tempfile.gettempdir())], needles, started)
     assert found == []
+    # Files that no longer exist cannot be scanned: every file written at all stayed in the vault.
+    root = store.root.absolute()
+    assert written and [p for p in written if root not in p.parents] == []
     # The scan itself can find things: the same bytes written in the clear are caught.
     (store.root / "leak.txt").write_bytes(png[100:164])
     assert _scan([store.root], needles, started)
