@@ -39,6 +39,7 @@ def window_for(case: Any, qtbot: Any, blocklist: Blocklist | None = None, *,
     from ui.browser import RecordedBrowser
 
     def factory(opened: Any) -> Any:
+        opened.use_blocklist(blocklist)  # as the application does (ui/app.py): the core's backstop too
         browser = RecordedBrowser(opened, blocklist=blocklist)
         if built is not None:
             built.append(browser)
