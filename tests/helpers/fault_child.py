@@ -31,6 +31,11 @@ from evidence_app import EvidenceError
 from tests.helpers.cases import PASSPHRASES, make_store
 from tests.helpers.images import make_png
 
+
+def _die() -> None:
+    """End this process at once, as a crash would: SIGKILL, or on Windows TerminateProcess (os.kill's only way)."""
+    os.kill(os.getpid(), getattr(signal, "SIGKILL", signal.SIGTERM))
+
 OPS = ("write", "fsync", "fdatasync", "ftruncate", "replace", "unlink", "mkdir", "open")
 FLAGGED_URL = "https://example.org/flagged"
 
@@ -56,16 +61,16 @@ class Injector:
             if mode is None:
                 return real(*args, **kwargs)
             if mode == "kill":
-                os.kill(os.getpid(), signal.SIGKILL)
+                _die()
             if mode in ("eio", "enospc"):
                 code = errno.EIO if mode == "eio" else errno.ENOSPC
                 raise OSError(code, os.strerror(code))
             if mode == "half" and name == "write":
                 fd, data = args[0], memoryview(args[1])
                 real(fd, data[: max(1, len(data) // 2)])
-                os.kill(os.getpid(), signal.SIGKILL)
+                _die()
             result = real(*args, **kwargs)
-            os.kill(os.getpid(), signal.SIGKILL)
+            _die()
             return result
 
         return wrapper
