@@ -42,6 +42,7 @@ class Mutant:
     replace: str
     tests: tuple[str, ...]
     equivalent: str = ""   # why it cannot be killed, when that is so; such a mutant is reported, not run
+    timeout: float | None = None  # seconds, for a mutant that makes its tests hang (a hang kills it)
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ def load_mutants(path: Path = MUTANTS) -> list[Mutant]:
     for entry in table["mutant"]:
         mutants.append(Mutant(name=entry["name"], rule=entry["rule"], file=entry["file"], find=entry["find"],
                               replace=entry["replace"], tests=tuple(entry["tests"]),
-                              equivalent=entry.get("equivalent", "")))
+                              equivalent=entry.get("equivalent", ""), timeout=entry.get("timeout")))
     names = [m.name for m in mutants]
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
@@ -143,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
         scratch = Path(folder)
         copy_tree(scratch)
         for number, mutant in enumerate(mutants, 1):
-            outcome = run_mutant(mutant, scratch, args.python, args.timeout)
+            outcome = run_mutant(mutant, scratch, args.python, mutant.timeout or args.timeout)
             outcomes.append(outcome)
             print(f"[{number:2}/{len(mutants)}] {outcome.verdict.upper():10} {mutant.name:38} "
                   f"{outcome.seconds:6.1f} s  {outcome.detail}", flush=True)
