@@ -7,8 +7,6 @@ Windows); the Windows leg runs :func:`inspect` on a real Windows drive.
 
 from __future__ import annotations
 
-import os
-import subprocess
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -24,21 +22,15 @@ from evidence_app.export.destination import (
     inspect,
 )
 from tests.helpers.bundles import export
+from tests.helpers.disks import small_disk as small_tmpfs
 from tests.helpers.images import make_png
 
 
 @pytest.fixture
 def small_disk(tmp_path: Path):
-    mount_point = tmp_path / "stick"
-    mount_point.mkdir()
-    if os.name != "posix" or os.geteuid() != 0:
-        pytest.skip("mounting a small tmpfs needs root on Linux (CI runs as root)")
-    result = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount_point)],
-                            check=False, capture_output=True, text=True)
-    if result.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {result.stderr.strip()}")
-    yield mount_point
-    subprocess.run(["umount", "-l", str(mount_point)], check=True)
+    """A real 2 MiB file system (a tmpfs; needs root, as CI runs)."""
+    with small_tmpfs(tmp_path / "stick") as mount_point:
+        yield mount_point
 
 
 def test_a_stick_too_small_is_named_with_its_free_space_and_the_size_needed(small_disk: Path) -> None:

@@ -7,28 +7,21 @@ from __future__ import annotations
 
 import errno
 import os
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from evidence_app import StorageError
 from tests.helpers.cases import PASSPHRASES, make_case, make_store
+from tests.helpers.disks import small_disk as small_tmpfs
 from tests.helpers.images import make_png
 
 
 @pytest.fixture
 def small_disk(tmp_path: Path):
-    mount_point = tmp_path / "small-disk"
-    mount_point.mkdir()
-    if os.name != "posix" or os.geteuid() != 0:
-        pytest.skip("mounting a small tmpfs needs root on Linux (CI runs as root)")
-    result = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount_point)],
-                            capture_output=True, text=True)
-    if result.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {result.stderr.strip()}")
-    yield mount_point
-    subprocess.run(["umount", "-l", str(mount_point)], check=True)
+    """A real 2 MiB file system (a tmpfs; needs root, as CI runs)."""
+    with small_tmpfs(tmp_path / "small-disk") as mount_point:
+        yield mount_point
 
 
 def _fill(folder: Path) -> Path:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
 from pathlib import Path
 
 import pytest
 
+from tests.helpers.disks import small_disk as small_tmpfs
 from tests.unit.ui.export.test_dialog import fill, window_for
 
 pytestmark = pytest.mark.usefixtures("clean_qt")
@@ -15,16 +14,9 @@ pytestmark = pytest.mark.usefixtures("clean_qt")
 
 @pytest.fixture
 def tiny_stick(tmp_path: Path):
-    mount_point = tmp_path / "stick"
-    mount_point.mkdir()
-    if os.name != "posix" or os.geteuid() != 0:
-        pytest.skip("mounting a small tmpfs needs root on Linux (CI runs as root)")
-    result = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount_point)],
-                            check=False, capture_output=True, text=True)
-    if result.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {result.stderr.strip()}")
-    yield mount_point
-    subprocess.run(["umount", "-l", str(mount_point)], check=True)
+    """A real 2 MiB file system (a tmpfs; needs root, as CI runs)."""
+    with small_tmpfs(tmp_path / "stick") as mount_point:
+        yield mount_point
 
 
 def test_a_stick_without_room_is_refused_before_anything_is_written(qtbot, case, tiny_stick: Path) -> None:
