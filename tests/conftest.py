@@ -24,3 +24,11 @@ def case(store):
     opened = make_case(store)
     yield opened
     opened.lock()
+
+
+@pytest.fixture
+def usb(tmp_path: Path) -> Path:
+    """Where a bundle goes (a USB stick, in life); the cases live beside it, not in it."""
+    folder = tmp_path / "usb"
+    folder.mkdir()
+    return folder

@@ -28,14 +28,6 @@ needs_tools = pytest.mark.skipif(AGE is None or shutil.which("openssl") is None,
 
 
 @pytest.fixture
-def usb(tmp_path: Path) -> Path:
-    """Where the bundle goes (a USB stick, in life); the cases live beside it, not in it."""
-    folder = tmp_path / "usb"
-    folder.mkdir()
-    return folder
-
-
-@pytest.fixture
 def filled(case):
     for n in range(3):
         case.record_visit(f"https://example.org/page/{n}", title=f"Page {n}")

@@ -44,13 +44,6 @@ needs_age = pytest.mark.skipif(AGE is None, reason="Debian's age is needed (scri
 
 
 @pytest.fixture
-def usb(tmp_path: Path) -> Path:
-    folder = tmp_path / "usb"
-    folder.mkdir()
-    return folder
-
-
-@pytest.fixture
 def filled(case):
     for n in range(2):
         case.record_visit(f"https://example.org/page/{n}", title=f"Page {n}")

@@ -41,13 +41,6 @@ def run_export(qtbot, dialog: ExportDialog) -> None:
 
 
 @pytest.fixture
-def usb(tmp_path: Path) -> Path:
-    folder = tmp_path / "usb"
-    folder.mkdir()
-    return folder
-
-
-@pytest.fixture
 def full_stick(tmp_path: Path):
     """A real, tiny file system with about 64 KiB left: a USB stick that fills up during the export."""
     with small_disk(tmp_path / "stick", size_kib=1024, leave_kib=64) as folder:
