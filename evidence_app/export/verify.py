@@ -195,6 +195,9 @@ class _JournalChecker:
         except ValueError:
             self.problem = f"line {self.records + 1} is not JSON"
             return
+        if not isinstance(record, dict) or not isinstance(record.get("data", {}), dict):
+            self.problem = f"line {self.records + 1} is not a journal record"
+            return
         if record.get("seq") != self.records or record.get("prev") != self.head:
             self.problem = f"record {self.records} does not follow on from the record before it"
             return

@@ -106,3 +106,15 @@ def test_a_member_renamed_to_an_alias_of_itself_is_refused_by_name(case, tmp_pat
     report = verify_bundle(result.folder, result.passphrase)
     assert not report.ok
     assert any("not canonical" in str(p) for p in report.problems), report.text()
+
+
+@pytest.mark.parametrize("line", [b"[]", b'"a string"', b"42", b'{"seq": 0, "data": []}', b'{"data": "x"}', b"null"])
+def test_a_journal_line_that_is_json_but_no_record_is_named_never_a_traceback(bundle, case, line) -> None:
+    def replace_first(files: dict[str, bytes]) -> None:
+        rest = files[JOURNAL].split(b"\n", 1)[1]
+        files[JOURNAL] = line + b"\n" + rest
+
+    _rebuild(bundle, case, replace_first)
+    report = verify_bundle(bundle.folder, bundle.passphrase)
+    assert not report.ok
+    assert any("journal" in str(p) for p in report.problems), report.text()
