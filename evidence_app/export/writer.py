@@ -191,7 +191,10 @@ def export_case(case: Case, dest_dir: Path | str, *, passphrase: str | None = No
     secret = passphrase or generate_passphrase()
 
     if form is None:
-        form = render_form(case)
+        latest = next(reversed(list(case.events())), None)
+        # Nothing has happened since the last form was kept (an export tried again after a failure):
+        # use it rather than keep one more form in the vault at every attempt.
+        form = case.read_blob_of(latest) if latest is not None and latest.kind == Kind.FORM else render_form(case)
     case.add_form(form)
     events = list(case.events())
     exported_at = utc_now()
