@@ -148,10 +148,7 @@ def replace_file(path: Path, data: bytes, what: str) -> None:
         rename(temporary, path, what)
         fsync_dir(path.parent)
     except (OSError, StorageError) as exc:
-        try:
-            temporary.unlink(missing_ok=True)
-        except OSError:
-            pass  # the temporary file is held too; the next write removes it
+        _remove_quietly(temporary)  # if it is held too, the next write removes it
         if isinstance(exc, StorageError):
             raise
         raise storage_error(exc, what) from exc
