@@ -62,7 +62,7 @@ def settings_path(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def controller(qapp: QApplication, store, settings_path: Path, clean_qt: None) -> Iterator[Controller]:
-    made = Controller(qapp, store=store, settings_path=settings_path, kdf=CHEAP, with_browser=False)
+    made = Controller(qapp, store=store, settings_path=settings_path, kdf=CHEAP)  # the real browser, as the app runs
     made.show_start()
     yield made
     made.shutdown()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 import tempfile
 import time
@@ -33,15 +34,17 @@ def _forms(text: str) -> list[bytes]:
 
 def _scan(folders: list[Path], needles: list[bytes], since: float) -> list[str]:
     found = []
-    for folder in folders:
-        for path in folder.rglob("*"):
-            try:
-                if not path.is_file() or path.stat().st_mtime < since or path.stat().st_size > 50_000_000:
-                    continue
-                content = path.read_bytes()
-            except OSError:
+    # os.walk, not rglob: the shared temporary folder is also other programs', and a folder they
+    # remove between listing and reading is skipped, never a failure of this test.
+    paths = [Path(top, name) for folder in folders for top, _dirs, names in os.walk(folder) for name in names]
+    for path in paths:
+        try:
+            if not path.is_file() or path.stat().st_mtime < since or path.stat().st_size > 50_000_000:
                 continue
-            found += [f"{path}: {needle[:20]!r}" for needle in needles if needle in content]
+            content = path.read_bytes()
+        except OSError:
+            continue
+        found += [f"{path}: {needle[:20]!r}" for needle in needles if needle in content]
     return found
 
 

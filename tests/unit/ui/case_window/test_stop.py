@@ -112,19 +112,45 @@ def test_the_referral_screens_export_goes_to_the_case_windows_export(qtbot, case
     assert calls == ["export"]
 
 
-def test_an_unreadable_blocklist_keeps_the_browser_from_starting(controller, store, tmp_path) -> None:
+def test_an_unreadable_blocklist_keeps_the_real_browser_from_starting(controller, store, tmp_path) -> None:
     case = make_case(store)
     controller.settings = Settings(blocklist_file=str(tmp_path / "missing.txt"))
-    build = controller._with_blocklist(lambda case, blocklist: (case, blocklist))
-    with pytest.raises(SettingsError, match="does not exist"):
-        build(case)
-    (tmp_path / "list.txt").write_text("bad.example\n")
-    controller.settings = Settings(blocklist_file=str(tmp_path / "list.txt"))
-    _, blocklist = build(case)
-    assert blocklist.matches("https://www.bad.example/x")
-    with pytest.raises(CaseSealed):  # the same list is the core's backstop too
-        case.record_visit("https://bad.example/")
-    case.lock()
+    window = controller.show_case(case)
+    assert window.browser_widget is None  # browsing without the list the school relies on is unsafe
+    assert "The browser could not start" in window.placeholder.text()
+    assert "does not exist" in window.placeholder.text()
+    assert window.placeholder.isVisibleTo(window)
+
+
+@pytest.mark.parametrize("path", ["address bar", "core backstop"])
+def test_the_application_hands_its_list_to_the_real_browser_and_to_the_core(
+        controller, store, tmp_path, qtbot, path) -> None:
+    """The wiring the application makes (ui/app.py), with the real QtWebEngine and a real server:
+    an address typed into the window's own address bar is refused before any request, and the stop
+    follows; the case it opened holds the same list as the core's backstop."""
+    from tests.helpers.webserver import WebServer
+
+    server = WebServer().start()
+    try:
+        listed = server.url("/listed")
+        (tmp_path / "list.txt").write_text(listed + "\n", encoding="utf-8")
+        controller.settings = Settings(blocklist_file=str(tmp_path / "list.txt"))
+        case = make_case(store)
+        window = controller.show_case(case)
+        browser = window.browser_widget
+        assert browser is not None and type(browser).__name__ == "RecordedBrowser"
+        if path == "address bar":
+            qtbot.mouseClick(browser.address, Qt.MouseButton.LeftButton)
+            qtbot.keyClicks(browser.address, listed)
+            qtbot.keyClick(browser.address, Qt.Key.Key_Return)
+            qtbot.waitUntil(lambda: window.referral is not None, timeout=20_000)
+        else:
+            with pytest.raises(CaseSealed):
+                case.record_visit(listed)
+        assert case.status is Status.SEALED
+        assert "/listed" not in server.paths  # refused before the request left
+    finally:
+        server.stop()
 
 
 @pytest.mark.parametrize("fails_after_sealing", [True, False])

@@ -73,7 +73,7 @@ def test_the_app_builds_its_store_with_the_retention_setting(qtbot, qapp, tmp_pa
 
     path = tmp_path / "settings.json"
     settings_file.save(Settings(retention_months=7), path)
-    made = Controller(qapp, cases_root=tmp_path / "cases", settings_path=path, with_browser=False)
+    made = Controller(qapp, cases_root=tmp_path / "cases", settings_path=path)
     try:
         assert made.store.retention_months == 7
     finally:

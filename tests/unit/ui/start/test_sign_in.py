@@ -83,7 +83,7 @@ def test_another_computer_offers_read_only(qtbot, tmp_path, qapp, settings_path)
     case_id = closed_case(here)
     elsewhere = make_store(tmp_path / "cases", machine=OTHER_MACHINE)
     before = snapshot(here.root / case_id)
-    controller = Controller(qapp, store=elsewhere, settings_path=settings_path, kdf=CHEAP, with_browser=False)
+    controller = Controller(qapp, store=elsewhere, settings_path=settings_path, kdf=CHEAP)
     try:
         dialog = controller.open_case(case_id)
         type_and_open(qtbot, dialog, *PASSPHRASES)
