@@ -21,6 +21,27 @@ def grant_command(folder: Path) -> list[str]:
     return ["icacls", str(folder), "/grant", f"{USERS_SID}:(OI)(CI)M", "/T", "/C", "/Q"]
 
 
+def reset_command(path: Path) -> list[str]:
+    """``icacls /reset``: ``path`` and all in it take the access list of the folder that holds them."""
+    return ["icacls", str(path), "/reset", "/T", "/C", "/Q"]
+
+
+def inherit_access(path: Path, *, run: Callable[..., Any] = subprocess.run) -> None:
+    """On Windows, let ``path`` (just moved into the shared folder) take that folder's access list.
+
+    A folder moved on the same disk keeps the access list it had (in an account's own AppData: that
+    account only), so a case moved there would stay closed to the other account. Nothing to do elsewhere.
+    """
+    if os.name != "nt":
+        return
+    result = run(reset_command(path), capture_output=True, text=True, errors="replace", stdin=subprocess.DEVNULL)
+    if result.returncode != 0:
+        said = (result.stderr or result.stdout or "").strip().rstrip(".")
+        raise SettingsError(f"{path} was moved into the folder every account uses, but other accounts may not "
+                            f"open it yet{': ' + said if said else ''}. Run \"evidence-app share-cases\" once as "
+                            "an administrator to let every account in.")
+
+
 def share_with_every_account(folder: Path | str | None = None, settings: Settings | None = None, *,
                              run: Callable[..., Any] = subprocess.run) -> Path:
     """Make ``folder`` (default: :func:`computer_wide_folder`) this computer's place for cases; return its settings file.
