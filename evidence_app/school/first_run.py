@@ -142,7 +142,7 @@ def choose(scope: Scope, places: Places, *, administrator: bool | None = None,
             if not allowed:
                 raise NeedsAdministrator(how_to_get_an_administrator(places))
             carried = _account_settings(places).with_changes(cases_folder="")
-            share(places.computer, carried)
+            share(places.computer, carried, home=places.computer)
         location = current_location(places)
         if location.scope is not Scope.COMPUTER:  # pragma: no cover - share writes the settings or raises
             raise SettingsError(f"The computer-wide settings were not found in {places.computer} after making them.")

@@ -14,11 +14,20 @@ import os
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QRadioButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from evidence_app import EvidenceError
 from evidence_app.case.moving import LeftBehind, MoveReport, move_left_behind
 from evidence_app.school.first_run import Location, NeedsAdministrator, Places, Scope, choose, for_now
+from evidence_app.school.location import CASES
 from ui.background import run_in_background
 from ui.errors import describe
 from ui.start.sign_in import MESSAGE_STYLE, busy_bar, heading
@@ -53,10 +62,10 @@ class CaseLocationDialog(QDialog):
         explain.setAccessibleName("Why it matters")
         self.everyone = QRadioButton(EVERYONE)
         self.everyone.setAccessibleName("For everyone who signs in to this computer")
-        everyone_where = QLabel(f"Kept in {places.computer}")
+        everyone_where = QLabel(f"Kept in {places.computer / CASES}, which every account may use")
         self.only_me = QRadioButton(ONLY_ME)
         self.only_me.setAccessibleName(f"Only for me ({ACCOUNT})")
-        only_me_where = QLabel(f"Kept in {for_now(places).cases_folder}")
+        only_me_where = QLabel(f"Kept in {for_now(places).cases_folder}, which only {ACCOUNT} may use")
         for where in (everyone_where, only_me_where):
             where.setWordWrap(True)
             where.setIndent(28)
@@ -114,6 +123,7 @@ class CaseLocationDialog(QDialog):
             self.message.setText(said)
             self.message.show()
             self._update()
+            self.adjustSize()  # taller with the message: nothing cut off
             return
         self._decide(location)
 
@@ -192,6 +202,7 @@ class MoveCasesDialog(QDialog):
         self.message.show()
         self.explain.hide()
         self.move_button.hide()
+        self.adjustSize()
         self.later_button.setEnabled(True)
         self.later_button.setText("&Close")
         self.later_button.setAccessibleName("Close")
@@ -203,6 +214,7 @@ class MoveCasesDialog(QDialog):
         self.message.setStyleSheet(MESSAGE_STYLE)
         self.message.setText(describe(exc) + " The cases that did not move are still where they were.")
         self.message.show()
+        self.adjustSize()
         self.move_button.setEnabled(True)
         self.later_button.setEnabled(True)
         self.moved.emit(MoveReport())  # some may have moved before the error: the start screen re-reads

@@ -62,7 +62,7 @@ def test_the_first_run_asks_and_only_for_me_is_remembered(person: Person, starte
     alice = places(tmp_path, "alice")
     starter = starters(alice, administrator=False)
     dialog = person.window(TITLE)
-    assert person.sees_text(dialog, WHY) and person.sees_text(dialog, f"Kept in {alice.computer}")
+    assert person.sees_text(dialog, WHY) and person.sees_text(dialog, f"Kept in {alice.computer / 'cases'}, which every account may use")
     assert not person.all_named(dialog, "Continue")[0].isEnabled(), "Continue before anything was chosen"
     person.click(person.find(dialog, f"Only for me ({ACCOUNT})"))
     person.press_button(dialog, "Continue")
