@@ -11,7 +11,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from evidence_app.school.location import CASES, SETTINGS_FILE, USERS_SID, computer_wide_folder
+from evidence_app.school.location import (
+    CASES,
+    SETTINGS_FILE,
+    USERS_SID,
+    computer_wide_folder,
+)
 from evidence_app.school.settings import Settings, SettingsError, save
 from evidence_app.vault.durable import storage_error
 

@@ -26,7 +26,14 @@ from PySide6.QtWidgets import (
 
 from evidence_app import EvidenceError
 from evidence_app.case.moving import LeftBehind, MoveReport, move_left_behind
-from evidence_app.school.first_run import Location, NeedsAdministrator, Places, Scope, choose, for_now
+from evidence_app.school.first_run import (
+    Location,
+    NeedsAdministrator,
+    Places,
+    Scope,
+    choose,
+    for_now,
+)
 from evidence_app.school.location import CASES
 from ui.background import run_in_background
 from ui.errors import describe
