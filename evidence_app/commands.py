@@ -47,8 +47,11 @@ def build_parser(prog: str = "evidence-app") -> argparse.ArgumentParser:
         description="Make a computer-wide case folder (default: C:\\ProgramData\\Evidence App on Windows) "
                     "that every account on this computer may use, and keep this computer's settings "
                     "there, so the cases, the school key and the incident register are the same whoever "
-                    "signs in. Cases already made stay where they are.")
-    share.add_argument("--folder", metavar="FOLDER", help="another computer-wide folder (a full path)")
+                    "signs in. Cases an account made before in its own folder are offered for moving when that "
+                    "account next starts Evidence App (nothing is moved by this command).")
+    share.add_argument("--folder", metavar="FOLDER", help="keep the cases in another folder (a full path, e.g. on "
+                                                           "another drive); the settings naming it stay in the "
+                                                           "computer-wide folder, where every account looks")
     return parser
 
 

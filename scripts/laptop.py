@@ -165,6 +165,16 @@ def _verify(case, store):  # type: ignore[no-untyped-def]
     return made
 
 
+@window("first-run-location")
+def _first_run_location(case, store):  # type: ignore[no-untyped-def]
+    from evidence_app.school.first_run import Places
+    from ui.start.location import CaseLocationDialog
+
+    made = CaseLocationDialog(Places.of_this_computer())  # shown only: nothing is chosen or written here
+    made.show()
+    return made
+
+
 def off_screen(made: QWidget) -> list[str]:
     screen = made.screen().availableGeometry()
     room = QRect(0, 0, min(made.width(), screen.width()), min(made.height(), screen.height() - TITLE_BAR))

@@ -28,6 +28,7 @@ from ui.errors import show_error
 from ui.start.window import StartWindow
 
 if TYPE_CHECKING:  # the case window and sign-in load when first needed, not at start-up
+    from evidence_app.school.first_run import Location, Places
     from ui.case_window.window import CaseWindow
     from ui.start.sign_in import SignInDialog
 
@@ -264,10 +265,100 @@ def _create_application() -> QApplication:
     return app
 
 
+class Starter(QObject):
+    """The first run's question, then the start screen, then the offer to move an account's own cases.
+
+    Nothing chosen yet (:func:`~evidence_app.school.first_run.current_location`): the
+    :class:`~ui.start.location.CaseLocationDialog` comes first, and the start screen opens on what
+    it decided. With the cases computer-wide, what this account kept for itself is offered for
+    moving at every start while any is left, and named on the start screen when it stays.
+    """
+
+    def __init__(self, app: QApplication, *, places: "Places | None" = None, administrator: bool | None = None,
+                 **options: object) -> None:
+        super().__init__()
+        from evidence_app.school.first_run import Places
+
+        self.app = app
+        self.places = places or Places.of_this_computer()
+        self.administrator = administrator  # None: ask the system
+        self.options = options  # for the Controller (tests: kdf, with_browser)
+        self.controller: Controller | None = None
+        self.dialog: QWidget | None = None
+
+    def begin(self) -> QWidget:
+        """The dialog on the first run, else the start screen."""
+        from evidence_app.school.first_run import current_location
+        from ui.start.location import CaseLocationDialog
+
+        location = current_location(self.places)
+        if location.chosen:
+            return self.open(location)
+        dialog = CaseLocationDialog(self.places, administrator=self.administrator)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.decided.connect(self.open)
+        self.dialog = dialog
+        dialog.show()
+        return dialog
+
+    def open(self, location: "Location") -> StartWindow:
+        """The start screen on ``location``'s settings and cases; then the offer to move what was left behind."""
+        from evidence_app.case.moving import left_behind
+
+        controller = Controller(self.app, cases_root=location.cases_folder, settings_path=location.settings_path,
+                                **self.options)  # type: ignore[arg-type]
+        self.controller = controller
+        start = controller.show_start()
+        try:
+            found = left_behind(location, self.places)
+        except EvidenceError as exc:
+            show_error(start, exc, "This account's own cases could not be listed")
+            return start
+        if found.anything:
+            from ui.start.location import MoveCasesDialog
+
+            offer = MoveCasesDialog(found, start)
+            offer.moved.connect(lambda _report: self._moved(start))
+            offer.rejected.connect(lambda: self._still_left(location))
+            controller._keep(offer)
+            offer.open()
+            self.dialog = offer
+        return start
+
+    def _moved(self, start: StartWindow) -> None:
+        start.elsewhere.hide()
+        start.reload()
+
+    def _still_left(self, location: "Location") -> None:
+        """After the offer closes: name on the start screen what this account still keeps for itself."""
+        from evidence_app.case.moving import left_behind
+
+        if self.controller is None:
+            return
+        elsewhere = self.controller.start.elsewhere
+        try:
+            found = left_behind(location, self.places)
+        except EvidenceError as exc:
+            elsewhere.setText(str(exc))
+            elsewhere.show()
+            return
+        elsewhere.setText(f"{found.text()} Evidence App will offer to move them again at the next start.")
+        elsewhere.setVisible(found.anything)
+
+    def shutdown(self) -> None:
+        if self.controller is not None:
+            self.controller.shutdown()
+
+
 def run(cases_root: str | None = None) -> int:
-    """Start the application on the start screen; return its exit code."""
+    """Start the application (the first run's question first, unless ``cases_root`` is given); return its exit code."""
     app = _create_application()
-    controller = Controller(app, cases_root=cases_root)
-    app.aboutToQuit.connect(controller.shutdown)
-    controller.show_start()
+    if cases_root is not None:
+        controller = Controller(app, cases_root=cases_root)
+        app.aboutToQuit.connect(controller.shutdown)
+        controller.show_start()
+        return app.exec()
+    starter = Starter(app)
+    app.aboutToQuit.connect(starter.shutdown)
+    starter.begin()
     return app.exec()

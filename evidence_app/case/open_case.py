@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import os
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -37,7 +36,7 @@ from evidence_app.policy.urls import normalise_url
 from evidence_app.vault import crypto
 from evidence_app.vault.blobs import SUFFIX as BLOB_SUFFIX
 from evidence_app.vault.blobs import BlobStore
-from evidence_app.vault.durable import fsync_dir, storage_error
+from evidence_app.vault.durable import fsync_dir, rename, storage_error
 from evidence_app.vault.events import Event, Kind
 from evidence_app.vault.filelock import CaseFileLock
 from evidence_app.vault.header import Header, unwrap_data_key, unwrap_with_school_key
@@ -206,7 +205,8 @@ class Case:
                 recovered.mkdir(mode=0o700)
                 fsync_dir(self.folder)
             for orphan in orphans:
-                os.replace(orphan, recovered / orphan.name)
+                # retried while an antivirus scans the file a crash left (on Windows it holds it open)
+                rename(orphan, recovered / orphan.name, "the repair of the case")
             fsync_dir(folder)
             fsync_dir(recovered)
         except OSError as exc:

@@ -120,7 +120,8 @@ class CaseStore:
         return sorted((_summary(folder) for folder in folders), key=lambda s: (s.created, s.id))
 
     def _clear_leftovers(self) -> None:
-        """Folders a crash left behind: a case half-made (it holds wrapped keys) or half-deleted.
+        """Folders a crash left behind: a case half-made (it holds wrapped keys), half-deleted, or half-copied
+        here from another disk (its original is still whole where it was: :mod:`evidence_app.case.moving`).
 
         Only those untouched for a while, so that a case being made right now in another
         window is left alone. The keys are overwritten before the files go.
@@ -128,7 +129,7 @@ class CaseStore:
         try:
             now = time.time()
             for folder in self.root.iterdir():
-                if (folder.name.startswith((".creating-", ".deleting-")) and folder.is_dir()
+                if (folder.name.startswith((".creating-", ".deleting-", ".moving-")) and folder.is_dir()
                         and now - folder.stat().st_mtime > LEFTOVER_AGE_SECONDS):
                     _shred_keys(folder)
                     shutil.rmtree(folder)

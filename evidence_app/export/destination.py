@@ -4,15 +4,23 @@ School USB sticks are often FAT32, which holds files up to 4 GiB - 1 byte, and t
 evidence file holds every capture in one encrypted file. A stick that is too small or FAT32 fails
 only after minutes of writing; :func:`destination_problems` says so before, in plain words, with
 what to do. The file system is found with psutil (the mount, or the drive, holding the folder).
+
+:func:`refuse_unfit` is what :func:`evidence_app.export.writer.export_case` calls before it writes
+anything (the form into the vault included), so every caller gets the same sentence as the dialog, and
+a destination that cannot take the bundle is left as it was. It also tries the folder for writing: a
+read-only stick, a write-protect switch, or a folder this account may not change.
 """
 
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from evidence_app.errors import StorageError
 
 if TYPE_CHECKING:
     from evidence_app.case.open_case import Case
@@ -24,6 +32,11 @@ _LARGEST_FILE = {"vfat": FAT32_LARGEST, "fat32": FAT32_LARGEST, "msdos": FAT16_L
                  "fat16": FAT16_LARGEST, "umsdos": FAT16_LARGEST}
 _FAT_NAMES = {"vfat": "FAT32", "fat32": "FAT32", "msdos": "FAT", "fat": "FAT", "fat16": "FAT", "umsdos": "FAT"}
 MARGIN = 8 * 1024**2
+PROBE_PREFIX = ".evidence-app-write-check-"
+
+
+class DestinationUnfit(StorageError):
+    """The export's folder cannot take the bundle (no room, FAT32's largest file, not writable); nothing was written."""
 
 
 @dataclass(frozen=True)
@@ -97,11 +110,43 @@ def destination_problems(destination: Destination, needed: int) -> list[str]:
     return found
 
 
+def writable_problem(folder: Path | str) -> str:
+    """Why this account cannot make a file in ``folder`` ("" when it can): a new empty file is made and removed."""
+    path = Path(folder)
+    probe = path / f"{PROBE_PREFIX}{os.getpid()}-{secrets.token_hex(4)}"
+    try:
+        fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except OSError as exc:
+        why = exc.strerror or str(exc)
+        return (f"Nothing can be written to {path} ({why}): the USB stick may be read-only or its "
+                "write-protect switch on, or this Windows account may not change that folder. Choose "
+                "another folder, or slide the stick's switch off and plug it in again.")
+    os.close(fd)
+    try:
+        os.unlink(probe)
+    except OSError:  # pragma: no cover - made a moment ago by this account; the export still goes ahead
+        pass
+    return ""
+
+
 def check_destination(folder: Path | str, needed: int) -> list[str]:
-    """:func:`destination_problems` for the disk holding ``folder`` (none when its disk cannot be read:
-    the export itself then says what is wrong)."""
+    """Whether ``folder`` can take about ``needed`` bytes: writable, room, largest file (empty when it can).
+
+    Room and file system come from :func:`destination_problems` (not checked when the disk cannot be
+    described: the export itself then says what is wrong).
+    """
+    not_writable = writable_problem(folder)
+    if not_writable:
+        return [not_writable]
     try:
         found = inspect(folder)
     except OSError:
         return []
     return destination_problems(found, needed)
+
+
+def refuse_unfit(case: Case, folder: Path | str) -> None:
+    """:class:`DestinationUnfit` with every reason when ``folder`` cannot take ``case``'s export."""
+    problems = check_destination(folder, estimate_export_bytes(case))
+    if problems:
+        raise DestinationUnfit(" ".join(problems) + " Nothing was written.")

@@ -34,6 +34,7 @@ from evidence_app.errors import EvidenceError, InvalidInput
 from evidence_app.export import age
 from evidence_app.export.bag import BagTarWriter
 from evidence_app.export.custody import Recipient, custody_entries, custody_text
+from evidence_app.export.destination import refuse_unfit
 from evidence_app.export.timestamping import request_token
 from evidence_app.form.render import render_form
 from evidence_app.policy.passphrase_words import generate_passphrase
@@ -189,6 +190,8 @@ def export_case(case: Case, dest_dir: Path | str, *, passphrase: str | None = No
             if not value.strip() or len(value) > 500:
                 raise InvalidInput(f"Please give the {what} (up to 500 characters).")
     secret = passphrase or generate_passphrase()
+    # Before anything is written (the form into the vault included): room, largest file, writable.
+    refuse_unfit(case, dest)
 
     if form is None:
         latest = next(reversed(list(case.events())), None)

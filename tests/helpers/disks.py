@@ -13,8 +13,10 @@ import pytest
 
 
 @contextlib.contextmanager
-def small_disk(mount_point: Path, *, size_kib: int = 2048, leave_kib: int | None = None) -> Iterator[Path]:
-    """A tmpfs of ``size_kib`` at ``mount_point``; with ``leave_kib``, a file named ``filler`` leaves that much free.
+def small_disk(mount_point: Path, *, size_kib: int = 2048, leave_kib: int | None = None,
+               read_only: bool = False) -> Iterator[Path]:
+    """A tmpfs of ``size_kib`` at ``mount_point``; with ``leave_kib``, a file named ``filler`` leaves that much free;
+    with ``read_only``, remounted read-only (a stick with its write-protect switch on).
 
     Skips the test where mounting is not possible (not root, or no mount permission).
     """
@@ -27,13 +29,16 @@ def small_disk(mount_point: Path, *, size_kib: int = 2048, leave_kib: int | None
         pytest.skip(f"cannot mount a tmpfs here: {result.stderr.strip()}")
     try:
         if leave_kib is not None:
-            _fill(mount_point / "filler", leave_kib * 1024)
+            fill_leaving(mount_point / "filler", leave_kib * 1024)
+        if read_only:
+            subprocess.run(["mount", "-o", "remount,ro", str(mount_point)], check=True)
         yield mount_point
     finally:
         subprocess.run(["umount", "-l", str(mount_point)], check=True)
 
 
-def _fill(path: Path, leave: int) -> None:
+def fill_leaving(path: Path, leave: int) -> None:
+    """Grow the file ``path`` until its disk has only ``leave`` bytes free (as another program filling a stick)."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
     try:
         while os.statvfs(path.parent).f_bavail * os.statvfs(path.parent).f_frsize > leave:

@@ -88,6 +88,13 @@ class StartWindow(QMainWindow):
         self.problem.setWordWrap(True)
         self.problem.setStyleSheet("color: #a31515;")
         self.problem.hide()
+        # Cases this account kept for itself while the cases are computer-wide (ui.app.Starter): named
+        # here until they are moved, whatever the list shows.
+        self.elsewhere = QLabel()
+        self.elsewhere.setWordWrap(True)
+        self.elsewhere.setStyleSheet("color: #8a4b00;")
+        self.elsewhere.setAccessibleName("Cases kept elsewhere")
+        self.elsewhere.hide()
 
         self.buttons: dict[str, QPushButton] = {}
         row = QHBoxLayout()
@@ -150,6 +157,7 @@ class StartWindow(QMainWindow):
         column.addWidget(self.table, 1)
         column.addWidget(self.empty_space, 1)
         column.addWidget(self.problem)
+        column.addWidget(self.elsewhere)
         column.addLayout(row)
         body = QWidget()
         body.setLayout(column)

@@ -216,6 +216,26 @@ def test_a_blob_without_its_journal_record_is_moved_to_recovered_and_journaled(s
         reopened.lock()
 
 
+
+def test_a_leftover_blob_held_open_by_another_program_is_set_aside_once_it_lets_go(store, case) -> None:
+    """An antivirus scanning the file a crash left: on Windows the move waits for it (issue 17, item 3)."""
+    import threading
+    import time
+
+    case.lock()
+    orphan = case.folder / "blobs" / ("cd" * 16 + ".blob")
+    orphan.write_bytes(b"EVBLOB1\n scanned by an antivirus")
+    handle = open(orphan, "rb")  # noqa: SIM115 - let go by the thread, as the other program would
+    letting_go = threading.Thread(target=lambda: (time.sleep(0.5), handle.close()))
+    letting_go.start()
+    reopened = store.open(case.id, PASSPHRASES)
+    letting_go.join()
+    try:
+        assert (case.folder / "recovered" / orphan.name).read_bytes() == b"EVBLOB1\n scanned by an antivirus"
+        assert [e.data["file"] for e in reopened.events() if e.kind == Kind.REPAIRED] == [f"recovered/{orphan.name}"]
+    finally:
+        reopened.lock()
+
 # ---------------------------------------------------------------- deletion destroys the keys first
 
 

@@ -101,3 +101,16 @@ def test_the_share_cases_command(tmp_path: Path, computer: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert f"now uses the cases in {target / 'cases'}" in done.stdout
     assert settings.load(target / "settings.json").cases_folder == str(target / "cases")
+
+
+def test_another_folder_is_found_by_every_account_through_the_computer_wide_settings(tmp_path: Path,
+                                                                                    computer: Path) -> None:
+    """``share-cases --folder D:\\Cases``: the cases there, the settings where every start looks (ProgramData)."""
+    elsewhere = tmp_path / "D" / "Cases"
+    done = subprocess.run([sys.executable, "-m", "evidence_app", "share-cases", "--folder", str(elsewhere)],
+                          cwd=REPO, capture_output=True, text=True, stdin=subprocess.DEVNULL,
+                          env={**os.environ, OVERRIDE_ENV: str(computer)})
+    assert done.returncode == 0, done.stderr
+    assert computer_wide_settings() == computer / "settings.json"
+    assert default_root() == elsewhere / "cases" and (elsewhere / "cases").is_dir()
+    assert not (elsewhere / "settings.json").exists()
