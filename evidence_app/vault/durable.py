@@ -154,8 +154,12 @@ def replace_file(path: Path, data: bytes, what: str) -> None:
         raise storage_error(exc, what) from exc
 
 
-def append_durably(fd: int, data: bytes, what: str) -> None:
+def append_durably(fd: int, data: bytes, what: str, *, mark: tuple[int, int, bytes] | None = None) -> None:
     """Append ``data`` to the open file ``fd``; on failure, cut the file back to where it was.
+
+    ``mark`` is ``(fd2, offset, bytes)``: bytes written in place, through a second descriptor
+    of the same file, after ``data`` and made durable by the same fdatasync (it flushes the file,
+    whichever descriptor wrote). On failure the caller puts back what the mark overwrote.
 
     If cutting back fails too, the caller must not trust the file's end: the journal
     remembers where its last acknowledged record ends and cuts back to it before writing again.
@@ -166,6 +170,9 @@ def append_durably(fd: int, data: bytes, what: str) -> None:
         raise storage_error(exc, what) from exc
     try:
         write_all(fd, data)
+        if mark is not None:
+            os.lseek(mark[0], mark[1], os.SEEK_SET)
+            write_all(mark[0], mark[2])
         _sync(fd)
     except OSError as exc:
         try:
