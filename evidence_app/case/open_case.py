@@ -176,11 +176,12 @@ class Case:
             repairs.append({"what": "checkpointed journal record missing", "record": gone.seq, "kind": gone.kind,
                             "time": gone.time, "sha256": gone.head,
                             "reason": MISSING_RECORD.format(seq=gone.seq, kind=gone.kind, time=gone.time)})
-        if loaded.damaged_mark is not None:
-            self._journal.repair_mark(loaded.damaged_mark)
-            repairs.append({"what": "spoilt journal checkpoint written again", "record": loaded.damaged_mark.seq,
-                            "reason": "the computer stopped while the checkpoint was being written, "
-                                      "or the file was edited"})
+        if loaded.unmarked is not None:  # the last record was written, its checkpoint not (a crash between)
+            self._journal.repair_mark(loaded.unmarked)
+            if loaded.damaged_mark:
+                repairs.append({"what": "spoilt journal checkpoint written again", "record": loaded.unmarked.seq,
+                                "reason": "the computer stopped while the checkpoint was being written, "
+                                          "or the file was edited"})
         stray = self._set_aside_stray_state()
         if stray:
             repairs.append(stray)
@@ -761,7 +762,7 @@ class Case:
                     raise TamperDetected(f"journal record {mine.seq}", "it differs from what was written")
             if len(loaded.events) != len(self._events):
                 raise TamperDetected(JOURNAL_FILE, "it holds records this window did not write")
-            if not pending_repair and (loaded.marked != len(self._events) - 1 or loaded.missing or loaded.damaged_mark):
+            if not pending_repair and (loaded.marked != len(self._events) - 1 or loaded.missing or loaded.unmarked):
                 raise TamperDetected(JOURNAL_FILE, "its checkpoint is not the one written with its last record")
             referenced = {e.data["blob"]: e for e in self._events if "blob" in e.data}
             for event in referenced.values():

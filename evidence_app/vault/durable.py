@@ -40,6 +40,8 @@ def storage_error(exc: OSError, what: str) -> StorageError:
         errno.EROFS: "the disk is read-only",
         errno.EFBIG: "the file would be larger than the disk allows",
         errno.EIO: "the disk reported an input/output error",
+        errno.EISDIR: "a folder is in the way, where the file has to be written",
+        errno.ENOTDIR: "a file is in the way, where a folder has to be",
     }
     reason = reasons.get(exc.errno or 0, exc.strerror or str(exc))
     if getattr(exc, "winerror", None) in (32, 33):

@@ -67,7 +67,8 @@ class LoadedJournal:
     events: tuple[Event, ...]
     torn: TornTail | None
     missing: Mark | None = None  # the newest mark names a record one past the end (a power cut, or a cut)
-    damaged_mark: Mark | None = None  # the last record, whose mark was spoilt (written again by repair_mark)
+    unmarked: Mark | None = None  # the last record's mark, not on disk (a crash between the two writes)
+    damaged_mark: bool = False  # ... because its slot holds a spoilt mark
     marked: int = -1  # the newest whole mark's position
 
 
@@ -166,18 +167,24 @@ class Journal:
         if len(events) <= checkpoint_seq:
             raise TamperDetected(FILE_NAME, f"the journal ends at record {len(events) - 1} but "
                                  f"record {checkpoint_seq} was checkpointed: records were removed")
-        missing, damaged = self._check_marks(events, found, newest, settled)
+        missing, unmarked = self._check_marks(events, found, newest, settled)
         self._next_seq = len(events)
         self._head = prev
         self._end = offset
         self._slots = slots
         self._slot_stale = None
-        return LoadedJournal(events=tuple(events), torn=torn, missing=missing, damaged_mark=damaged,
+        return LoadedJournal(events=tuple(events), torn=torn, missing=missing, unmarked=unmarked,
+                             damaged_mark=unmarked is not None and found[unmarked.slot] is None,
                              marked=newest.seq if newest is not None else -1)
 
     def _check_marks(self, events: list[Event], found: list[Mark | None], newest: Mark | None,
                      settled: int) -> tuple[Mark | None, Mark | None]:
-        """Hold the records against the marks: ``(missing, damaged)``, or :class:`TamperDetected`."""
+        """Hold the records against the marks: ``(missing, unmarked)``, or :class:`TamperDetected`.
+
+        The last record's mark can be absent or spoilt after a crash between writing the record and
+        writing its mark (the other slot then holds the mark before it): it is to be written again
+        (:meth:`repair_mark`) before anything is appended, or the two slots would no longer alternate.
+        """
         last = len(events) - 1
         if newest is None:
             if events:
@@ -191,15 +198,16 @@ class Journal:
         if older is not None and older.seq != newest.seq - 1:
             raise TamperDetected(FILE_NAME, "its two checkpoints do not follow one another")
         missing = newest if newest.seq == last + 1 else None
-        damaged = None
-        if older is None and newest.seq > 0:
-            # Only the slot being written can be spoilt by a crash, and its record was written before it.
-            if last != newest.seq + 1 or last <= settled:
-                raise TamperDetected(FILE_NAME, f"the checkpoint of record {newest.seq - 1} or "
-                                     f"{newest.seq + 1} was spoilt or removed")
+        unmarked = None
+        if last == newest.seq + 1:
+            if last <= settled:  # the status file was written after this record's mark
+                raise TamperDetected(FILE_NAME, f"the checkpoint of record {last} was spoilt or removed")
             event = events[last]
-            damaged = Mark(event.seq, event.hash, event.kind, event.time)
-        return missing, damaged
+            unmarked = Mark(event.seq, event.hash, event.kind, event.time)
+        elif older is None and newest.seq > 0:
+            # Only the slot being written can be spoilt by a crash, and its record was written before it.
+            raise TamperDetected(FILE_NAME, f"the checkpoint of record {newest.seq - 1} was spoilt or removed")
+        return missing, unmarked
 
     def repair_mark(self, mark: Mark) -> None:
         """Write ``mark`` into its slot again (a spoilt mark of the last record), durably."""
@@ -321,7 +329,7 @@ class Journal:
                 write_all(self._mark_fd, self._slots[self._slot_stale])  # type: ignore[arg-type]
                 os.fsync(self._mark_fd)  # type: ignore[arg-type]
                 self._slot_stale = None
-            if os.fstat(self._fd).st_size == self._end:
+            if os.fstat(self._fd).st_size <= self._end:  # shorter: cut by someone else, never grown back here
                 return
             os.ftruncate(self._fd, self._end)
             os.fsync(self._fd)
@@ -335,7 +343,7 @@ class Journal:
     def refused_bytes_remain(self) -> bool:
         """True while a refused append's bytes are still in the file (cut back before the next write)."""
         try:
-            return self.path.stat().st_size != self._end or self._slot_stale is not None
+            return self.path.stat().st_size > self._end or self._slot_stale is not None
         except OSError:
             return True
 
