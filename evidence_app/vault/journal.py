@@ -160,11 +160,11 @@ class Journal:
             events.append(event)
             prev = event.hash
             offset = end
-        if newest is not None and len(events) < newest.seq:
-            raise TamperDetected(FILE_NAME, f"the journal ends at record {len(events) - 1}, but record "
-                                 f"{newest.seq} ({newest.kind}, {newest.time}) was written and checkpointed: "
-                                 f"{newest.seq - len(events) + 1} records were cut from its end")
         if len(events) <= checkpoint_seq:
+            if newest is not None and len(events) < newest.seq:
+                raise TamperDetected(FILE_NAME, f"the journal ends at record {len(events) - 1}, but record "
+                                     f"{newest.seq} ({newest.kind}, {newest.time}) was written and checkpointed: "
+                                     f"{newest.seq - len(events) + 1} records were cut from its end")
             raise TamperDetected(FILE_NAME, f"the journal ends at record {len(events) - 1} but "
                                  f"record {checkpoint_seq} was checkpointed: records were removed")
         missing, unmarked = self._check_marks(events, found, newest, settled)

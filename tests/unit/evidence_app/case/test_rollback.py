@@ -251,3 +251,82 @@ def test_a_stray_status_file_is_set_aside_and_journaled_on_opening(store, case, 
         reopened.verify()
     finally:
         reopened.lock()
+
+
+# ---------------------------------------------------------------- kill -9 at every step of a capture and its checkpoint
+
+
+@pytest.mark.slow
+def test_a_kill_at_every_call_of_a_capture_and_its_checkpoint_loses_nothing(store) -> None:
+    """SIGKILL before each system call of ``add_capture`` (blob, record, mark, fdatasync), and half-way
+    through each write: the case reopens twice, verifies, and every acknowledged capture is there."""
+    case = make_case(store)
+    case.add_capture(make_png(seed=1), kind="viewport", url="https://example.org/")
+    case.lock()
+    folder = store.root / case.id
+    pristine = _copy(folder, store.root.parent / "pristine")
+    rounds = 0
+    for mode, op in (("kill", "*"), ("half", "write"), ("after", "*")):
+        nth = 1
+        while True:
+            _put_back(folder, pristine)
+            lines = run_child(store.root, case.id, "capture", f"{op}:{nth}:{mode}")
+            calls = [int(line.split()[1]) for line in lines if line.startswith("CALLS ")]
+            if calls and calls[0] < nth:
+                break
+            acknowledged = {line.split()[1]: line.split()[2] for line in lines if line.startswith("ACK ")}
+            for _ in range(2):  # the second opening appends after whatever the first one repaired
+                reopened = store.open(case.id, PASSPHRASES)
+                try:
+                    reopened.verify()
+                    stored = {c.id: c.sha256 for c in reopened.captures()}
+                    assert all(stored.get(k) == v for k, v in acknowledged.items()), (op, nth, mode, lines)
+                finally:
+                    reopened.lock()
+            rounds += 1
+            nth += 1
+    print(f"capture: {rounds} kill points")
+    assert rounds > 15
+
+
+def _slot_bytes(path: Path, slot: int) -> tuple[int, int]:
+    from evidence_app.vault.marks import SLOT_OFFSETS
+
+    return SLOT_OFFSETS[slot], SLOT_OFFSETS[slot] + 40  # inside the sealed mark
+
+
+@pytest.mark.parametrize("slot", [0, 1])
+def test_a_spoilt_checkpoint_of_a_locked_case_is_tampering(store, case, slot) -> None:
+    case.add_note("a note")
+    case.lock()
+    path = case.folder / "journal.log"
+    data = bytearray(path.read_bytes())
+    start, end = _slot_bytes(path, slot)
+    data[start + 20] ^= 0x01
+    path.write_bytes(bytes(data))
+    with pytest.raises(TamperDetected, match="checkpoint") as caught:
+        store.open(case.id, PASSPHRASES)
+    assert caught.value.where == "journal.log"
+
+
+def test_a_spoilt_newest_checkpoint_after_a_kill_is_written_again_and_journaled(store, case, tmp_path) -> None:
+    case.add_note("the last record before the kill")
+    crashed = make_store(tmp_path / "after-kill")
+    _copy(store.root, crashed.root)
+    last = case.head
+    case.lock()
+    path = crashed.root / case.id / "journal.log"
+    newest = (len(journal_file.records(path)) - 1) % 2
+    data = bytearray(path.read_bytes())
+    data[_slot_bytes(path, newest)[0] + 20] ^= 0x01  # as a write torn by the crash would leave it
+    path.write_bytes(bytes(data))
+    reopened = crashed.open(case.id, PASSPHRASES)
+    try:
+        repair = [e for e in reopened.events() if e.kind == Kind.REPAIRED][-1]
+        assert repair.data["what"] == "spoilt journal checkpoint written again"
+        assert [e.hash for e in reopened.events()][repair.data["record"]] == last
+        reopened.verify()
+    finally:
+        reopened.lock()
+    again = crashed.open(case.id, PASSPHRASES)  # written again: the next opening finds nothing to repair
+    again.lock()
