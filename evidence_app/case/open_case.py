@@ -329,7 +329,8 @@ class Case:
                     continue
             except StorageError:
                 pass
-            time.sleep(0.2 * (attempt + 1))
+            if attempt + 1 < CHECKPOINT_TRIES:
+                time.sleep(0.2 * (attempt + 1))  # another program holding the file may let go
         raise StorageError(f"{failure} What was just recorded is saved in the case's journal and stays; only "
                            "the status shown in the list of cases could not be brought up to date. It is "
                            "written again when the case is next opened on this computer.") from failure
