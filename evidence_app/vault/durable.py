@@ -144,6 +144,9 @@ def replace_file(path: Path, data: bytes, what: str) -> None:
     try:
         temporary.unlink(missing_ok=True)
     except OSError as exc:
+        if temporary.is_dir() and not temporary.is_symlink():  # Windows says "access denied" for a folder
+            raise storage_error(IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(temporary)),
+                                what) from exc
         raise storage_error(exc, what) from exc
     write_new_file(temporary, data, what)
     try:
