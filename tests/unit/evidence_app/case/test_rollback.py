@@ -330,3 +330,23 @@ def test_a_spoilt_newest_checkpoint_after_a_kill_is_written_again_and_journaled(
         reopened.lock()
     again = crashed.open(case.id, PASSPHRASES)  # written again: the next opening finds nothing to repair
     again.lock()
+
+
+def test_an_old_journal_put_back_under_the_sealed_status_file_is_caught(store, tmp_path) -> None:
+    case_id, folder, backup = _sealed_after_a_copy(store, tmp_path)
+    shutil.copy2(backup / "journal.log", folder / "journal.log")  # the status file still says sealed
+    with pytest.raises(TamperDetected, match="records were removed"):
+        store.open(case_id, PASSPHRASES)
+
+
+def test_an_old_status_file_alone_does_not_unseal(store, tmp_path) -> None:
+    case_id, folder, backup = _sealed_after_a_copy(store, tmp_path)
+    shutil.copy2(backup / "state.json", folder / "state.json")
+    reopened = store.open(case_id, PASSPHRASES)
+    try:
+        assert reopened.status is Status.SEALED  # the journal is the authority
+        assert read_state(folder).status is Status.SEALED  # and the status file is put right at once
+        with pytest.raises(CaseSealed):
+            reopened.add_capture(make_png(seed=10), kind="viewport", url="https://example.org/")
+    finally:
+        reopened.lock()
