@@ -15,8 +15,8 @@ journal one record short of its newest mark is what a power cut can leave (the
 mark reached the disk, the record did not): it opens, and the case journals
 which record is missing (:attr:`LoadedJournal.missing`). A mark spoilt while it
 was written (its record is there, the mark before it is whole) is written again
-and journaled (:attr:`LoadedJournal.damaged_mark`); any other spoilt mark is
-tampering.
+and journaled (:attr:`LoadedJournal.unmarked`, :attr:`LoadedJournal.damaged_mark`);
+any other spoilt mark is tampering.
 
 A crash can leave a torn last record; :meth:`Journal.load` reports it so the
 case can set it aside, unless the record lies inside the last checkpoint, which
@@ -210,26 +210,25 @@ class Journal:
         return missing, unmarked
 
     def repair_mark(self, mark: Mark) -> None:
-        """Write ``mark`` into its slot again (a spoilt mark of the last record), durably."""
-        self._write_slot(mark)
-        self._sync_marks()
-
-    def _write_slot(self, mark: Mark) -> None:
+        """Write ``mark`` into its slot again (the last record's, absent or spoilt after a crash), durably."""
         raw = marks.encode(self._key, self._case_id, mark)
-        if self._mark_fd is None:
-            raise RuntimeError("journal not open for appending")
         try:
-            os.lseek(self._mark_fd, SLOT_OFFSETS[mark.slot], os.SEEK_SET)
-            write_all(self._mark_fd, raw)
+            self._put_slot(mark.slot, raw)
         except OSError as exc:
             raise storage_error(exc, "the journal's checkpoint") from exc
         self._slots[mark.slot] = raw
 
-    def _sync_marks(self) -> None:
-        try:
-            os.fsync(self._mark_fd)  # type: ignore[arg-type]
-        except OSError as exc:
-            raise storage_error(exc, "the journal's checkpoint") from exc
+    def _marks_fd(self) -> int:
+        if self._mark_fd is None:
+            raise RuntimeError("journal not open for appending")
+        return self._mark_fd
+
+    def _put_slot(self, slot: int, raw: bytes) -> None:
+        """Write ``raw`` into ``slot`` and fsync it; ``OSError`` if the disk refuses."""
+        fd = self._marks_fd()
+        os.lseek(fd, SLOT_OFFSETS[slot], os.SEEK_SET)
+        write_all(fd, raw)
+        os.fsync(fd)
 
     def _parse(self, line: bytes, seq: int, prev: str, names: dict[tuple[Any, ...], tuple[Any, ...]]) -> Event:
         where = f"journal record {seq}"
@@ -297,7 +296,7 @@ class Journal:
         self._slot_stale = mark.slot  # until the append is whole, or undone with its old mark put back
         try:
             append_durably(self._fd, _LENGTH.pack(len(sealed)) + sealed, "the journal entry",
-                           mark=(self._mark_fd, SLOT_OFFSETS[mark.slot], slot))  # type: ignore[arg-type]
+                           mark=(self._marks_fd(), SLOT_OFFSETS[mark.slot], slot))
         except StorageError:
             self._put_back_slot(mark.slot)
             raise
@@ -312,9 +311,7 @@ class Journal:
     def _put_back_slot(self, slot: int) -> None:
         """After a refused append: the slot its mark went to holds again what it held before (best effort)."""
         try:
-            os.lseek(self._mark_fd, SLOT_OFFSETS[slot], os.SEEK_SET)  # type: ignore[arg-type]
-            write_all(self._mark_fd, self._slots[slot])  # type: ignore[arg-type]
-            os.fsync(self._mark_fd)  # type: ignore[arg-type]
+            self._put_slot(slot, self._slots[slot])
         except OSError:
             return  # _cut_back_refused tries again before the next write
         self._slot_stale = None
@@ -325,9 +322,7 @@ class Journal:
             raise RuntimeError("journal not open for appending")
         try:
             if self._slot_stale is not None:
-                os.lseek(self._mark_fd, SLOT_OFFSETS[self._slot_stale], os.SEEK_SET)  # type: ignore[arg-type]
-                write_all(self._mark_fd, self._slots[self._slot_stale])  # type: ignore[arg-type]
-                os.fsync(self._mark_fd)  # type: ignore[arg-type]
+                self._put_slot(self._slot_stale, self._slots[self._slot_stale])
                 self._slot_stale = None
             if os.fstat(self._fd).st_size <= self._end:  # shorter: cut by someone else, never grown back here
                 return
