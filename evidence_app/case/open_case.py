@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -41,10 +42,11 @@ from evidence_app.vault.events import Event, Kind
 from evidence_app.vault.filelock import CaseFileLock
 from evidence_app.vault.header import Header, unwrap_data_key, unwrap_with_school_key
 from evidence_app.vault.journal import FILE_NAME as JOURNAL_FILE
-from evidence_app.vault.journal import TORN_PREFIX, Journal, TornTail
+from evidence_app.vault.journal import TORN_PREFIX, Journal, LoadedJournal
 from evidence_app.vault.machine import Machine
 from evidence_app.vault.school_key import SchoolKey
 from evidence_app.vault.signing import SigningKey
+from evidence_app.vault.state import FILE_NAME as STATE_FILE
 from evidence_app.vault.state import State, Status, read_state, stricter, write_state
 from evidence_app.vault.timestamps import add_months, parse_utc, utc_now
 
@@ -54,6 +56,9 @@ MAX_TEXT_CHARS = 1_000_000
 MAX_URL_CHARS = 2_000_000
 BLOB_FOLDER = "blobs"
 RECOVERED_FOLDER = "recovered"
+CHECKPOINT_TRIES = 3
+MISSING_RECORD = ("journal record {seq} ({kind}, written at {time}) is not in the journal, though its checkpoint "
+                  "is: the computer lost power while it was being saved, or it was cut from the journal afterwards")
 
 
 def checked_text(value: str, what: str, limit: int = MAX_TEXT_CHARS) -> str:
@@ -129,10 +134,12 @@ class Case:
         self._status = stricter(state.status, self._status_from_events())
         try:
             journal.open_for_append()
-            self._repair(loaded.torn)
+            self._repair(loaded)
             flag = self._unfinished_flag()
             if flag is not None:
                 self._finish_stop(flag, completed_on_opening=True)
+            elif state.status is not self._status:  # a status file behind its journal (its update failed)
+                self._checkpoint()
         except StorageError as exc:
             self._cannot_write(exc)
         except BaseException:
@@ -150,19 +157,35 @@ class Case:
         self.storage_problem = (f"{exc} The case is open read-only: you can view, print and export, "
                                 "but nothing is recorded until there is room on the disk and it is opened again.")
 
-    def _repair(self, torn: TornTail | None) -> None:
+    def _repair(self, loaded: LoadedJournal) -> None:
         """Set aside what a crash left half-made, and journal every file set aside.
 
         Each step can itself be interrupted; whatever an earlier, interrupted repair
-        set aside without journaling it is found here and journaled now.
+        set aside without journaling it is found here and journaled now. A record the
+        journal's checkpoint names but the file no longer holds is journaled too.
         """
         repairs: list[dict[str, Any]] = []
+        torn = loaded.torn
         if torn is not None:
             target = self._journal.set_aside(torn, self.folder)
             repairs.append({"what": "torn journal end set aside", "bytes": torn.size,
                             "reason": torn.reason, "file": target.name})
+        if loaded.missing is not None:
+            gone = loaded.missing
+            repairs.append({"what": "checkpointed journal record missing", "record": gone.seq, "kind": gone.kind,
+                            "time": gone.time, "sha256": gone.head,
+                            "reason": MISSING_RECORD.format(seq=gone.seq, kind=gone.kind, time=gone.time)})
+        if loaded.unmarked is not None:  # the last record was written, its checkpoint not (a crash between)
+            self._journal.repair_mark(loaded.unmarked)
+            if loaded.damaged_mark:
+                repairs.append({"what": "spoilt journal checkpoint written again", "record": loaded.unmarked.seq,
+                                "reason": "the computer stopped while the checkpoint was being written, "
+                                          "or the file was edited"})
+        stray = self._set_aside_stray_state()
+        if stray:
+            repairs.append(stray)
         repairs.extend(self._set_aside_orphans())
-        done = {str(r["file"]) for r in repairs}
+        done = {str(r["file"]) for r in repairs if "file" in r}
         for name, size in self._unjournaled_set_asides():
             if name not in done:
                 repairs.append({"what": "file set aside by an interrupted repair, journaled on opening",
@@ -191,6 +214,28 @@ class Case:
         if self._counts[Kind.CONCLUDED]:
             return Status.CONCLUDED
         return Status.OPEN
+
+    def _set_aside_stray_state(self) -> dict[str, Any] | None:
+        """A ``state.json.new`` left by a crash (or planted, file or folder): moved into ``recovered/``.
+
+        Journaling it is the caller's part; an interrupted move is found by ``_unjournaled_set_asides``.
+        """
+        stray = self.folder / f"{STATE_FILE}.new"
+        try:
+            if not os.path.lexists(stray):
+                return None
+            recovered = self.folder / RECOVERED_FOLDER
+            if not recovered.is_dir():
+                recovered.mkdir(mode=0o700)
+                fsync_dir(self.folder)
+            stamp = utc_now().replace(":", "").replace(".", "")
+            target = recovered / f"{stray.name}-{stamp}"
+            os.replace(stray, target)
+            fsync_dir(self.folder)
+            fsync_dir(recovered)
+        except OSError as exc:
+            raise storage_error(exc, "the repair of the case") from exc
+        return {"what": "unfinished status file set aside", "file": f"{RECOVERED_FOLDER}/{target.name}"}
 
     def _set_aside_orphans(self) -> list[dict[str, Any]]:
         """Blob files no journal record names: left by a crash before the capture was acknowledged."""
@@ -261,10 +306,34 @@ class Case:
             self._quarantined.update(event.data.get("captures", ()))
 
     def _checkpoint(self) -> None:
+        """Write the status file with the journal's head; tried again, then a sentence.
+
+        The event being checkpointed is already durable in the journal, with the journal's own
+        checkpoint (see :mod:`evidence_app.vault.marks`): a failure here never leaves it cuttable.
+        A stray ``state.json.new`` in the way is set aside and journaled before the next try.
+        """
         keys = self._require_keys()
-        state = State(self._status, len(self._events) - 1, self._events[-1].hash,
-                      self.retain_until).signed(self.id, keys.data)
-        write_state(self.folder, state)
+        failure: StorageError | None = None
+        for attempt in range(CHECKPOINT_TRIES):
+            state = State(self._status, len(self._events) - 1, self._events[-1].hash,
+                          self.retain_until).signed(self.id, keys.data)
+            try:
+                write_state(self.folder, state)
+                return
+            except StorageError as exc:
+                failure = exc
+            try:
+                stray = self._set_aside_stray_state()
+                if stray is not None:
+                    self._append(Kind.REPAIRED, stray)
+                    continue
+            except StorageError:
+                pass
+            if attempt + 1 < CHECKPOINT_TRIES:
+                time.sleep(0.2 * (attempt + 1))  # another program holding the file may let go
+        raise StorageError(f"{failure} What was just recorded is saved in the case's journal and stays; only "
+                           "the status shown in the list of cases could not be brought up to date. It is "
+                           "written again when the case is next opened on this computer.") from failure
 
     @property
     def retain_until(self) -> str:
@@ -549,10 +618,12 @@ class Case:
         sealed: dict[str, Any] = {"reason": "suspected child sexual abuse imagery", "flag": flagged.seq}
         if completed_on_opening:
             sealed["completed"] = "on opening: the stop was interrupted after the flag was journaled"
-        self._append(Kind.SEALED, sealed)
-        self._checkpoint()
-        self._register("sealed", "Monitoring halted and the case sealed: suspected child sexual abuse "
-                       "imagery; referred to the police")
+        self._append(Kind.SEALED, sealed)  # durable, with the journal's checkpoint, before anything else
+        try:
+            self._checkpoint()
+        finally:  # the register's entry is the seal's mark outside the folder: written whatever happened here
+            self._register("sealed", "Monitoring halted and the case sealed: suspected child sexual abuse "
+                           "imagery; referred to the police")
 
     def _unfinished_flag(self) -> Event | None:
         """The last FLAGGED record, if no SEALED record follows it (a crash inside the stop)."""
@@ -692,6 +763,8 @@ class Case:
                     raise TamperDetected(f"journal record {mine.seq}", "it differs from what was written")
             if len(loaded.events) != len(self._events):
                 raise TamperDetected(JOURNAL_FILE, "it holds records this window did not write")
+            if not pending_repair and (loaded.marked != len(self._events) - 1 or loaded.missing or loaded.unmarked):
+                raise TamperDetected(JOURNAL_FILE, "its checkpoint is not the one written with its last record")
             referenced = {e.data["blob"]: e for e in self._events if "blob" in e.data}
             for event in referenced.values():
                 self._checked_blob(event)

@@ -40,6 +40,8 @@ def storage_error(exc: OSError, what: str) -> StorageError:
         errno.EROFS: "the disk is read-only",
         errno.EFBIG: "the file would be larger than the disk allows",
         errno.EIO: "the disk reported an input/output error",
+        errno.EISDIR: "a folder is in the way, where the file has to be written",
+        errno.ENOTDIR: "a file is in the way, where a folder has to be",
     }
     reason = reasons.get(exc.errno or 0, exc.strerror or str(exc))
     if getattr(exc, "winerror", None) in (32, 33):
@@ -142,6 +144,9 @@ def replace_file(path: Path, data: bytes, what: str) -> None:
     try:
         temporary.unlink(missing_ok=True)
     except OSError as exc:
+        if temporary.is_dir() and not temporary.is_symlink():  # Windows says "access denied" for a folder
+            raise storage_error(IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(temporary)),
+                                what) from exc
         raise storage_error(exc, what) from exc
     write_new_file(temporary, data, what)
     try:
@@ -154,8 +159,12 @@ def replace_file(path: Path, data: bytes, what: str) -> None:
         raise storage_error(exc, what) from exc
 
 
-def append_durably(fd: int, data: bytes, what: str) -> None:
+def append_durably(fd: int, data: bytes, what: str, *, mark: tuple[int, int, bytes] | None = None) -> None:
     """Append ``data`` to the open file ``fd``; on failure, cut the file back to where it was.
+
+    ``mark`` is ``(fd2, offset, bytes)``: bytes written in place, through a second descriptor
+    of the same file, after ``data`` and made durable by the same fdatasync (it flushes the file,
+    whichever descriptor wrote). On failure the caller puts back what the mark overwrote.
 
     If cutting back fails too, the caller must not trust the file's end: the journal
     remembers where its last acknowledged record ends and cuts back to it before writing again.
@@ -166,6 +175,9 @@ def append_durably(fd: int, data: bytes, what: str) -> None:
         raise storage_error(exc, what) from exc
     try:
         write_all(fd, data)
+        if mark is not None:
+            os.lseek(mark[0], mark[1], os.SEEK_SET)
+            write_all(mark[0], mark[2])
         _sync(fd)
     except OSError as exc:
         try:

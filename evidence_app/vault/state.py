@@ -5,7 +5,9 @@ start screen can list cases without decrypting anything. It also holds a
 checkpoint: the journal's length and head hash at the last lock, seal or
 conclusion, under an HMAC of the case key. Records inside a checkpoint can
 never be mistaken for a crash-torn tail, and a journal cut short of its
-checkpoint is tampering.
+checkpoint is tampering. Between these, the journal checkpoints itself after
+every record (:mod:`evidence_app.vault.marks`); this file's checkpoint is the
+one readable without the journal key.
 
 The journal is the authority: a case whose journal holds a seal is sealed,
 whatever this file says, and a file that says "sealed" is never overruled

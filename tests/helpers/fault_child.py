@@ -12,6 +12,9 @@ counted from when the scenario starts) of ``OP`` (``write``, ``fsync``,
 * ``half``: for ``write``, write half the bytes, then SIGKILL (a torn write);
 * ``eio`` / ``enospc``: raise that ``OSError`` instead of making the call.
 
+Scenarios: ``open``, ``stop`` (flag a page), ``capture`` (one capture under the faults, one
+without, verify), ``session`` (three captures, then SIGKILL with the case still open).
+
 The child prints what the core acknowledged, one flushed line each (``ACK``,
 ``REFUSED <error class>``, ``RETURNED``, ``VERIFY ...``), then ``CALLS <n>`` and
 ``DONE``, so the parent knows whether the fault was reached and what was promised.
@@ -133,6 +136,10 @@ def main() -> None:
                 say("REFUSED", type(exc).__name__)
             else:
                 say("RETURNED")
+        elif scenario == "session":  # three captures, acknowledged, then a crash: the window never locks
+            for seed in (2001, 2002, 2003):
+                _capture(case, seed)
+            _die()
         elif scenario == "capture":  # one capture under the faults, then one more without, then verify
             _capture(case, 1001)
             injector.armed = False

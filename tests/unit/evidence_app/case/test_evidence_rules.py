@@ -20,8 +20,9 @@ import pytest
 from evidence_app import Kind, TamperDetected
 from evidence_app.vault import crypto
 from evidence_app.vault.header import FILE_NAME as HEADER_FILE
-from evidence_app.vault.journal import MAGIC, Journal
+from evidence_app.vault.journal import Journal
 from tests.helpers.cases import PASSPHRASES
+from tests.helpers import journal_file
 from tests.helpers.images import make_png
 from tests.helpers.writes import files_written
 
@@ -30,18 +31,12 @@ _LENGTH = struct.Struct(">I")
 
 def _records(path: Path) -> list[bytes]:
     """The journal's records as stored: each the length prefix and the sealed bytes."""
-    blob = path.read_bytes()
-    assert blob.startswith(MAGIC)
-    offset, found = len(MAGIC), []
-    while offset < len(blob):
-        (size,) = _LENGTH.unpack_from(blob, offset)
-        found.append(blob[offset: offset + _LENGTH.size + size])
-        offset += _LENGTH.size + size
-    return found
+    return journal_file.records(path)
 
 
 def _write_records(path: Path, records: list[bytes]) -> None:
-    path.write_bytes(MAGIC + b"".join(records))
+    """The journal with these records, behind its own header pages (its checkpoints)."""
+    path.write_bytes(journal_file.split(path.read_bytes())[0] + b"".join(records))
 
 
 # ---------------------------------------------------------------- blobs are re-checked against the journal

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from evidence_app import Kind, Status, TamperDetected
-from evidence_app.vault.journal import MAGIC
+from evidence_app.vault.marks import RECORDS_START
 from tests.helpers.cases import PASSPHRASES, make_case, make_store
 from tests.helpers.images import make_png
 
@@ -69,7 +69,7 @@ def test_a_single_flipped_byte_anywhere_is_detected(store) -> None:
 
 
 def _records(journal: bytes) -> list[bytes]:
-    offset, records = len(MAGIC), []
+    offset, records = RECORDS_START, []
     while offset < len(journal):
         (size,) = struct.unpack_from(">I", journal, offset)
         records.append(journal[offset: offset + 4 + size])
@@ -82,12 +82,13 @@ def test_removing_swapping_or_replaying_records_is_detected(store) -> None:
     path = store.root / case.id / "journal.log"
     original = path.read_bytes()
     records = _records(original)
+    header = original[:RECORDS_START]  # the magic and the checkpoints
     variants = {
-        "last record removed": MAGIC + b"".join(records[:-1]),
-        "middle record removed": MAGIC + b"".join(records[:2] + records[3:]),
-        "two records swapped": MAGIC + b"".join([records[0], records[2], records[1], *records[3:]]),
-        "a record repeated": MAGIC + b"".join(records[:3] + [records[2]] + records[3:]),
-        "emptied": MAGIC,
+        "last record removed": header + b"".join(records[:-1]),
+        "middle record removed": header + b"".join(records[:2] + records[3:]),
+        "two records swapped": header + b"".join([records[0], records[2], records[1], *records[3:]]),
+        "a record repeated": header + b"".join(records[:3] + [records[2]] + records[3:]),
+        "emptied": header,
     }
     for name, content in variants.items():
         path.write_bytes(content)
@@ -102,7 +103,7 @@ def test_records_from_another_case_do_not_fit(store) -> None:
     theirs = _records((store.root / second.id / "journal.log").read_bytes())
     mine_path = store.root / first.id / "journal.log"
     mine = _records(mine_path.read_bytes())
-    mine_path.write_bytes(MAGIC + b"".join(mine[:3] + [theirs[3]] + mine[4:]))
+    mine_path.write_bytes(mine_path.read_bytes()[:RECORDS_START] + b"".join(mine[:3] + [theirs[3]] + mine[4:]))
     with pytest.raises(TamperDetected, match="journal record 3"):
         _open_and_verify(store, first.id)
 
@@ -191,7 +192,11 @@ def test_a_torn_last_record_after_the_checkpoint_is_set_aside_and_reported(store
         path.write_bytes(whole[: len(whole) - len(last) + cut])
         recovered = crashed.open(case.id, PASSPHRASES)
         kinds = [e.kind for e in recovered.events()]
-        repair = [e for e in recovered.events() if e.kind == Kind.REPAIRED][-1]
+        repairs = [e for e in recovered.events() if e.kind == Kind.REPAIRED]
+        repair = next(e for e in repairs if "bytes" in e.data)
+        # The record's checkpoint reached the disk with it: the opening also names the record that is gone.
+        assert repairs[-1].data["what"] == "checkpointed journal record missing"
+        assert repairs[-1].data["kind"] == "note" and "lost power" in repairs[-1].data["reason"]
         assert repair.data["bytes"] == cut
         assert (crashed.root / case.id / repair.data["file"]).read_bytes() == last[:cut]
         assert "written after the checkpoint" not in [e.data.get("text") for e in recovered.events()]

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from evidence_app import Kind, StorageError, TamperDetected
-from evidence_app.vault.journal import MAGIC
+from evidence_app.vault.marks import RECORDS_START
 from tests.helpers.cases import PASSPHRASES, make_case
 from tests.helpers.images import make_png
 from tests.unit.evidence_app.case.test_stop_crash import fault_reached, run_child
@@ -149,7 +149,7 @@ def _power_cut_copy(store, tmp_path: Path) -> tuple[str, Path, int]:
     case.lock()
     shutil.rmtree(store.root / case.id)
     shutil.copytree(snapshot, store.root / case.id)
-    offset, last = len(MAGIC), len(MAGIC)
+    offset, last = RECORDS_START, RECORDS_START
     while offset < len(journal):
         last = offset
         offset += 4 + struct.unpack_from(">I", journal, offset)[0]

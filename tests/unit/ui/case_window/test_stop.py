@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -196,3 +199,38 @@ def test_typing_into_the_confirmation_never_gives_it(qtbot) -> None:
     assert dialog.isVisible() and dialog.description.text() == "It shows a child "
     with qtbot.waitSignal(dialog.confirmed, timeout=1000):
         qtbot.keyClick(dialog, Qt.Key.Key_S, Qt.KeyboardModifier.AltModifier)  # its Alt shortcut: deliberate
+
+
+@pytest.mark.parametrize("obstacle", ["a folder planted", "and nowhere to set it aside"])
+def test_a_seal_whose_status_file_is_in_the_way_still_ends_on_the_referral_screen(
+        qtbot, qapp, case, obstacle, tmp_path) -> None:
+    """Issue 15, item 2: a folder planted at ``state.json.new`` is set aside and the seal goes on; when even
+    that fails, the pair still reach the referral screen and read one plain sentence: the seal holds."""
+    from evidence_app.vault.state import read_state
+    from tests.helpers.person import Person
+
+    (case.folder / "state.json.new").mkdir()
+    if obstacle == "and nowhere to set it aside":
+        (case.folder / "recovered").write_bytes(b"")
+    person = Person(qtbot, qapp)
+    window = CaseWindow(case, settings=Settings)
+    qtbot.addWidget(window)
+    window.show()
+    person.shortcut(window, Qt.Key.Key_X, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    confirm = person.window("Stop: suspected child abuse imagery")
+    person.press_button(confirm, "Stop and seal the case")
+    person.wait_for(lambda: person.sees_text(window, load_referral().title))
+    assert case.status is Status.SEALED and window.referral is not None and window.referral.isVisible()
+    boxes = [w for w in qapp.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
+    if obstacle == "a folder planted":
+        assert boxes == [] and read_state(case.folder).status is Status.SEALED
+        assert any(e.data.get("what") == "unfinished status file set aside" for e in case.events())
+    else:
+        assert len(boxes) == 1 and boxes[0].windowTitle() == "The case is sealed, but something after it failed"
+        assert "a folder is in the way" in boxes[0].text() and "saved in the case's journal" in boxes[0].text()
+        if os.environ.get("EVIDENCE_SHOTS"):
+            window.resize(1366, 768)
+            qapp.processEvents()
+            window.grab().save(str(Path(os.environ["EVIDENCE_SHOTS"]) / "seal-status-in-the-way-window.png"))
+            boxes[0].grab().save(str(Path(os.environ["EVIDENCE_SHOTS"]) / "seal-status-in-the-way-box.png"))
+        boxes[0].close()
