@@ -236,8 +236,13 @@ def audit(root: Path, school_key: SchoolKey, case_keys: Mapping[str, bytes] | No
         body = record[_LENGTH.size:]
         share = body[:32]
         try:
-            plaintext = crypto.open_sealed(_key(school_key.shared_secret(share), share, public), body[32:],
-                                           f"register|{seq}".encode("ascii"))
+            key = _key(school_key.shared_secret(share), share, public)
+            plaintext = _opened(key, body[32:], seq, len(records))
+            if isinstance(plaintext, int):
+                bad(seq, f"Entry {seq + 1} of the register was written as entry {plaintext + 1}: an entry before "
+                         "it was removed, or entries were put in another order.", "an entry before it was removed or moved")
+                prev = crypto.sha256_hex(record)
+                continue
             data = json.loads(plaintext)
             if not isinstance(data, dict):
                 raise ValueError("not an entry")
@@ -263,6 +268,21 @@ def audit(root: Path, school_key: SchoolKey, case_keys: Mapping[str, bytes] | No
                      f"forged: {entry.note}", entry.note)
         entries.append(entry)
     return RegisterAudit(tuple(entries), tuple(problems), first_bad[0] if first_bad else None)
+
+
+def _opened(key: bytes, sealed: bytes, seq: int, count: int) -> bytes | int:
+    """The entry's plaintext at its place; else the place it was written for, when it was moved."""
+    try:
+        return crypto.open_sealed(key, sealed, f"register|{seq}".encode("ascii"))
+    except crypto.DecryptionFailed:
+        for other in range(count + 1):
+            if other != seq:
+                try:
+                    crypto.open_sealed(key, sealed, f"register|{other}".encode("ascii"))
+                    return other
+                except crypto.DecryptionFailed:
+                    continue
+        raise
 
 
 def _judged(entry: RegisterEntry, data: Mapping[str, object], known: Mapping[str, bytes],
