@@ -36,7 +36,7 @@ from evidence_app.vault.header import Header, build_header, new_case_id, unwrap_
 from evidence_app.vault.journal import FILE_NAME as JOURNAL_FILE
 from evidence_app.vault.journal import Journal
 from evidence_app.vault.machine import Machine
-from evidence_app.vault.school_key import SchoolKey, SchoolPublicKey
+from evidence_app.vault.school_key import SchoolKey, SchoolPublicKey, fingerprint
 from evidence_app.vault.signing import SigningKey
 from evidence_app.vault.state import State, Status, peek_state, write_state
 from evidence_app.vault.timestamps import format_utc, parse_utc, utc_now
@@ -147,11 +147,14 @@ class CaseStore:
 
     def create(self, *, reason: str, group: str, computer_location: str,
                investigators: tuple[Investigator, Investigator], subject: str = "",
-               computer_name: str | None = None, reported_by: str = "", kdf: KdfParams | None = None) -> Case:
+               computer_name: str | None = None, reported_by: str = "", kdf: KdfParams | None = None,
+               school_key_id: str | None = None) -> Case:
         """A new case on this computer, open and ready for evidence.
 
         With a school key on this computer, the case's key is also wrapped for each
         investigator together with the school key (any two of three secrets open it).
+        ``school_key_id``, when given, is the school key whose fingerprint the pair were
+        shown: if the school key file holds another one now, nothing is made.
         """
         check_pair(investigators)
         for value, what in ((reason, "reason"), (group, "group"), (subject, "subject"), (reported_by, "reported by"),
@@ -165,6 +168,11 @@ class CaseStore:
             case_id = new_case_id(created)
         building = self.root / f".creating-{case_id}"
         school = self.school_public()
+        if school_key_id is not None and (school is None or school.id != school_key_id):
+            raise PolicyError("The school key on this computer changed while the case was being made (its "
+                              f"fingerprint is now {school.fingerprint if school else 'none'}, not "
+                              f"{fingerprint(school_key_id)}). Nothing was made: tell the eSafeguarding "
+                              "coordinator before going on.")
         signing = SigningKey.generate(case_id, parse_utc(created))
         header, data_key = build_header(case_id, created, self.machine.case_fingerprint(case_id),
                                         (investigators[0].passphrase, investigators[1].passphrase),

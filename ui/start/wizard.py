@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from evidence_app import Case, CaseStore, Investigator, KdfParams, PolicyError
+from evidence_app import Case, CaseStore, EvidenceError, Investigator, KdfParams, PolicyError
 from evidence_app.policy.people import check_pair
 from ui.background import run_in_background
 from ui.errors import describe
@@ -75,6 +75,7 @@ class NewCaseWizard(QDialog):
         self.store = store
         self.kdf = kdf
         self.busy = False
+        self.school_key_id: str | None = None  # the school key shown to the pair (None: none shown)
         self._discard: QMessageBox | None = None
         self.setWindowTitle("New case")
         self.setAccessibleName("New case")
@@ -174,7 +175,31 @@ class NewCaseWizard(QDialog):
         row.addWidget(self.first)
         row.addWidget(self.second)
         column.addLayout(row, 1)
+        self.school_key = QLabel()
+        self.school_key.setWordWrap(True)
+        self.school_key.setAccessibleName("School key fingerprint")
+        self.school_key.setTextFormat(Qt.TextFormat.PlainText)
+        self.school_key.setStyleSheet("font-weight: bold;")
+        self.school_key.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        column.addWidget(self.school_key)
         return page
+
+    def show_school_key(self) -> None:
+        """The school key this case will be made with, read now, to compare with the printed page."""
+        self.school_key_id = None
+        try:
+            public = self.store.school_public()
+        except EvidenceError as exc:
+            self.school_key.setText(f"School key: {describe(exc)}")
+            return
+        if public is None:
+            self.school_key.setText("School key: none is set up on this computer, so this case will open only "
+                                    "with both of your passphrases.")
+            return
+        self.school_key_id = public.id
+        self.school_key.setText(f"School key fingerprint: {public.fingerprint}. It must be the fingerprint "
+                                "printed on the school key's page in the school safe; if it is not, stop and tell "
+                                "the eSafeguarding coordinator.")
 
     def _show_page(self, index: int) -> None:
         self.pages.setCurrentIndex(index)
@@ -183,6 +208,8 @@ class NewCaseWizard(QDialog):
         self.next_button.setText("&Start the case" if index == len(PAGE_TITLES) - 1 else "&Next >")
         self.next_button.setAccessibleName("Start the case" if index == len(PAGE_TITLES) - 1 else "Next")
         self.message.clear()
+        if index == 2:
+            self.show_school_key()
         focus = (self.reason, self.computer_name if not self.computer_name.text() else self.computer_location,
                  self.first.name)[index]
         focus.setFocus()
@@ -246,8 +273,9 @@ class NewCaseWizard(QDialog):
                       subject=self.subject.text().strip(),
                       computer_name=self.computer_name.text().strip(),
                       computer_location=self.computer_location.text().strip())
+        expected = self.school_key_id
         self._set_busy(True)
-        run_in_background(self, lambda: store.create(investigators=pair, kdf=kdf, **values),
+        run_in_background(self, lambda: store.create(investigators=pair, kdf=kdf, school_key_id=expected, **values),
                           self._created, self._failed)
 
     def _set_busy(self, busy: bool) -> None:
