@@ -156,8 +156,9 @@ class NewCaseWizard(QDialog):
         page = QWidget()
         form = QFormLayout(page)
         intro = QLabel("The policy asks you to use one designated computer, not used by pupils, for the "
-                       "whole review. This case will be tied to this computer: elsewhere it opens "
-                       "read-only. The app remembers these two answers for next time.")
+                       "whole review. This case will be tied to this computer (to a secret kept on it): "
+                       "elsewhere, even as a copy of its folder, it opens read-only. Someone with administrator "
+                       "rights here could copy that secret too. The app remembers these two answers for next time.")
         intro.setWordWrap(True)
         form.addRow(intro)
         form.addRow("Computer &name", self.computer_name)
@@ -171,17 +172,19 @@ class NewCaseWizard(QDialog):
                        "types their own and keeps it to themselves: the case opens only with both.")
         intro.setWordWrap(True)
         column.addWidget(intro)
+        self.school_key = QLabel()  # two short lines, above the pair's boxes (they have room to spare)
+        self.school_key.setAccessibleName("School key fingerprint")
+        self.school_key.setTextFormat(Qt.TextFormat.PlainText)
+        self.school_key.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        bold = self.school_key.font()
+        bold.setBold(True)
+        self.school_key.setFont(bold)
+        self.school_key.setMinimumHeight(self.school_key.fontMetrics().lineSpacing() * 2 + 2)  # always two lines
+        column.addWidget(self.school_key)
         row = QHBoxLayout()
         row.addWidget(self.first)
         row.addWidget(self.second)
         column.addLayout(row, 1)
-        self.school_key = QLabel()
-        self.school_key.setWordWrap(True)
-        self.school_key.setAccessibleName("School key fingerprint")
-        self.school_key.setTextFormat(Qt.TextFormat.PlainText)
-        self.school_key.setStyleSheet("font-weight: bold;")
-        self.school_key.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        column.addWidget(self.school_key)
         return page
 
     def show_school_key(self) -> None:
@@ -193,13 +196,12 @@ class NewCaseWizard(QDialog):
             self.school_key.setText(f"School key: {describe(exc)}")
             return
         if public is None:
-            self.school_key.setText("School key: none is set up on this computer, so this case will open only "
+            self.school_key.setText("School key: none is set up on this computer,\nso this case will open only "
                                     "with both of your passphrases.")
             return
         self.school_key_id = public.id
-        self.school_key.setText(f"School key fingerprint: {public.fingerprint}. It must be the fingerprint "
-                                "printed on the school key's page in the school safe; if it is not, stop and tell "
-                                "the eSafeguarding coordinator.")
+        self.school_key.setText(f"School key fingerprint: {public.fingerprint}\nCheck it against the page in the "
+                                "school safe. If it differs, stop and tell the coordinator.")
 
     def _show_page(self, index: int) -> None:
         self.pages.setCurrentIndex(index)

@@ -36,8 +36,8 @@ def test_the_fingerprint_is_shown_where_the_pair_confirm(qtbot, qapp: QApplicati
     key = store.create_school_key("Head's own pass 2026!", kdf=CHEAP)
     person = Person(qtbot, qapp)
     wizard = to_the_pair(person, controller)
-    assert person.sees_text(wizard, f"School key fingerprint: {key.public.fingerprint}. It must be the fingerprint "
-                                    "printed on the school key's page in the school safe")
+    assert person.sees_text(wizard, f"School key fingerprint: {key.public.fingerprint}\nCheck it against the page "
+                                    "in the school safe. If it differs, stop and tell the coordinator.")
     wizard.grab().save("/tmp/i15b-wizard.png", "PNG") if __import__("os").environ.get("WIZARD_SHOT") else None
     with qtbot.waitSignal(wizard.created, timeout=20_000) as made:
         person.press_button(wizard, "Start the case")
@@ -63,5 +63,5 @@ def test_a_school_key_swapped_after_it_was_shown_makes_nothing(qtbot, qapp, cont
 def test_no_school_key_is_said_plainly(qtbot, qapp, controller, store) -> None:
     person = Person(qtbot, qapp)
     wizard = to_the_pair(person, controller)
-    assert person.sees_text(wizard, "School key: none is set up on this computer, so this case will open only "
+    assert person.sees_text(wizard, "School key: none is set up on this computer,\nso this case will open only "
                                     "with both of your passphrases.")
