@@ -34,6 +34,7 @@ from evidence_app.policy.blocklist import Blocklist
 from evidence_app.policy.concerns import CSAM, load_concerns
 from evidence_app.policy.sanctions import Conclusion, check_conclusion, load_sanctions
 from evidence_app.policy.urls import normalise_url
+from evidence_app.school.register import FILE_NAME as REGISTER_FILE
 from evidence_app.school.register import RegisterPosition, record_hash, records_on_disk
 from evidence_app.vault import crypto
 from evidence_app.vault.blobs import SUFFIX as BLOB_SUFFIX
@@ -720,6 +721,10 @@ class Case:
         if not written:
             return
         records = records_on_disk(self.folder.parent)
+        if not records and not (self.folder.parent / REGISTER_FILE).exists():
+            raise TamperDetected("the incident register", "there is none beside the case, yet the case wrote "
+                                 f"{len(written)} entr{'y' if len(written) == 1 else 'ies'} in it: the register was "
+                                 "deleted, or the case was copied away from its computer")
         for event in written:
             index, what = event.data["index"], event.data["event"]
             if index >= len(records):
@@ -782,7 +787,7 @@ class Case:
         self._append(Kind.RECOVERED, {
             "warning": "OPENED WITH THE SCHOOL KEY, NOT BY BOTH INVESTIGATORS",
             "investigator": person.name, "school_key": school_key.public.id,
-            "computer": self._machine.name})
+            "school_key_fingerprint": school_key.public.fingerprint, "computer": self._machine.name})
         self._register("recovered", "Case opened with the school key (an investigator was not available)",
                        by=f"{person.name} with the eSafeguarding coordinator's school key")
 

@@ -211,6 +211,8 @@ def test_a_school_key_swapped_while_a_case_was_made_is_named(store, school, tmp_
     assert f"Case {case.id} has no entry in the register" in " ".join(check.problems)
     # The insider's way in works (one passphrase and their key), but it is now on the coordinator's list.
     recovered = store.open_with_school_key(case.id, PASSPHRASES[0], insider)
+    opening = [e for e in recovered.events() if e.kind == Kind.RECOVERED][-1]
+    assert opening.data["school_key_fingerprint"] == insider.public.fingerprint  # journaled, with its fingerprint
     recovered.lock()
 
 
@@ -257,3 +259,13 @@ def test_a_changed_signed_entry_does_not_verify(store, school) -> None:
     check = store.check_register(school)
     assert check.entries[0].trust == FORGED
     assert any("its signature does not match what it says" in p for p in check.problems)
+
+
+def test_a_deleted_register_is_found_by_verify(store, school) -> None:
+    case = make_case(store)
+    (store.root / FILE_NAME).unlink()
+    with pytest.raises(TamperDetected) as caught:
+        case.verify()
+    assert caught.value.detail == ("there is none beside the case, yet the case wrote 1 entry in it: the register "
+                                   "was deleted, or the case was copied away from its computer")
+    case.lock()
