@@ -51,7 +51,7 @@ from evidence_app.vault import crypto
 from evidence_app.vault.durable import append_durably, fsync_dir, storage_error
 from evidence_app.vault.events import GENESIS
 from evidence_app.vault.filelock import try_lock, unlock
-from evidence_app.vault.school_key import SchoolKey, SchoolPublicKey, fingerprint
+from evidence_app.vault.school_key import SchoolKey, SchoolPublicKey
 from evidence_app.vault.signing import SigningKey, verify_signature
 from evidence_app.vault.timestamps import utc_now
 

@@ -10,7 +10,7 @@ import base64
 import json
 import shutil
 import struct
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -82,7 +82,7 @@ def test_a_deleted_entry_forged_with_the_public_key_is_named(store, school) -> N
 def test_an_entry_signed_by_the_forger_s_own_key_is_named(store, school) -> None:
     case = make_case(store)
     case.lock()
-    own = SigningKey.generate(case.id, datetime.now(timezone.utc))
+    own = SigningKey.generate(case.id, datetime.now(UTC))
     register.append(store.root, school_key.load_public(store.root), case_id=case.id, event="deleted",
                     incident="x", action="deleted", by="Alice Hughes", signer=own)
     check = store.check_register(school)
@@ -95,7 +95,7 @@ def test_a_forged_first_entry_for_a_real_case_is_named_against_the_case_folder(s
     case = make_case(store)
     case.lock()
     (store.root / FILE_NAME).unlink()
-    own = SigningKey.generate(case.id, datetime.now(timezone.utc))
+    own = SigningKey.generate(case.id, datetime.now(UTC))
     public = school_key.load_public(store.root)
     for event in ("created", "deleted"):
         register.append(store.root, public, case_id=case.id, event=event, incident="x", action=event,
@@ -246,7 +246,7 @@ def test_a_changed_signed_entry_does_not_verify(store, school) -> None:
     case.lock()
     raw = records(store)[0]
     body = raw[4:]
-    from evidence_app.school.register import _key  # noqa: PLC2701 - the test plays the coordinator turned forger
+    from evidence_app.school.register import _key  # the coordinator turned forger: re-encrypts a changed entry
     from evidence_app.vault import crypto
 
     plaintext = crypto.open_sealed(_key(school.shared_secret(body[:32]), body[:32], school.public.public), body[32:],
