@@ -44,6 +44,7 @@ _CASE_DOMAIN = b"evidence-app/machine/v2/case\0"
 _TEST_DOMAIN = b"evidence-app/machine/v2/stand-in\0"
 PREFIX = "v2:"
 SECRET_FILE = "designation.secret"
+SECRET_ENV = "EVIDENCE_APP_DESIGNATION_SECRET"  # another place for the secret file (tests, unusual installs)
 SECRET_BYTES = 32
 _DPAPI_MAGIC = b"EVDPAPI1"
 
@@ -104,6 +105,9 @@ def _legacy(identifier: str) -> str:
 
 def default_secret_file() -> Path:
     """Where this computer's designation secret is kept (see the module's text)."""
+    override = os.environ.get(SECRET_ENV, "")
+    if override:
+        return Path(override)
     if sys.platform == "win32":
         base = Path(os.environ.get("PROGRAMDATA") or r"C:\ProgramData")
         return base / "Evidence App" / SECRET_FILE

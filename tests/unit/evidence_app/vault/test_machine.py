@@ -143,3 +143,12 @@ def test_windows_seals_the_secret_with_dpapi_in_machine_scope(tmp_path) -> None:
     stored = path.read_bytes()
     assert stored.startswith(b"EVDPAPI1") and secret not in stored
     assert designation_secret(path) == secret
+
+
+def test_the_secret_s_place_can_be_moved_and_tests_never_use_the_computer_s_own(tmp_path, monkeypatch) -> None:
+    from evidence_app.vault.machine import SECRET_ENV, default_secret_file
+
+    assert "evidence-app-tests-" in str(default_secret_file())  # set by tests/conftest.py
+    monkeypatch.setenv(SECRET_ENV, str(tmp_path / "elsewhere.secret"))
+    assert default_secret_file() == tmp_path / "elsewhere.secret"
+    assert Machine.this().secret == designation_secret(tmp_path / "elsewhere.secret")
