@@ -60,6 +60,7 @@ MAGIC = b"EVREGISTER1\n"
 _LENGTH = struct.Struct(">I")
 MAX_ENTRY_BYTES = 1024 * 1024
 _SIGNED = b"evidence-app/register-entry/v1\0"
+MOVED_SEARCH = 32
 
 SIGNED, UNSIGNED, FORGED = "signed", "unsigned", "forged"
 UNSIGNED_NOTE = "unsigned: written before register entries were signed (Evidence App before 29 November 2026)"
@@ -271,11 +272,12 @@ def audit(root: Path, school_key: SchoolKey, case_keys: Mapping[str, bytes] | No
 
 
 def _opened(key: bytes, sealed: bytes, seq: int, count: int) -> bytes | int:
-    """The entry's plaintext at its place; else the place it was written for, when it was moved."""
+    """The entry's plaintext at its place; else the place it was written for, when it was moved
+    (looked for up to :data:`MOVED_SEARCH` places either side, so junk records cannot make reading slow)."""
     try:
         return crypto.open_sealed(key, sealed, f"register|{seq}".encode("ascii"))
     except crypto.DecryptionFailed:
-        for other in range(count + 1):
+        for other in range(max(0, seq - MOVED_SEARCH), min(count, seq + MOVED_SEARCH) + 1):
             if other != seq:
                 try:
                     crypto.open_sealed(key, sealed, f"register|{other}".encode("ascii"))

@@ -269,3 +269,37 @@ def test_a_deleted_register_is_found_by_verify(store, school) -> None:
     assert caught.value.detail == ("there is none beside the case, yet the case wrote 1 entry in it: the register "
                                    "was deleted, or the case was copied away from its computer")
     case.lock()
+
+
+def test_any_flipped_byte_in_the_register_is_named_never_a_crash(tmp_path) -> None:
+    """Every byte of a real register, flipped in turn: each time a sentence names the damage."""
+    store = make_store(tmp_path / "cases")
+    school = store.create_school_key(COORDINATOR, kdf=CHEAP)
+    case = make_case(store)
+    case.conclude(Conclusion(substance="no", subject="pupil"))
+    case.lock()
+    path = store.root / FILE_NAME
+    genuine = path.read_bytes()
+    for offset in range(0, len(genuine), 7):
+        damaged = bytearray(genuine)
+        damaged[offset] ^= 0x20
+        path.write_bytes(bytes(damaged))
+        check = store.check_register(school)
+        assert check.problems, f"a flipped byte at {offset} went unnoticed"
+        assert all(p.endswith(".") for p in check.problems)
+
+
+def test_junk_records_are_named_quickly(store, school) -> None:
+    """Two thousand records of noise after a real entry (written by someone with file access)."""
+    import os
+    import time
+
+    make_case(store).lock()
+    junk = b"".join(struct.pack(">I", 80) + os.urandom(80) for _ in range(2000))
+    with (store.root / FILE_NAME).open("ab") as handle:
+        handle.write(junk)
+    started = time.perf_counter()
+    check = store.check_register(school)
+    assert time.perf_counter() - started < 30
+    assert len(check.entries) == 1 and len(check.problems) == 2000
+    assert check.problems[0].startswith("Entry 2 of the register cannot be read with this school key")
