@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,9 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 if hasattr(os, "geteuid") and os.geteuid() == 0:
     os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
+# The designated computer's secret (evidence_app.vault.machine): never the real one of the computer running tests.
+os.environ.setdefault("EVIDENCE_APP_DESIGNATION_SECRET",
+                      str(Path(tempfile.mkdtemp(prefix="evidence-app-tests-")) / "designation.secret"))
 
 from tests.helpers.cases import make_case, make_store  # noqa: E402
 

@@ -390,7 +390,10 @@ class SelfTest:
             raise StepFailed("the case was not sealed by the stop")
         if self.school_key is None:
             return "case sealed, referral screen shown"
-        events = [e.event for e in self.store.read_register(self.school_key) if e.case_id == self.case.id]
+        check = self.store.check_register(self.school_key)  # signed entries, compared with the case on disk
+        if check.problems:
+            raise StepFailed(f"the incident register does not check against the case: {check.problems[0]}")
+        events = [e.event for e in check.entries if e.case_id == self.case.id]
         if events[:1] != ["created"] or "exported" not in events or events[-1:] != ["sealed"]:
             raise StepFailed(f"the incident register holds {events} for the case, not created ... exported, sealed")
         return f"case sealed, referral screen shown; register: {', '.join(events)}"

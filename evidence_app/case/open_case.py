@@ -35,6 +35,8 @@ from evidence_app.policy.blocklist import Blocklist
 from evidence_app.policy.concerns import CSAM, load_concerns
 from evidence_app.policy.sanctions import Conclusion, check_conclusion, load_sanctions
 from evidence_app.policy.urls import normalise_url
+from evidence_app.school.register import FILE_NAME as REGISTER_FILE
+from evidence_app.school.register import RegisterPosition, record_hash, records_on_disk
 from evidence_app.vault import crypto
 from evidence_app.vault.blobs import SUFFIX as BLOB_SUFFIX
 from evidence_app.vault.blobs import BlobStore
@@ -80,8 +82,9 @@ class CaseKeys:
         self.blobs = crypto.subkey(data_key, "blobs")
 
 
-Registrar = Callable[..., None]
-"""Writes an incident-register entry: ``registrar(event=, incident=, action=, by=, reported_by=)``."""
+Registrar = Callable[..., RegisterPosition]
+"""Writes an incident-register entry, signed by the case:
+``registrar(signer=, event=, incident=, action=, by=, reported_by=)``; returns where it went."""
 
 
 class Case:
@@ -96,7 +99,7 @@ class Case:
         self.id = header.case_id
         self._header = header
         self._machine = machine
-        self.designated = header.machine == machine.fingerprint
+        self.designated = machine.designates(header.machine, header.case_id)
         if writable and not self.designated:
             raise WrongMachine(
                 "This is not the case's designated computer. The policy says to use the same "
@@ -364,8 +367,11 @@ class Case:
                 "reported_by": self.details.reported_by}
 
     def _register(self, event: str, action: str, by: str = "") -> None:
+        """Write the register entry, signed by the case, and journal where it went (so a cut one is found)."""
         if self._registrar is not None:
-            self._registrar(**self.register_fields(event, action, by))
+            position = self._registrar(signer=self.signing_key, **self.register_fields(event, action, by))
+            self._append(Kind.REGISTERED, {"event": event, "index": position.index, "record": position.record,
+                                           "school_key": position.school_key})
 
     # ------------------------------------------------------------------ reading
 
@@ -777,7 +783,30 @@ class Case:
             for name, _ in self._unjournaled_set_asides():
                 if not pending_repair:
                     raise TamperDetected(name, "it was set aside, but no repair record in the journal names it")
+            self._check_register_entries()
             return VerifyReport(records=len(self._events), blobs=len(referenced), head=self._events[-1].hash)
+
+    def _check_register_entries(self) -> None:
+        """Each register entry this case journaled is still in the register, at its place, unchanged.
+
+        The register sits beside the cases; its records are compared by hash, so no key is needed.
+        """
+        written = [e for e in self._events if e.kind == Kind.REGISTERED]
+        if not written:
+            return
+        records = records_on_disk(self.folder.parent)
+        if not records and not (self.folder.parent / REGISTER_FILE).exists():
+            raise TamperDetected("the incident register", "there is none beside the case, yet the case wrote "
+                                 f"{len(written)} entr{'y' if len(written) == 1 else 'ies'} in it: the register was "
+                                 "deleted, or the case was copied away from its computer")
+        for event in written:
+            index, what = event.data["index"], event.data["event"]
+            if index >= len(records):
+                raise TamperDetected("the incident register", f"the case's entry {index + 1} ({what}, journaled "
+                                     f"{event.time[:10]}) is missing from it: its last entries were cut")
+            if record_hash(records[index]) != event.data["record"]:
+                raise TamperDetected("the incident register", f"the case's entry {index + 1} ({what}, journaled "
+                                     f"{event.time[:10]}) is not the one written: it was replaced or moved")
 
     # ------------------------------------------------------------------ locking
 
@@ -832,7 +861,7 @@ class Case:
         self._append(Kind.RECOVERED, {
             "warning": "OPENED WITH THE SCHOOL KEY, NOT BY BOTH INVESTIGATORS",
             "investigator": person.name, "school_key": school_key.public.id,
-            "computer": self._machine.name})
+            "school_key_fingerprint": school_key.public.fingerprint, "computer": self._machine.name})
         self._register("recovered", "Case opened with the school key (an investigator was not available)",
                        by=f"{person.name} with the eSafeguarding coordinator's school key")
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from evidence_app.case.open_case import BLOB_FOLDER, Case, CaseKeys, checked_text
 from evidence_app.case.records import CaseSummary
+from evidence_app.case.register_check import RegisterCheck, check_register
 from evidence_app.errors import CaseNotFound, EvidenceError, PolicyError
 from evidence_app.policy.people import Investigator, check_pair
 from evidence_app.school import register
@@ -35,7 +36,7 @@ from evidence_app.vault.header import Header, build_header, new_case_id, unwrap_
 from evidence_app.vault.journal import FILE_NAME as JOURNAL_FILE
 from evidence_app.vault.journal import Journal
 from evidence_app.vault.machine import Machine
-from evidence_app.vault.school_key import SchoolKey, SchoolPublicKey
+from evidence_app.vault.school_key import SchoolKey, SchoolPublicKey, fingerprint
 from evidence_app.vault.signing import SigningKey
 from evidence_app.vault.state import State, Status, peek_state, write_state
 from evidence_app.vault.timestamps import format_utc, parse_utc, utc_now
@@ -91,14 +92,22 @@ class CaseStore:
     def read_register(self, key: SchoolKey) -> list[register.RegisterEntry]:
         return register.read(self.root, key)
 
-    def _registrar(self, case_id: str) -> Callable[..., None] | None:
-        """Writes this case's register entries, when a school key exists here."""
+    def check_register(self, key: SchoolKey) -> RegisterCheck:
+        """The register read with the school key and compared with every case on this computer.
+
+        Names forged, cut and reordered entries, cases the school key cannot open, cases whose
+        entries are missing, and cases that say "open" where the register says "sealed".
+        """
+        return check_register(self.root, key)
+
+    def _registrar(self, case_id: str) -> Callable[..., register.RegisterPosition] | None:
+        """Writes this case's register entries (signed by the case), when a school key exists here."""
         public = self.school_public()
         if public is None:
             return None
 
-        def write(**entry: str) -> None:
-            register.append(self.root, public, case_id=case_id, **entry)
+        def write(*, signer: SigningKey, **entry: str) -> register.RegisterPosition:
+            return register.append(self.root, public, case_id=case_id, signer=signer, **entry)
 
         return write
 
@@ -139,11 +148,14 @@ class CaseStore:
 
     def create(self, *, reason: str, group: str, computer_location: str,
                investigators: tuple[Investigator, Investigator], subject: str = "",
-               computer_name: str | None = None, reported_by: str = "", kdf: KdfParams | None = None) -> Case:
+               computer_name: str | None = None, reported_by: str = "", kdf: KdfParams | None = None,
+               school_key_id: str | None = None) -> Case:
         """A new case on this computer, open and ready for evidence.
 
         With a school key on this computer, the case's key is also wrapped for each
         investigator together with the school key (any two of three secrets open it).
+        ``school_key_id``, when given, is the school key whose fingerprint the pair were
+        shown: if the school key file holds another one now, nothing is made.
         """
         check_pair(investigators)
         for value, what in ((reason, "reason"), (group, "group"), (subject, "subject"), (reported_by, "reported by"),
@@ -156,9 +168,17 @@ class CaseStore:
         while (self.root / case_id).exists():
             case_id = new_case_id(created)
         building = self.root / f".creating-{case_id}"
-        header, data_key = build_header(case_id, created, self.machine.fingerprint,
+        school = self.school_public()
+        if school_key_id is not None and (school is None or school.id != school_key_id):
+            raise PolicyError("The school key on this computer changed while the case was being made (its "
+                              f"fingerprint is now {school.fingerprint if school else 'none'}, not "
+                              f"{fingerprint(school_key_id)}). Nothing was made: tell the eSafeguarding "
+                              "coordinator before going on.")
+        signing = SigningKey.generate(case_id, parse_utc(created))
+        header, data_key = build_header(case_id, created, self.machine.case_fingerprint(case_id),
                                         (investigators[0].passphrase, investigators[1].passphrase),
-                                        kdf or KdfParams.recommended(), school=self.school_public())
+                                        kdf or KdfParams.recommended(), school=school,
+                                        signing_key=signing.public_raw)
         try:
             make_private_dir(building)
             make_private_dir(building / BLOB_FOLDER)
@@ -173,8 +193,8 @@ class CaseStore:
                     "computer_location": computer_location, "reported_by": reported_by,
                     "investigators": [{"name": p.name.strip(), "position": p.position.strip()}
                                       for p in investigators],
-                    "machine": self.machine.fingerprint})
-                signing = SigningKey.generate(case_id, parse_utc(created))
+                    "machine": header.machine,
+                    "school_key": school.fingerprint if school is not None else ""})
                 key_blob = BlobStore(building / BLOB_FOLDER, keys.blobs, case_id).put(signing.private_raw,
                                                                                       "the case's signing key")
                 last = journal.append(Kind.KEY, (), {"blob": key_blob, **signing.public_record(),
@@ -281,6 +301,7 @@ class CaseStore:
             entry = case.register_fields("deleted", "Case deleted at the end of its retention period: its keys "
                                          "destroyed, then every file", by=by)
             registrar = self._registrar(case_id)
+            signer = case.signing_key if registrar is not None else None
         finally:
             case.lock()
         folder = self.root / case_id
@@ -294,8 +315,8 @@ class CaseStore:
             fsync_dir(self.root)
         except OSError as exc:
             raise storage_error(exc, "the deletion of the case") from exc
-        if registrar is not None:
-            registrar(**entry)
+        if registrar is not None and signer is not None:
+            registrar(signer=signer, **entry)
         return DeletionReport(case_id=case_id, deleted_at=utc_now(), by=by, files_removed=removed)
 
 

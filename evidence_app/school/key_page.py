@@ -21,6 +21,7 @@ from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Space
 
 from evidence_app.typesetting.qr import qr_drawing
 from evidence_app.typesetting.text import MONO, SANS, SANS_BOLD, register_fonts
+from evidence_app.vault.school_key import fingerprint
 from evidence_app.vault.timestamps import parse_utc
 
 WORDS = 24
@@ -101,13 +102,13 @@ def build_page(page: SchoolKeyPage) -> bytes:
     school = escape(page.school_name) if page.school_name else "This school"
     details = [
         ["School", school],
-        ["Key id", page.key_id],
+        ["Fingerprint", f"<b>{fingerprint(page.key_id)}</b>"],
         ["Made on", _made_on(page.made_at)],
         ["Computer", escape(page.computer_name) or "the designated computer"],
         ["Signed", ""],
     ]
     facts = Table([[Paragraph(f"<b>{k}</b>", body), Paragraph(v, body)] for k, v in details],
-                  colWidths=[24 * mm, 68 * mm], rowHeights=[None, None, None, None, 12 * mm])
+                  colWidths=[27 * mm, 68 * mm], rowHeights=[None, None, None, None, 12 * mm])
     facts.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
                                ("LINEBELOW", (1, 4), (1, 4), 0.5, colors.black),
                                ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
@@ -127,8 +128,8 @@ def build_page(page: SchoolKeyPage) -> bytes:
         Paragraph("<b>What to do with this page</b>", body),
         *[Paragraph(f"{n}. {escape(text)}", body) for n, text in enumerate(INSTRUCTIONS, start=1)],
         Spacer(1, 4 * mm),
-        Paragraph("The QR code holds the same 24 words. Only the words are secret; the key id may be "
-                  "shared to check which key a case was made with.", small),
+        Paragraph("The QR code holds the same 24 words. Only the words are secret. Evidence App shows the "
+                  "fingerprint when a case is made: a different one means the school key was changed.", small),
     ]
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,

@@ -23,6 +23,7 @@ from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, 
 
 from evidence_app.school.register import COLUMNS, RegisterEntry, rows
 from evidence_app.typesetting.text import SANS, SANS_BOLD, markup, register_fonts
+from evidence_app.vault.school_key import fingerprint
 from evidence_app.vault.timestamps import format_utc
 
 PAGE = landscape(A4)
@@ -101,7 +102,8 @@ def build_register_pdf(entries: Sequence[RegisterEntry], document: RegisterDocum
         Paragraph(markup(f"{TITLE}{': ' + school if school else ''}"), title),
         Paragraph(markup(f"Every investigation on this computer, as recorded by Evidence App. {len(entries)} "
                          f"entr{'y' if len(entries) == 1 else 'ies'}; printed {made}"
-                         + (f" from the register of school key {document.key_id}" if document.key_id else "")
+                         + (f" from the register of the school key with fingerprint {fingerprint(document.key_id)}"
+                            if document.key_id else "")
                          + ". Times are UTC. No pupil's name is recorded here: see each case by its id."), sub),
         Spacer(1, 3 * mm),
         table,

@@ -37,6 +37,7 @@ class Kind(StrEnum):
     RECOVERED = "recovered"
     RELEASED = "released"
     REPAIRED = "repaired"
+    REGISTERED = "registered"  # where the case's incident-register entry went (index, record hash)
 
 
 def canonical_json(value: Mapping[str, Any]) -> bytes:

@@ -87,6 +87,7 @@ class Header:
     slots: dict[str, bytes]  # "A+B" (and "A+S", "B+S" with a school key) -> sealed data key
     mac: str
     school: SchoolSpec | None = None
+    signing_key: bytes = b""  # the case's Ed25519 public key (raw); empty in cases made before it was kept here
 
     def _body(self) -> dict[str, Any]:
         body: dict[str, Any] = {
@@ -100,6 +101,8 @@ class Header:
         }
         if self.school is not None:
             body["school"] = {"ephemeral": _b64(self.school.ephemeral), "key_id": self.school.key_id}
+        if self.signing_key:
+            body["signing_key"] = _b64(self.signing_key)
         return body
 
     def to_bytes(self) -> bytes:
@@ -135,6 +138,7 @@ class Header:
                 mac=body["mac"],
                 school=(SchoolSpec(_unb64(body["school"]["ephemeral"]), body["school"]["key_id"])
                         if "school" in body else None),
+                signing_key=_unb64(body["signing_key"]) if "signing_key" in body else b"",
             ))
         except TamperDetected:
             raise
@@ -193,6 +197,8 @@ def _checked(header: Header) -> Header:
     if header.school is not None and (len(header.school.ephemeral) != 32 or not isinstance(header.school.key_id, str)
                                       or not re.fullmatch(r"[0-9a-f]{16}", header.school.key_id)):
         raise ValueError("a school key share that is not one")
+    if header.signing_key and len(header.signing_key) != 32:
+        raise ValueError("a signing key that is not one")
     return header
 
 
@@ -210,8 +216,13 @@ def _seal_slot(case_id: str, slot: str, first: bytes, second: bytes, data_key: b
 
 
 def build_header(case_id: str, created: str, machine: str, passphrases: tuple[str, str],
-                 kdf: KdfParams, school: SchoolPublicKey | None = None) -> tuple[Header, bytes]:
-    """A new header and the new data key it wraps: for the pair, and with a school key, for each one with it."""
+                 kdf: KdfParams, school: SchoolPublicKey | None = None,
+                 signing_key: bytes = b"") -> tuple[Header, bytes]:
+    """A new header and the new data key it wraps: for the pair, and with a school key, for each one with it.
+
+    ``signing_key`` (the case's Ed25519 public key) lets the incident register's reader check,
+    without opening the case, that the register's entries for it were signed by this case.
+    """
     data_key = crypto.random_bytes(crypto.KEY_BYTES)
     specs = {name: SecretSpec(kdf, crypto.random_bytes(crypto.SALT_BYTES)) for name in INVESTIGATOR_SLOTS}
     keys = {n: crypto.derive_passphrase_key(p, specs[n].salt, kdf) for n, p in zip(INVESTIGATOR_SLOTS, passphrases)}
@@ -224,8 +235,8 @@ def build_header(case_id: str, created: str, machine: str, passphrases: tuple[st
         for name in INVESTIGATOR_SLOTS:
             slots[f"{name}+S"] = _seal_slot(case_id, f"{name}+S", keys[name], school_secret, data_key)
         school_spec = SchoolSpec(share, school.id)
-    unsigned = Header(case_id, created, machine, specs, slots, mac="", school=school_spec)
-    signed = Header(case_id, created, machine, specs, slots, school=school_spec,
+    unsigned = Header(case_id, created, machine, specs, slots, mac="", school=school_spec, signing_key=signing_key)
+    signed = Header(case_id, created, machine, specs, slots, school=school_spec, signing_key=signing_key,
                     mac=crypto.mac(crypto.subkey(data_key, "header"), _canonical(unsigned._body())))
     return signed, data_key
 

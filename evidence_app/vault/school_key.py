@@ -46,6 +46,17 @@ def key_id(public: bytes) -> str:
     return hashlib.sha256(public).hexdigest()[:16]
 
 
+def fingerprint(identifier: str) -> str:
+    """The school key's id as people compare it by eye: ``1A2B 3C4D 5E6F 7A8B``.
+
+    Shown when a case is made, printed on the school key's page, journaled in each
+    case and written in the register, so a swapped ``school-key.json`` shows as a
+    different fingerprint. An empty id gives "none".
+    """
+    text = identifier.upper()
+    return " ".join(text[i: i + 4] for i in range(0, len(text), 4)) or "none"
+
+
 @dataclass(frozen=True)
 class SchoolPublicKey:
     """What the app keeps in the clear: enough to write to the school key, never to read."""
@@ -55,6 +66,10 @@ class SchoolPublicKey:
     @property
     def id(self) -> str:
         return key_id(self.public)
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self.id)
 
     def shared_secret(self, ephemeral: X25519PrivateKey) -> bytes:
         return ephemeral.exchange(X25519PublicKey.from_public_bytes(self.public))

@@ -100,6 +100,9 @@ def event_details(event: Event) -> str:
                       f"on {d.get('computer', '?')}")
     if kind == Kind.REPAIRED:
         return "Opened after a crash: anything half-written was set aside and recorded"
+    if kind == Kind.REGISTERED:
+        return (f"Entry {int(d.get('index', -1)) + 1} of the incident register ({d.get('event', '')}), "
+                f"school key {d.get('school_key', '')}")
     return _short({k: v for k, v in d.items() if k not in ("blob", "machine")})
 
 

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from evidence_app import CaseStore, KdfParams
 from evidence_app.school.key_page import SchoolKeyPage, build_page
+from evidence_app.vault.school_key import fingerprint
 from evidence_app.vault.timestamps import utc_now
 from ui.background import run_in_background
 from ui.errors import describe
@@ -184,8 +185,8 @@ class SchoolKeySetupDialog(QDialog):
         self.passphrase.clear()
         self.key_id, self.page_pdf = made
         self._buffer = load_pdf(self.document, self.page_pdf, self)
-        self.print_status.setText(f"School key {self.key_id} is made and kept on this computer, locked with your "
-                                  "passphrase.")
+        self.print_status.setText(f"The school key (fingerprint {fingerprint(self.key_id)}) is made and kept on this "
+                                  "computer, locked with your passphrase.")
         self.pages.setCurrentIndex(PRINT_PAGE)
         self.resize(max(self.width(), 760), max(self.height(), 720))  # room for the page
         self.print_button.setFocus()

@@ -6,7 +6,11 @@ background, and the key is not kept once the rows are read. The rows show
 the policy's columns (``evidence_app.school.register.COLUMNS``). They can be saved
 as a PDF (:mod:`evidence_app.school.register_pdf`) or as CSV, after a warning that
 the saved file is outside the encryption (CSV especially: any program opens
-it). A register that has been altered shows that plainly, never the rows.
+it). The register is checked against every case on this computer as it is read
+(:mod:`evidence_app.case.register_check`): above the rows, in red, each forged,
+cut or reordered entry, each case that says "open" where the register says
+"sealed", each case whose entries are missing and each case the school key cannot
+open is named in a sentence; forged entries are marked in their row.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QColor, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -33,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from evidence_app import CaseStore, RegisterEntry, TamperDetected
+from evidence_app.case.register_check import RegisterCheck
 from evidence_app.school import register as register_module
 from evidence_app.vault.durable import storage_error
 from ui.background import run_in_background
@@ -123,6 +128,11 @@ class RegisterDialog(QDialog):
         self.summary.setWordWrap(True)
         self.summary.setAccessibleName("About the register")
         column.addWidget(self.summary)
+        self.checks = QLabel()
+        self.checks.setWordWrap(True)
+        self.checks.setAccessibleName("Register checks")
+        self.checks.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        column.addWidget(self.checks)
         self.table = QTableWidget(0, len(register_module.COLUMNS))
         self.table.setHorizontalHeaderLabels(list(register_module.COLUMNS))
         self.table.setAccessibleName("Register entries")
@@ -168,9 +178,9 @@ class RegisterDialog(QDialog):
         store = self.store
         key_of = self.secret.key_source(store.unlock_school_key)
 
-        def work() -> tuple[str, list[RegisterEntry]]:
+        def work() -> tuple[str, RegisterCheck]:
             key = key_of()
-            return key.public.id, store.read_register(key)
+            return key.public.id, store.check_register(key)
 
         self._set_busy(True)
         run_in_background(self, work, self._read, self._failed)
@@ -182,12 +192,29 @@ class RegisterDialog(QDialog):
         self.progress.setVisible(busy)
         self.message.setText("Unlocking the school key and reading the register…" if busy else "")
 
-    def _read(self, result: tuple[str, list[RegisterEntry]]) -> None:
+    def _read(self, result: tuple[str, RegisterCheck]) -> None:
         self._set_busy(False)
         self.secret.clear()
-        self.key_id, self.entries = result
+        self.key_id, check = result
+        self.entries = list(check.entries)
         self.show_entries(self.entries)
+        self.show_check(check)
         self.pages.setCurrentIndex(TABLE_PAGE)
+
+    def show_check(self, check: RegisterCheck) -> None:
+        """What comparing the register with the cases found, each in a sentence (red), or that all is well."""
+        if check.ok:
+            self.checks.setStyleSheet("")
+            self.checks.setText(f"Checked against every case on this computer: each entry is signed by its own "
+                                f"case, none is missing, and every case here opens with this school key "
+                                f"(fingerprint {check.school_key}).")
+            return
+        self.checks.setStyleSheet(MESSAGE_STYLE)
+        found = [*check.problems, *check.unopenable]
+        self.checks.setText(f"{len(found)} problem{'' if len(found) == 1 else 's'} found when the register was "
+                            "checked against the cases on this computer (school key fingerprint "
+                            f"{check.school_key}). Tell the eSafeguarding coordinator:\n"
+                            + "\n".join(f"• {sentence}" for sentence in found))
 
     def _failed(self, exc: BaseException) -> None:
         self._set_busy(False)
@@ -197,18 +224,20 @@ class RegisterDialog(QDialog):
     def show_entries(self, entries: list[RegisterEntry]) -> None:
         rows = register_module.rows(entries)
         self.table.setRowCount(0)
-        for values in rows:
+        for entry, values in zip(entries, rows):
             row = self.table.rowCount()
             self.table.insertRow(row)
             for column, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 item.setToolTip(value)
+                if entry.trust == register_module.FORGED:
+                    item.setForeground(QColor("#a31515"))
                 self.table.setItem(row, column, item)
         self.table.resizeRowsToContents()
         cases = len({e.case_id for e in entries})
         self.summary.setText(
             f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'} for {cases} case{'' if cases == 1 else 's'}, "
-            f"oldest first, checked against the register's hash chain (school key {self.key_id}). "
+            f"oldest first, checked against the register's hash chain and each case's signature. "
             "Times are UTC." if entries else "The register is empty: no case has been made since the school key was set up.")
         self.pdf_button.setEnabled(True)
         self.csv_button.setEnabled(bool(entries))
@@ -291,6 +320,7 @@ class RegisterDialog(QDialog):
         self.secret.clear()
         self.entries = []
         self.table.setRowCount(0)
+        self.checks.clear()
         super().reject()
 
 

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from evidence_app import Case, CaseStore, Investigator, KdfParams, PolicyError
+from evidence_app import Case, CaseStore, EvidenceError, Investigator, KdfParams, PolicyError
 from evidence_app.policy.people import check_pair
 from ui.background import run_in_background
 from ui.errors import describe
@@ -75,6 +75,7 @@ class NewCaseWizard(QDialog):
         self.store = store
         self.kdf = kdf
         self.busy = False
+        self.school_key_id: str | None = None  # the school key shown to the pair (None: none shown)
         self._discard: QMessageBox | None = None
         self.setWindowTitle("New case")
         self.setAccessibleName("New case")
@@ -155,8 +156,9 @@ class NewCaseWizard(QDialog):
         page = QWidget()
         form = QFormLayout(page)
         intro = QLabel("The policy asks you to use one designated computer, not used by pupils, for the "
-                       "whole review. This case will be tied to this computer: elsewhere it opens "
-                       "read-only. The app remembers these two answers for next time.")
+                       "whole review. This case will be tied to this computer (to a secret kept on it): "
+                       "elsewhere, even as a copy of its folder, it opens read-only. Someone with administrator "
+                       "rights here could copy that secret too. The app remembers these two answers for next time.")
         intro.setWordWrap(True)
         form.addRow(intro)
         form.addRow("Computer &name", self.computer_name)
@@ -170,11 +172,36 @@ class NewCaseWizard(QDialog):
                        "types their own and keeps it to themselves: the case opens only with both.")
         intro.setWordWrap(True)
         column.addWidget(intro)
+        self.school_key = QLabel()  # two short lines, above the pair's boxes (they have room to spare)
+        self.school_key.setAccessibleName("School key fingerprint")
+        self.school_key.setTextFormat(Qt.TextFormat.PlainText)
+        self.school_key.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        bold = self.school_key.font()
+        bold.setBold(True)
+        self.school_key.setFont(bold)
+        self.school_key.setMinimumHeight(self.school_key.fontMetrics().lineSpacing() * 2 + 2)  # always two lines
+        column.addWidget(self.school_key)
         row = QHBoxLayout()
         row.addWidget(self.first)
         row.addWidget(self.second)
         column.addLayout(row, 1)
         return page
+
+    def show_school_key(self) -> None:
+        """The school key this case will be made with, read now, to compare with the printed page."""
+        self.school_key_id = None
+        try:
+            public = self.store.school_public()
+        except EvidenceError as exc:
+            self.school_key.setText(f"School key: {describe(exc)}")
+            return
+        if public is None:
+            self.school_key.setText("School key: none is set up on this computer,\nso this case will open only "
+                                    "with both of your passphrases.")
+            return
+        self.school_key_id = public.id
+        self.school_key.setText(f"School key fingerprint: {public.fingerprint}\nCheck it against the page in the "
+                                "school safe. If it differs, stop and tell the coordinator.")
 
     def _show_page(self, index: int) -> None:
         self.pages.setCurrentIndex(index)
@@ -183,6 +210,8 @@ class NewCaseWizard(QDialog):
         self.next_button.setText("&Start the case" if index == len(PAGE_TITLES) - 1 else "&Next >")
         self.next_button.setAccessibleName("Start the case" if index == len(PAGE_TITLES) - 1 else "Next")
         self.message.clear()
+        if index == 2:
+            self.show_school_key()
         focus = (self.reason, self.computer_name if not self.computer_name.text() else self.computer_location,
                  self.first.name)[index]
         focus.setFocus()
@@ -246,8 +275,9 @@ class NewCaseWizard(QDialog):
                       subject=self.subject.text().strip(),
                       computer_name=self.computer_name.text().strip(),
                       computer_location=self.computer_location.text().strip())
+        expected = self.school_key_id
         self._set_busy(True)
-        run_in_background(self, lambda: store.create(investigators=pair, kdf=kdf, **values),
+        run_in_background(self, lambda: store.create(investigators=pair, kdf=kdf, school_key_id=expected, **values),
                           self._created, self._failed)
 
     def _set_busy(self, busy: bool) -> None:

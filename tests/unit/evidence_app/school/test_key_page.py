@@ -36,9 +36,11 @@ def test_one_page_with_every_word_numbered_in_order() -> None:
     assert re.findall(r"[a-z]+", first_row) == [words[0], words[8], words[16]]
 
 
-def test_key_id_date_school_and_instructions() -> None:
+def test_fingerprint_date_school_and_instructions() -> None:
+    """The fingerprint Evidence App shows when a case is made is printed, for comparing by eye."""
     text = " ".join(pdf_text(build_page(page())).split())
-    assert KEY.public.id in text
+    assert KEY.public.fingerprint in text
+    assert re.fullmatch(r"[0-9A-F]{4}( [0-9A-F]{4}){3}", KEY.public.fingerprint)
     assert "23 November 2026, 09:15 UTC" in text
     assert "Ysgol Gymraeg Aberystwyth" in text and "ICT-OFFICE-01" in text
     assert "school safe" in text

@@ -33,7 +33,7 @@ def test_real_register_rows_in_the_pdf(store) -> None:
     for column in COLUMNS:
         assert " ".join(column.split()[:2]) in text
     assert text.count(first.id) == 2 and text.count(second.id) == 1
-    assert "Mr Ifan Rhys" in text and "Hill Primary" in text and school.public.id in text
+    assert "Mr Ifan Rhys" in text and "Hill Primary" in text and school.public.fingerprint in text
     assert "Page 1 of 1" in text
 
 

@@ -64,7 +64,7 @@ def test_makes_the_key_and_shows_its_page_once(qtbot, controller, store) -> None
     assert pdf is not None and pdf_pages(pdf) == 1
     text = pdf_text(pdf)
     assert all(word in text for word in key.to_words().split())
-    assert SchoolKey.from_words(key.to_words()) == key and key.public.id in text
+    assert SchoolKey.from_words(key.to_words()) == key and key.public.fingerprint in text
     # the words are nowhere on disk, and not in any widget's text (only in the page being previewed)
     assert not any(key.to_words().split()[0] + " " + key.to_words().split()[1] in p.read_text(errors="ignore")
                    for p in store.root.rglob("*") if p.is_file())
