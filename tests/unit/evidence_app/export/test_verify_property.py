@@ -31,7 +31,7 @@ ADDED = ["data/extra.txt", "notes.txt", "data/captures/C0001.png", "bagit.txt", 
 
 
 def _respell(name: str, style: str) -> str:
-    bag, rest = name.split("/", 1)
+    bag, _, rest = name.replace("\\", "/").lstrip("/").partition("/")  # an alias of an alias too
     return {"./": f"{bag}/./{rest}", "//": f"{bag}//{rest}", "upper": f"{bag}/{rest.upper()}",
             "dotdot": f"{bag}/data/../{rest}", "absolute": f"/{name}", "trailing-dot": f"{name}.",
             "backslash": f"{bag}\\{rest}", "same": name}[style]
