@@ -19,9 +19,10 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication, QObject, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
-from evidence_app import Case, CaseStore, EvidenceError, KdfParams
+from evidence_app import Blocklist, Case, CaseStore, EvidenceError, KdfParams
 from evidence_app.school import settings as settings_file
 from evidence_app.school.settings import Settings, SettingsError
+from ui import engine_flags
 from ui.background import wait_for_background
 from ui.case_window.idle import IdleWatcher
 from ui.errors import show_error
@@ -61,6 +62,8 @@ class Controller(QObject):
         except SettingsError as exc:
             self.settings = Settings()
             self.settings_problem = str(exc)
+        # Before any browser exists: the listed hosts become unreachable for the engine (issue 14).
+        self.connection_rules = engine_flags.block_listed_hosts(self._listed_now())
         root = cases_root or self.settings.cases_folder or None
         self.store = store or CaseStore(root, retention_months=self.settings.retention_months)
         self.kdf = kdf
@@ -80,6 +83,8 @@ class Controller(QObject):
         if self.settings_problem:
             self.start.problem.setText(self.settings_problem + " The default settings are used for now.")
             self.start.problem.show()
+        else:
+            self._show_restart_note()
 
     # ---------------------------------------------------------------- start screen actions
 
@@ -177,7 +182,7 @@ class Controller(QObject):
     def edit_settings(self):  # -> SettingsDialog
         from ui.settings.dialog import SettingsDialog
 
-        dialog = SettingsDialog(self.settings, parent=self.start)
+        dialog = SettingsDialog(self.settings, parent=self.start, connections=self.connections_note())
         dialog.saved.connect(self._settings_saved)
         self._keep(dialog)
         dialog.open()
@@ -195,6 +200,30 @@ class Controller(QObject):
         self.settings = value
         self.idle.set_minutes(value.idle_lock_minutes)
         self.store.retention_months = value.retention_months
+        self.connection_rules = engine_flags.block_listed_hosts(self._listed_now())  # until the engine starts
+        self._show_restart_note()
+
+    # ---------------------------------------------------------------- connections to listed hosts (issue 14)
+
+    def _listed_now(self) -> Blocklist | None:
+        """The school's list as the file holds it now; None when none is set or it cannot be read.
+
+        An unreadable list blocks nothing here: the browser refuses to start without it anyway.
+        """
+        try:
+            return self.settings.check_blocklist()
+        except SettingsError:
+            return None
+
+    def connections_note(self) -> str:
+        """For the settings: what the engine blocks at the connection level, and what waits for a restart."""
+        return " ".join(part for part in (engine_flags.in_force().describe(),
+                                          engine_flags.restart_note(self._listed_now())) if part)
+
+    def _show_restart_note(self) -> None:
+        note = engine_flags.restart_note(self._listed_now())
+        self.start.blocklist_note.setText(note)
+        self.start.blocklist_note.setVisible(bool(note))
 
     # ---------------------------------------------------------------- case windows
 

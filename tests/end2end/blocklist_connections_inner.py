@@ -4,6 +4,15 @@ This file is not collected by a normal test run (its name does not start with
 ``test_``): it needs Chromium started with ``--host-resolver-rules`` mapping the
 test names to loopback (see :data:`RULES`), which only a fresh process can have.
 Run by hand, it refuses to run without that environment.
+
+Before any browser exists, :func:`application_started` starts the application's
+:class:`~ui.app.Controller` on a settings file naming a school list that holds
+:data:`AT_START`: the application's own start-up path puts that host's
+resolver rules in front of the test's (:mod:`ui.engine_flags`), so the browsers
+below run with the list's hosts unreachable, as they do for a school.
+``listed.example`` is not in that list: tests listing it in the browser's own
+list only show what the request guard does alone, as it must for a host listed
+while the application runs (blocked fully after a restart).
 """
 
 from __future__ import annotations
@@ -24,7 +33,9 @@ from tests.helpers.webserver import Response, WebServer, _page
 
 INNER = "EVIDENCE_TEST_NAMES_TO_LOOPBACK"
 LISTED_IP = "127.0.0.2"
-NAMES = ("listed.example", "www.listed.example", "xn--strae-oqa.example", "strasse.example")
+AT_START = "atstart.example"  # in the school's list when the application starts
+NAMES = ("listed.example", "www.listed.example", "xn--strae-oqa.example", "strasse.example",
+         AT_START, f"www.{AT_START}", f"{AT_START}.", f"www.{AT_START}.")
 # Rules apply to IP literals too: the two servers' addresses are left alone, everything else is "not found".
 RULES = ", ".join([f"MAP {name} {LISTED_IP}" for name in NAMES] + ["MAP * ~NOTFOUND", "EXCLUDE localhost"]
                   + [f"EXCLUDE {ip}" for ip in ("127.0.0.1", LISTED_IP, "[::ffff:7f00:2]", "::ffff:7f00:2")])
@@ -33,8 +44,30 @@ SETTLE_MS = 500  # after the page, for anything late (a preconnect, a worker) to
 pytestmark = pytest.mark.skipif(os.environ.get(INNER) != "1" or RULES not in os.environ.get(
     "QTWEBENGINE_CHROMIUM_FLAGS", ""), reason="needs the browser process test_blocklist_connections.py starts")
 PRECONNECT_GAP = pytest.mark.xfail(
-    strict=True, reason="QtWebEngine 6.12 opens <link rel=preconnect> connections in the network service "
-    "without asking any request interceptor, and offers no setting or switch to turn it off")
+    strict=True, reason="a host listed after the browser engine started: QtWebEngine 6.12 opens <link "
+    "rel=preconnect> connections in the network service without asking any request interceptor; only the "
+    "resolver rules made at start-up stop them")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def application_started(qapp: Any, tmp_path_factory: Any) -> Any:
+    """The application started as a school has it: its settings name a list holding :data:`AT_START`."""
+    from evidence_app.school import settings as settings_file
+    from evidence_app.school.settings import Settings
+    from ui import engine_flags
+    from ui.app import Controller
+
+    assert not engine_flags.has_started(), "a browser was made before the application started"
+    folder = tmp_path_factory.mktemp("school")
+    (folder / "blocklist.txt").write_text(f"# the school's list\n{AT_START}\nhttps://elsewhere.example/page\n")
+    settings_file.save(Settings(blocklist_file=str(folder / "blocklist.txt")), folder / "settings.json")
+    controller = Controller(qapp, cases_root=folder / "cases", settings_path=folder / "settings.json",
+                            with_browser=False)
+    flags = os.environ["QTWEBENGINE_CHROMIUM_FLAGS"]
+    assert engine_flags.in_force().hosts == {AT_START}
+    assert flags.index(f"MAP {AT_START} ~NOTFOUND") < flags.index(RULES), flags
+    yield controller
+    controller.shutdown()
 
 
 # ---------------------------------------------------------------------- the pages that lead to it
@@ -198,13 +231,39 @@ def _kind_param(kind: str) -> Any:
     return pytest.param(kind, id=kind, marks=marks.get(kind, []))
 
 
+AROUND_THE_GUARD = ["preconnect", "link-header", "dns-prefetch", "image-redirect"]  # what only the rules stop
+AT_START_CASES = ([pytest.param(f"www.{AT_START}", kind, id=f"subdomain-{kind}") for kind in KINDS]
+                  + [pytest.param(host, kind, id=f"{name}-{kind}") for name, host in
+                     (("host", AT_START), ("trailing-dot", f"{AT_START}."), ("upper-case", AT_START.upper()))
+                     for kind in AROUND_THE_GUARD])
+
+
+@pytest.mark.parametrize(("host", "kind"), AT_START_CASES)
+def test_no_kind_of_request_connects_to_a_host_listed_at_start(qtbot, case, origin, listed, host: str,
+                                                               kind: str) -> None:
+    target = f"http://{host}:{listed.port}/listed/{kind}"
+    outcome = reach(qtbot, case, origin, listed, AT_START, kind, target)
+    assert outcome.connections == 0, (kind, listed.paths)
+    if kind not in HINTS_ONLY:
+        assert outcome.blocked, f"the stop did not follow a {kind} request"
+
+
 @pytest.mark.parametrize("kind", [_kind_param(k) for k in KINDS])
-def test_no_kind_of_request_connects_to_a_listed_host(qtbot, case, origin, listed, kind: str) -> None:
+def test_a_host_listed_after_start_is_refused_by_the_guard_alone(qtbot, case, origin, listed, kind: str) -> None:
     target = f"http://listed.example:{listed.port}/listed/{kind}"
     outcome = reach(qtbot, case, origin, listed, "listed.example", kind, target)
     assert outcome.connections == 0, (kind, listed.paths)
     if kind not in HINTS_ONLY:
         assert outcome.blocked, f"the stop did not follow a {kind} request"
+
+
+def test_a_redirect_to_a_listed_page_on_an_allowed_host_connects_once_and_the_stop_follows(
+        qtbot, case, origin, listed) -> None:
+    """The gap that stays: a page entry's host is allowed, so no start-up rule can cover it."""
+    target = f"http://listed.example:{listed.port}/listed/page"
+    outcome = reach(qtbot, case, origin, listed, target, "image-redirect", target)
+    assert outcome.blocked and outcome.blocked[0].url.endswith("/listed/page")
+    assert outcome.connections == 1, listed.paths
 
 
 @pytest.mark.parametrize("kind", [k for k in KINDS if k not in ("dns-prefetch", "speculation", "link-header")])
