@@ -52,7 +52,8 @@ class Controller(QObject):
 
     def __init__(self, app: QApplication, *, cases_root: str | Path | None = None,
                  settings_path: str | Path | None = None, store: CaseStore | None = None,
-                 kdf: KdfParams | None = None, with_browser: bool = True) -> None:
+                 kdf: KdfParams | None = None, with_browser: bool = True,
+                 engine: engine_flags.EngineFlags | None = None) -> None:
         super().__init__()
         self.app = app
         self.settings_path = Path(settings_path) if settings_path is not None else None
@@ -63,7 +64,8 @@ class Controller(QObject):
             self.settings = Settings()
             self.settings_problem = str(exc)
         # Before any browser exists: the listed hosts become unreachable for the engine (issue 14).
-        self.connection_rules = engine_flags.block_listed_hosts(self._listed_now())
+        self.engine = engine if engine is not None else engine_flags.ENGINE
+        self.engine.block_listed_hosts(self._listed_now())
         root = cases_root or self.settings.cases_folder or None
         self.store = store or CaseStore(root, retention_months=self.settings.retention_months)
         self.kdf = kdf
@@ -200,7 +202,7 @@ class Controller(QObject):
         self.settings = value
         self.idle.set_minutes(value.idle_lock_minutes)
         self.store.retention_months = value.retention_months
-        self.connection_rules = engine_flags.block_listed_hosts(self._listed_now())  # until the engine starts
+        self.engine.block_listed_hosts(self._listed_now())  # takes effect if no browser has started the engine yet
         self._show_restart_note()
 
     # ---------------------------------------------------------------- connections to listed hosts (issue 14)
@@ -217,11 +219,10 @@ class Controller(QObject):
 
     def connections_note(self) -> str:
         """For the settings: what the engine blocks at the connection level, and what waits for a restart."""
-        return " ".join(part for part in (engine_flags.in_force().describe(),
-                                          engine_flags.restart_note(self._listed_now())) if part)
+        return self.engine.summary(self._listed_now())
 
     def _show_restart_note(self) -> None:
-        note = engine_flags.restart_note(self._listed_now())
+        note = self.engine.restart_note(self._listed_now())
         self.start.blocklist_note.setText(note)
         self.start.blocklist_note.setVisible(bool(note))
 

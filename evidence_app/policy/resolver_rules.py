@@ -83,13 +83,14 @@ class ResolverRules:
         """One plain sentence for the settings: what the rules block and what they leave to the guard."""
         if not self.rules and not self.too_many and not self.unmappable:
             return "The blocklist has no host names or IP addresses, so no connections are blocked at start-up."
-        said = (f"Connections to the {len(self.hosts)} listed host name(s) and IP address(es) are blocked from "
-                "the start, before any name is looked up.")
+        count = len(self.hosts)
+        said = (f"Connections to {count} listed host{'' if count == 1 else 's'} (names and IP addresses) are "
+                "blocked from the start, before any name is looked up.")
         if self.too_many:
             said += (f" {len(self.too_many)} more, from {self.too_many[0]} on, are too many to block that way; "
                      "their addresses are still refused before any request is sent.")
         if self.unmappable:
-            said += (f" {len(self.unmappable)} host name(s) hold characters that cannot be blocked that way "
+            said += (f" {len(self.unmappable)} more hold characters that cannot be blocked that way "
                      f"({self.unmappable[0]}); their addresses are still refused before any request is sent.")
         return said
 

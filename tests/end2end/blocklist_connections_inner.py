@@ -57,7 +57,7 @@ def application_started(qapp: Any, tmp_path_factory: Any) -> Any:
     from ui import engine_flags
     from ui.app import Controller
 
-    assert not engine_flags.has_started(), "a browser was made before the application started"
+    assert not engine_flags.ENGINE.has_started, "a browser was made before the application started"
     folder = tmp_path_factory.mktemp("school")
     (folder / "blocklist.txt").write_text(f"# the school's list\n{AT_START}\nhttps://elsewhere.example/page\n")
     settings_file.save(Settings(blocklist_file=str(folder / "blocklist.txt")), folder / "settings.json")
@@ -71,7 +71,7 @@ def test_the_application_put_the_school_hosts_first_in_the_engine_flags(applicat
     from ui import engine_flags
 
     flags = os.environ["QTWEBENGINE_CHROMIUM_FLAGS"]
-    assert engine_flags.in_force().hosts == {AT_START}
+    assert engine_flags.ENGINE.rules.hosts == {AT_START}
     assert f"MAP {AT_START} ~NOTFOUND" in flags and flags.index(f"MAP {AT_START} ~NOTFOUND") < flags.index(RULES)
 
 

@@ -52,7 +52,7 @@ def make_profile(parent: QObject | None = None) -> QWebEngineProfile:
     The first one starts the engine, which reads its flags then (the listed hosts' resolver rules,
     :mod:`ui.engine_flags`): from here on they cannot change in this run.
     """
-    engine_flags.engine_started()
+    engine_flags.ENGINE.started()
     profile = QWebEngineProfile(parent)
     if not profile.isOffTheRecord():  # pragma: no cover - would be a Qt change of behaviour
         raise RuntimeError("QtWebEngine did not give an off-the-record profile")

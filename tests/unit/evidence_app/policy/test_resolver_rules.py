@@ -64,7 +64,8 @@ def test_hostile_names_are_left_out_never_written_into_the_rules() -> None:
     read = chromium_reads(with_resolver_rules("", rules))
     assert read == [("MAP", "fine.example", "~NOTFOUND"), ("MAP", "*.fine.example", "~NOTFOUND"),
                     ("MAP", "fine.example.", "~NOTFOUND"), ("MAP", "*.fine.example.", "~NOTFOUND")]
-    assert "4 host name(s) hold characters" in rules.describe()
+    assert rules.describe().startswith("Connections to 1 listed host (names and IP addresses) are blocked")
+    assert "4 more hold characters that cannot be blocked that way" in rules.describe()
 
 
 def test_rules_stop_at_the_limit_in_the_lists_order_and_say_which_hosts_wait() -> None:
