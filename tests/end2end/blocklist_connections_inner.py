@@ -37,7 +37,12 @@ AT_START = "atstart.example"  # in the school's list when the application starts
 NAMES = ("listed.example", "www.listed.example", "xn--strae-oqa.example", "strasse.example",
          AT_START, f"www.{AT_START}", f"{AT_START}.", f"www.{AT_START}.")
 # Rules apply to IP literals too: the two servers' addresses are left alone, everything else is "not found".
-RULES = ", ".join([f"MAP {name} {LISTED_IP}" for name in NAMES] + ["MAP * ~NOTFOUND", "EXCLUDE localhost"]
+AT_START_IP = "127.0.0.3"  # in the school's list when the application starts, as an IP address entry
+# 127.0.0.3 reaches its server in every form, unless the application's rules (put first) make it "not found".
+IP_AT_START_RULES = [f"MAP {AT_START_IP} {AT_START_IP}", f"MAP ::ffff:7f00:3 {AT_START_IP}",
+                     f"MAP [::ffff:7f00:3] {AT_START_IP}"]
+RULES = ", ".join([f"MAP {name} {LISTED_IP}" for name in NAMES] + IP_AT_START_RULES
+                  + ["MAP * ~NOTFOUND", "EXCLUDE localhost"]
                   + [f"EXCLUDE {ip}" for ip in ("127.0.0.1", LISTED_IP, "[::ffff:7f00:2]", "::ffff:7f00:2")])
 SETTLE_MS = 500  # after the page, for anything late (a preconnect, a worker) to reach the server
 
@@ -59,7 +64,7 @@ def application_started(qapp: Any, tmp_path_factory: Any) -> Any:
 
     assert not engine_flags.ENGINE.has_started, "a browser was made before the application started"
     folder = tmp_path_factory.mktemp("school")
-    (folder / "blocklist.txt").write_text(f"# the school's list\n{AT_START}\nhttps://elsewhere.example/page\n")
+    (folder / "blocklist.txt").write_text(f"# the school's list\n{AT_START}\n{AT_START_IP}\nhttps://elsewhere.example/page\n")
     settings_file.save(Settings(blocklist_file=str(folder / "blocklist.txt")), folder / "settings.json")
     controller = Controller(qapp, cases_root=folder / "cases", settings_path=folder / "settings.json",
                             with_browser=False)
@@ -71,7 +76,7 @@ def test_the_application_put_the_school_hosts_first_in_the_engine_flags(applicat
     from ui import engine_flags
 
     flags = os.environ["QTWEBENGINE_CHROMIUM_FLAGS"]
-    assert engine_flags.ENGINE.rules.hosts == {AT_START}
+    assert engine_flags.ENGINE.rules.hosts == {AT_START, AT_START_IP}
     assert f"MAP {AT_START} ~NOTFOUND" in flags and flags.index(f"MAP {AT_START} ~NOTFOUND") < flags.index(RULES)
 
 
@@ -135,6 +140,13 @@ def origin() -> Any:
 @pytest.fixture
 def listed() -> Any:
     server = WebServer(host=LISTED_IP).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def listed_ip() -> Any:
+    server = WebServer(host=AT_START_IP).start()
     yield server
     server.stop()
 
@@ -249,6 +261,20 @@ def test_no_kind_of_request_connects_to_a_host_listed_at_start(qtbot, case, orig
     target = f"http://{host}:{listed.port}/listed/{kind}"
     outcome = reach(qtbot, case, origin, listed, AT_START, kind, target)
     assert outcome.connections == 0, (kind, listed.paths)
+    if kind not in HINTS_ONLY:
+        assert outcome.blocked, f"the stop did not follow a {kind} request"
+
+
+IP_SPELLINGS = {"dotted": AT_START_IP, "IPv4-mapped IPv6": "[::ffff:127.0.0.3]", "decimal": "2130706435"}
+
+
+@pytest.mark.parametrize("kind", ["preconnect", "image-redirect", "image"])
+@pytest.mark.parametrize("spelling", list(IP_SPELLINGS))
+def test_no_connection_reaches_an_ip_address_listed_at_start(qtbot, case, origin, listed_ip, spelling: str,
+                                                              kind: str) -> None:
+    target = f"http://{IP_SPELLINGS[spelling]}:{listed_ip.port}/listed/{kind}"
+    outcome = reach(qtbot, case, origin, listed_ip, AT_START_IP, kind, target)
+    assert outcome.connections == 0, (kind, target, listed_ip.paths)
     if kind not in HINTS_ONLY:
         assert outcome.blocked, f"the stop did not follow a {kind} request"
 
