@@ -33,7 +33,7 @@ failures pin what then stays open until the application is restarted (a
 ``<link>`` preconnect, strict; a ``Link:`` header preconnect, which Chromium
 does not always open; a sub-resource's redirect, strict), and one test pins the
 gap no start-up rule can close: a redirect to a listed *page* on an allowed host
-connects once to that host, and the stop follows.
+opens one connection to that host (no request is sent on it), and the stop follows.
 """
 
 from __future__ import annotations
