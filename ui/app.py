@@ -65,7 +65,8 @@ class Controller(QObject):
             self.settings_problem = str(exc)
         # Before any browser exists: the listed hosts become unreachable for the engine (issue 14).
         self.engine = engine if engine is not None else engine_flags.ENGINE
-        self.engine.block_listed_hosts(self._listed_now())
+        listed = self._listed_now()
+        self.engine.block_listed_hosts(listed)
         root = cases_root or self.settings.cases_folder or None
         self.store = store or CaseStore(root, retention_months=self.settings.retention_months)
         self.kdf = kdf
@@ -86,7 +87,7 @@ class Controller(QObject):
             self.start.problem.setText(self.settings_problem + " The default settings are used for now.")
             self.start.problem.show()
         else:
-            self._show_restart_note()
+            self._show_restart_note(listed)
 
     # ---------------------------------------------------------------- start screen actions
 
@@ -202,8 +203,9 @@ class Controller(QObject):
         self.settings = value
         self.idle.set_minutes(value.idle_lock_minutes)
         self.store.retention_months = value.retention_months
-        self.engine.block_listed_hosts(self._listed_now())  # takes effect if no browser has started the engine yet
-        self._show_restart_note()
+        listed = self._listed_now()
+        self.engine.block_listed_hosts(listed)  # takes effect if no browser has started the engine yet
+        self._show_restart_note(listed)
 
     # ---------------------------------------------------------------- connections to listed hosts (issue 14)
 
@@ -221,8 +223,8 @@ class Controller(QObject):
         """For the settings: what the engine blocks at the connection level, and what waits for a restart."""
         return self.engine.summary(self._listed_now())
 
-    def _show_restart_note(self) -> None:
-        note = self.engine.restart_note(self._listed_now())
+    def _show_restart_note(self, listed: Blocklist | None) -> None:
+        note = self.engine.restart_note(listed)
         self.start.blocklist_note.setText(note)
         self.start.blocklist_note.setVisible(bool(note))
 
@@ -250,12 +252,17 @@ class Controller(QObject):
     def _with_blocklist(self, factory: Callable[..., QWidget]) -> Callable[[Case], QWidget]:
         """The browser with the school's blocklist, read afresh at each build (each unlock).
 
+        The first build starts the browser engine: its host-resolver rules are made from the list
+        as read then. Later builds can only name the hosts listed since (on the start screen).
+
         A blocklist that is set but cannot be read stops the browser from starting, with the
         reason: browsing without the list the school relies on would be unsafe.
         """
         def build(case: Case) -> QWidget:
             blocklist = self.settings.check_blocklist()
             case.use_blocklist(blocklist)  # the core's backstop behind the browser's own check
+            self.engine.block_listed_hosts(blocklist)  # the list as read now, if this browser starts the engine
+            self._show_restart_note(blocklist)
             return factory(case, blocklist=blocklist)
 
         return build

@@ -111,3 +111,28 @@ def test_a_list_changed_before_any_browser_started_is_blocked_fully_at_once(
         assert "MAP new.example ~NOTFOUND" in engine.environ[ENV] and not start.blocklist_note.isVisible()
     finally:
         controller.shutdown()
+
+
+def test_the_first_browser_takes_the_list_as_read_then_and_later_ones_name_what_waits(
+        qapp: QApplication, store, tmp_path: Path) -> None:
+    from tests.helpers.cases import make_case
+
+    listed = _write(tmp_path, "old.example\n")
+    path = tmp_path / "settings.json"
+    settings_file.save(Settings(blocklist_file=str(listed)), path)
+    engine = EngineFlags({})
+    controller = Controller(qapp, store=store, settings_path=path, with_browser=False, engine=engine)
+    case = make_case(store)
+    try:
+        build = controller._with_blocklist(lambda case, blocklist: blocklist)
+        _write(tmp_path, "old.example\nnewer.example\n")  # changed on disk before the first case's browser
+        build(case)
+        assert engine.rules.hosts == {"old.example", "newer.example"} and "MAP newer.example" in engine.environ[ENV]
+        engine.started()  # that browser's profile started the engine
+        _write(tmp_path, "old.example\nnewer.example\nnewest.example\n")
+        assert build(case).matches("https://newest.example/")  # the guard refuses it at once
+        assert "MAP newest.example" not in engine.environ[ENV]
+        assert "Listed since Evidence App started: newest.example." in controller.start.blocklist_note.text()
+    finally:
+        case.lock()
+        controller.shutdown()
