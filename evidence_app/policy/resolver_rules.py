@@ -4,9 +4,14 @@ The browser's request guard refuses every listed request before it is sent,
 but QtWebEngine opens some connections without asking it: a preconnect (a
 ``<link rel=preconnect>`` or a ``Link:`` response header) is opened in the
 network service, and a sub-resource's redirect is followed once before the
-guard sees its target. Chromium's ``--host-resolver-rules``, given when the
-browser engine starts, reaches below both: each listed host name becomes "not
-found", so nothing can connect to it, whatever kind of request or hint names it.
+guard sees its target. Two Chromium switches, given when the browser engine
+starts, reach below both, whatever kind of request or hint names a listed host:
+
+* ``--host-resolver-rules``: its name is "not found" (``~NOTFOUND``), so it is
+  never looked up and nothing connects to it directly;
+* ``--host-rules``: every connection to it is sent to :data:`NOWHERE` instead,
+  which Chromium refuses to open. This one also holds when a proxy server is
+  set, where the browser looks no name up itself and the proxy would connect.
 
 :func:`resolver_rules` makes the rules for the list's **host entries**:
 
@@ -27,13 +32,13 @@ What the rules cannot cover, so the request guard alone stands there:
 * a host whose name holds anything but letters, digits, ``-`` and ``_`` after
   international processing (``a，b.example`` becomes ``a,b.example``): written
   into the rules, it could break them or add rules of its own, so it is left out;
-* host entries beyond :data:`MAX_RULES_CHARS` characters of rules, in the list's
-  order: Chromium's flags travel in an environment variable and on command
+* host entries beyond :data:`MAX_RULES_CHARS` characters of rules (both switches), in the
+  list's order: Chromium's flags travel in an environment variable and on command
   lines, which Windows limits to 32,767 characters.
 
-:func:`with_resolver_rules` puts the rules into a ``QTWEBENGINE_CHROMIUM_FLAGS``
+:func:`with_resolver_rules` puts both into a ``QTWEBENGINE_CHROMIUM_FLAGS``
 value, before any rules already there (Chromium applies the first rule that
-matches, and reads one ``--host-resolver-rules`` switch only: the last).
+matches, and reads each switch once only: the last).
 
 Nothing here knows about Qt: the application passes the result to the browser
 engine before it starts. A list changed while the application runs cannot
@@ -50,7 +55,10 @@ from dataclasses import dataclass
 from evidence_app.policy.blocklist import Blocklist
 
 SWITCH = "--host-resolver-rules"
-MAX_RULES_CHARS = 24_000
+CONNECT_SWITCH = "--host-rules"
+# The discard port on this computer: Chromium refuses port 9 as unsafe, so no connection is opened at all.
+NOWHERE = "127.0.0.1:9"
+MAX_RULES_CHARS = 30_000
 _NAME = re.compile(r"[a-z0-9_-]+(?:\.[a-z0-9_-]+)*")
 _SEPARATOR = ", "
 
@@ -70,8 +78,13 @@ class ResolverRules:
 
     @property
     def text(self) -> str:
-        """The switch's value: the rules joined as Chromium reads them."""
+        """``--host-resolver-rules``' value: the rules joined as Chromium reads them."""
         return _SEPARATOR.join(self.rules)
+
+    @property
+    def connect_rules(self) -> tuple[str, ...]:
+        """``--host-rules``: the same hosts, each connection sent to :data:`NOWHERE`."""
+        return tuple(rule.removesuffix(" ~NOTFOUND") + f" {NOWHERE}" for rule in self.rules)
 
     def not_covered(self, blocklist: Blocklist | None) -> tuple[str, ...]:
         """The host entries of ``blocklist`` these rules do not block (in the list's order)."""
@@ -134,7 +147,7 @@ def resolver_rules(blocklist: Blocklist | None, max_chars: int = MAX_RULES_CHARS
         if mine is None:
             unmappable.append(host)
             continue
-        cost = sum(len(rule) for rule in mine) + len(_SEPARATOR) * len(mine)
+        cost = sum(2 * len(rule) + len(NOWHERE) - len("~NOTFOUND") + 2 * len(_SEPARATOR) for rule in mine)
         if too_many or used + cost > max_chars:
             too_many.append(host)
             continue
@@ -167,32 +180,37 @@ def split_flags(flags: str) -> list[str]:
     return arguments
 
 
-def _switch_value(argument: str) -> str | None:
-    """The value of a ``--host-resolver-rules=...`` argument (``-`` and ``/`` work as prefixes too), else None."""
-    for prefix in (SWITCH + "=", SWITCH[1:] + "=", "/" + SWITCH[2:] + "="):
+def _switch_value(argument: str, switch: str) -> str | None:
+    """The value of a ``--switch=...`` argument (``-`` and ``/`` work as prefixes too), else None."""
+    for prefix in (switch + "=", switch[1:] + "=", "/" + switch[2:] + "="):
         if argument.lower().startswith(prefix):
             return argument[len(prefix):]
     return None
 
 
-def with_resolver_rules(flags: str, rules: ResolverRules) -> str:
-    """``flags`` (a ``QTWEBENGINE_CHROMIUM_FLAGS`` value) with ``rules`` first in its one resolver-rules switch.
-
-    Rules already in ``flags`` are kept after ours; every other argument is kept as it was.
-    """
-    arguments = split_flags(flags)
-    if not rules.rules:
-        return flags
+def _ours_first(arguments: list[str], switch: str, ours: tuple[str, ...]) -> list[str]:
+    """``arguments`` with one ``switch`` holding ``ours`` and then the rules of every earlier one."""
     kept: list[str] = []
     earlier: list[str] = []
     for argument in arguments:
-        value = _switch_value(argument)
+        value = _switch_value(argument, switch)
         if value is None:
             kept.append(argument)
         elif value.strip():
             earlier.append(value.strip())
-    combined = _SEPARATOR.join([rules.text, *earlier])
-    return " ".join(_quoted(argument) for argument in [*kept, f"{SWITCH}={combined}"])
+    return [*kept, f"{switch}=" + _SEPARATOR.join([*ours, *earlier])]
+
+
+def with_resolver_rules(flags: str, rules: ResolverRules) -> str:
+    """``flags`` (a ``QTWEBENGINE_CHROMIUM_FLAGS`` value) with ``rules`` first in both switches.
+
+    Rules already in ``flags`` are kept after ours; every other argument is kept as it was.
+    """
+    if not rules.rules:
+        return flags
+    arguments = _ours_first(split_flags(flags), SWITCH, rules.rules)
+    arguments = _ours_first(arguments, CONNECT_SWITCH, rules.connect_rules)
+    return " ".join(_quoted(argument) for argument in arguments)
 
 
 def _quoted(argument: str) -> str:

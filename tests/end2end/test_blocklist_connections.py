@@ -21,7 +21,9 @@ scripts, style sheets, XHR, WebSocket, beacons, service workers, speculation
 rules, preconnect and DNS hints), to a subdomain of the host listed at start
 (and the hints and a sub-resource's redirect to the host itself, in upper case
 and with a trailing dot), and the preconnects, redirects and images to
-``127.0.0.3``, an IP address listed at start, in three spellings. Each must reach the listed server with **zero**
+``127.0.0.3``, an IP address listed at start, in three spellings; and, behind
+a proxy server (a counting one on 127.0.0.1), that no request or tunnel for a
+host listed at start even reaches the proxy. Each must reach the listed server with **zero**
 connections, and the guard must announce the stop for each request (a hint is
 no request, so it stops nothing; it must still not connect). Controls show that
 each spelling and each kind (but the Link header's, which Chromium does not
@@ -33,7 +35,7 @@ failures pin what then stays open until the application is restarted (a
 ``<link>`` preconnect, strict; a ``Link:`` header preconnect, which Chromium
 does not always open; a sub-resource's redirect, strict), and one test pins the
 gap no start-up rule can close: a redirect to a listed *page* on an allowed host
-opens one connection to that host (no request is sent on it), and the stop follows.
+opens one connection to that host (the request sometimes goes out on it), and the stop follows.
 """
 
 from __future__ import annotations
@@ -60,4 +62,4 @@ def test_in_a_browser_whose_test_names_lead_to_loopback_only() -> None:
     assert result.returncode == 0, result.stdout[-8000:] + result.stderr[-3000:]
     counts = {kind: int(n) for n, kind in re.findall(r"(\d+) (passed|xfailed|xpassed|skipped)", result.stdout)}
     gaps = counts.get("xfailed", 0) + counts.get("xpassed", 0)  # the known gaps; one is not always seen
-    assert counts.get("passed", 0) >= 155 and gaps == 3 and "skipped" not in counts, counts
+    assert counts.get("passed", 0) >= 164 and gaps == 3 and "skipped" not in counts, counts

@@ -23,8 +23,10 @@ def test_rules_go_in_front_of_flags_already_set_and_are_replaced_until_the_engin
     env = {ENV: '--disable-gpu --host-resolver-rules="MAP * ~NOTFOUND"'}
     engine = EngineFlags(env)
     engine.block_listed_hosts(Blocklist.from_text("old.example\n"))
-    assert env[ENV] == '--disable-gpu "--host-resolver-rules=MAP old.example ~NOTFOUND, MAP *.old.example ~NOTFOUND, ' \
-                       'MAP old.example. ~NOTFOUND, MAP *.old.example. ~NOTFOUND, MAP * ~NOTFOUND"'
+    assert env[ENV] == ('--disable-gpu "--host-resolver-rules=MAP old.example ~NOTFOUND, MAP *.old.example ~NOTFOUND, '
+                        'MAP old.example. ~NOTFOUND, MAP *.old.example. ~NOTFOUND, MAP * ~NOTFOUND" '
+                        '"--host-rules=MAP old.example 127.0.0.1:9, MAP *.old.example 127.0.0.1:9, '
+                        'MAP old.example. 127.0.0.1:9, MAP *.old.example. 127.0.0.1:9"')
     engine.block_listed_hosts(Blocklist.from_text("new.example\n"))  # the settings changed before any browser
     assert "new.example" in env[ENV] and "old.example" not in env[ENV] and env[ENV].count("MAP * ~NOTFOUND") == 1
     engine.block_listed_hosts(None)

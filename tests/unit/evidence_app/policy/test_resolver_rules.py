@@ -10,6 +10,8 @@ from hypothesis import strategies as st
 
 from evidence_app import Blocklist
 from evidence_app.policy.resolver_rules import (
+    CONNECT_SWITCH,
+    NOWHERE,
     SWITCH,
     resolver_rules,
     rules_for_host,
@@ -18,9 +20,9 @@ from evidence_app.policy.resolver_rules import (
 )
 
 
-def chromium_reads(flags: str) -> list[tuple[str, ...]]:
+def chromium_reads(flags: str, switch: str = SWITCH) -> list[tuple[str, ...]]:
     """The rules Chromium ends up with: Qt cuts the arguments, the last switch counts, "," then spaces split."""
-    values = [a.split("=", 1)[1] for a in split_flags(flags) if a.startswith(SWITCH + "=")]
+    values = [a.split("=", 1)[1] for a in split_flags(flags) if a.startswith(switch + "=")]
     if not values:
         return []
     return [tuple(rule.split()) for rule in values[-1].split(",") if rule.strip()]
@@ -31,6 +33,13 @@ def test_a_host_name_is_not_found_with_its_subdomains_and_trailing_dot_spellings
     assert rules.rules == ("MAP bad.example ~NOTFOUND", "MAP *.bad.example ~NOTFOUND",
                            "MAP bad.example. ~NOTFOUND", "MAP *.bad.example. ~NOTFOUND")
     assert rules.hosts == {"bad.example"} and not rules.too_many and not rules.unmappable
+
+
+def test_every_connection_to_a_listed_host_is_sent_nowhere_proxy_or_not() -> None:
+    rules = resolver_rules(Blocklist.from_text("bad.example\n192.0.2.7\n"))
+    read = chromium_reads(with_resolver_rules("", rules), CONNECT_SWITCH)
+    assert read == [("MAP", rule.split()[1], NOWHERE) for rule in rules.rules]
+    assert NOWHERE == "127.0.0.1:9"  # this computer's discard port, which Chromium refuses to open
 
 
 def test_an_international_name_is_mapped_in_the_punycode_chromium_looks_up() -> None:
@@ -71,17 +80,18 @@ def test_hostile_names_are_left_out_never_written_into_the_rules() -> None:
 def test_rules_stop_at_the_limit_in_the_lists_order_and_say_which_hosts_wait() -> None:
     listed = Blocklist.from_text("".join(f"host{n}.example\n" for n in range(100)))
     rules = resolver_rules(listed, max_chars=1000)
-    assert 0 < len(rules.hosts) < 100 and len(rules.text) <= 1000
+    assert 0 < len(rules.hosts) < 100 and len(with_resolver_rules("", rules)) <= 1000 + 50
     assert rules.hosts == {f"host{n}.example" for n in range(len(rules.hosts))}
     assert rules.too_many == tuple(f"host{n}.example" for n in range(len(rules.hosts), 100))
     assert rules.not_covered(listed) == rules.too_many
     assert f"from host{len(rules.hosts)}.example on, are too many" in rules.describe()
 
 
-def test_the_full_limit_holds_a_thousand_ordinary_names_within_windows_limits() -> None:
+def test_the_full_limit_holds_about_a_hundred_ordinary_names_within_windows_limits() -> None:
     listed = Blocklist.from_text("".join(f"site-number-{n}.example\n" for n in range(1000)))
     rules = resolver_rules(listed)
-    assert len(rules.hosts) >= 150 and len(with_resolver_rules("", rules)) < 32_767 - 4_000
+    flags = with_resolver_rules("", rules)
+    assert 90 <= len(rules.hosts) and 30_000 - 400 < len(flags) <= 30_000 + 100 < 32_767 - 2_000
 
 
 def test_a_host_listed_later_is_named_as_not_covered() -> None:
@@ -101,8 +111,8 @@ def test_our_rules_go_first_and_rules_already_set_follow_in_one_switch() -> None
     flags = '--disable-gpu --host-resolver-rules="MAP * ~NOTFOUND, EXCLUDE localhost" --lang=en'
     merged = with_resolver_rules(flags, rules)
     arguments = split_flags(merged)
-    assert [a for a in arguments if not a.startswith(SWITCH)] == ["--disable-gpu", "--lang=en"]
-    assert sum(a.startswith(SWITCH) for a in arguments) == 1
+    assert [a for a in arguments if not a.startswith((SWITCH, CONNECT_SWITCH))] == ["--disable-gpu", "--lang=en"]
+    assert sum(a.startswith(SWITCH) for a in arguments) == 1 and sum(a.startswith(CONNECT_SWITCH) for a in arguments) == 1
     read = chromium_reads(merged)
     assert read[0] == ("MAP", "bad.example", "~NOTFOUND") and read[-2:] == [("MAP", "*", "~NOTFOUND"),
                                                                              ("EXCLUDE", "localhost")]
@@ -110,9 +120,12 @@ def test_our_rules_go_first_and_rules_already_set_follow_in_one_switch() -> None
 
 def test_several_earlier_switches_and_other_prefixes_are_merged_not_lost() -> None:
     rules = resolver_rules(Blocklist.from_text("bad.example\n"))
-    merged = with_resolver_rules('"-host-resolver-rules=MAP a b" --host-resolver-rules="MAP c d"', rules)
+    merged = with_resolver_rules('"-host-resolver-rules=MAP a b" --host-resolver-rules="MAP c d" '
+                                 '"/host-rules=MAP e f"', rules)
     read = chromium_reads(merged)
     assert read[0] == ("MAP", "bad.example", "~NOTFOUND") and read[-2:] == [("MAP", "a", "b"), ("MAP", "c", "d")]
+    connect = chromium_reads(merged, CONNECT_SWITCH)
+    assert connect[0] == ("MAP", "bad.example", NOWHERE) and connect[-1] == ("MAP", "e", "f")
 
 
 def test_no_rules_leave_the_flags_untouched() -> None:
@@ -136,9 +149,12 @@ def test_no_list_entry_can_add_change_or_break_a_rule(entries: list[str], flags:
         lines.append(entry)
     listed = Blocklist.from_text("\n".join(lines))
     rules = resolver_rules(listed)
-    read = chromium_reads(with_resolver_rules(flags, rules))
-    ours = read[:len(rules.rules)]
-    assert len(ours) == len(rules.rules)
+    merged = with_resolver_rules(flags, rules)
+    ours = chromium_reads(merged)[:len(rules.rules)]
+    connect = chromium_reads(merged, CONNECT_SWITCH)
+    assert len(ours) == len(rules.rules) and len(connect) == len(rules.rules)
+    assert [rule[1] for rule in connect] == [rule[1] for rule in ours] and all(
+        len(rule) == 3 and rule[2] == NOWHERE for rule in connect)
     for rule in ours:
         assert len(rule) == 3 and rule[0] == "MAP" and rule[2] == "~NOTFOUND", rule
         pattern = rule[1].removeprefix("*.").rstrip(".")
