@@ -21,7 +21,13 @@ import os
 from collections.abc import MutableMapping
 
 from evidence_app import Blocklist
-from evidence_app.policy.resolver_rules import ResolverRules, resolver_rules, with_resolver_rules
+from evidence_app.policy.resolver_rules import (
+    MAX_FLAGS_CHARS,
+    MAX_RULES_CHARS,
+    ResolverRules,
+    resolver_rules,
+    with_resolver_rules,
+)
 
 ENV = "QTWEBENGINE_CHROMIUM_FLAGS"
 
@@ -41,7 +47,8 @@ class EngineFlags:
             return self.rules
         if self.before is None:
             self.before = self.environ.get(ENV, "")
-        rules = resolver_rules(blocklist)
+        room = MAX_FLAGS_CHARS - len(self.before) - 100  # the switches' names, quotes and separators
+        rules = resolver_rules(blocklist, max_chars=max(0, min(MAX_RULES_CHARS, room)))
         merged = with_resolver_rules(self.before, rules)
         if merged:
             self.environ[ENV] = merged

@@ -59,6 +59,7 @@ CONNECT_SWITCH = "--host-rules"
 # The discard port on this computer: Chromium refuses port 9 as unsafe, so no connection is opened at all.
 NOWHERE = "127.0.0.1:9"
 MAX_RULES_CHARS = 30_000
+MAX_FLAGS_CHARS = 32_767  # Windows: the longest value an environment variable can hold
 _NAME = re.compile(r"[a-z0-9_-]+(?:\.[a-z0-9_-]+)*")
 _SEPARATOR = ", "
 

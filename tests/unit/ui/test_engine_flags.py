@@ -39,6 +39,15 @@ def test_nothing_is_set_when_nothing_is_listed_and_nothing_was_set() -> None:
     assert env == {}
 
 
+def test_flags_already_long_leave_less_room_and_the_whole_stays_within_windows_limit() -> None:
+    env = {ENV: "--lang=en " + '"--host-resolver-rules=' + ", ".join(f"MAP h{n}.test 127.0.0.1" for n in range(900)) + '"'}
+    engine = EngineFlags(env)
+    listed = Blocklist.from_text("".join(f"site-number-{n}.example\n" for n in range(200)))
+    rules = engine.block_listed_hosts(listed)
+    assert 0 < len(rules.hosts) < 50 and len(env[ENV]) <= 32_767
+    assert "too many to block that way" in engine.summary(listed)
+
+
 def test_once_the_engine_started_the_flags_stay_and_new_hosts_wait_for_a_restart() -> None:
     env: dict[str, str] = {}
     engine = EngineFlags(env)
