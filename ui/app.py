@@ -19,9 +19,10 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication, QObject, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
-from evidence_app import Case, CaseStore, EvidenceError, KdfParams
+from evidence_app import Blocklist, Case, CaseStore, EvidenceError, KdfParams
 from evidence_app.school import settings as settings_file
 from evidence_app.school.settings import Settings, SettingsError
+from ui import engine_flags
 from ui.background import wait_for_background
 from ui.case_window.idle import IdleWatcher
 from ui.errors import show_error
@@ -52,7 +53,8 @@ class Controller(QObject):
 
     def __init__(self, app: QApplication, *, cases_root: str | Path | None = None,
                  settings_path: str | Path | None = None, store: CaseStore | None = None,
-                 kdf: KdfParams | None = None, with_browser: bool = True) -> None:
+                 kdf: KdfParams | None = None, with_browser: bool = True,
+                 engine: engine_flags.EngineFlags | None = None) -> None:
         super().__init__()
         self.app = app
         self.settings_path = Path(settings_path) if settings_path is not None else None
@@ -62,6 +64,10 @@ class Controller(QObject):
         except SettingsError as exc:
             self.settings = Settings()
             self.settings_problem = str(exc)
+        # Before any browser exists: the listed hosts become unreachable for the engine (issue 14).
+        self.engine = engine if engine is not None else engine_flags.ENGINE
+        listed = self._listed_now()
+        self.engine.block_listed_hosts(listed)
         root = cases_root or self.settings.cases_folder or None
         self.store = store or CaseStore(root, retention_months=self.settings.retention_months)
         self.kdf = kdf
@@ -81,6 +87,8 @@ class Controller(QObject):
         if self.settings_problem:
             self.start.problem.setText(self.settings_problem + " The default settings are used for now.")
             self.start.problem.show()
+        else:
+            self._show_restart_note(listed)
 
     # ---------------------------------------------------------------- start screen actions
 
@@ -178,7 +186,7 @@ class Controller(QObject):
     def edit_settings(self):  # -> SettingsDialog
         from ui.settings.dialog import SettingsDialog
 
-        dialog = SettingsDialog(self.settings, parent=self.start)
+        dialog = SettingsDialog(self.settings, parent=self.start, connections=self.connections_note())
         dialog.saved.connect(self._settings_saved)
         self._keep(dialog)
         dialog.open()
@@ -196,6 +204,30 @@ class Controller(QObject):
         self.settings = value
         self.idle.set_minutes(value.idle_lock_minutes)
         self.store.retention_months = value.retention_months
+        listed = self._listed_now()
+        self.engine.block_listed_hosts(listed)  # takes effect if no browser has started the engine yet
+        self._show_restart_note(listed)
+
+    # ---------------------------------------------------------------- connections to listed hosts (issue 14)
+
+    def _listed_now(self) -> Blocklist | None:
+        """The school's list as the file holds it now; None when none is set or it cannot be read.
+
+        An unreadable list blocks nothing here: the browser refuses to start without it anyway.
+        """
+        try:
+            return self.settings.check_blocklist()
+        except SettingsError:
+            return None
+
+    def connections_note(self) -> str:
+        """For the settings: what the engine blocks at the connection level, and what waits for a restart."""
+        return self.engine.summary(self._listed_now())
+
+    def _show_restart_note(self, listed: Blocklist | None) -> None:
+        note = self.engine.restart_note(listed)
+        self.start.blocklist_note.setText(note)
+        self.start.blocklist_note.setVisible(bool(note))
 
     # ---------------------------------------------------------------- case windows
 
@@ -221,12 +253,17 @@ class Controller(QObject):
     def _with_blocklist(self, factory: Callable[..., QWidget]) -> Callable[[Case], QWidget]:
         """The browser with the school's blocklist, read afresh at each build (each unlock).
 
+        The first build starts the browser engine: its host-resolver rules are made from the list
+        as read then. Later builds can only name the hosts listed since (on the start screen).
+
         A blocklist that is set but cannot be read stops the browser from starting, with the
         reason: browsing without the list the school relies on would be unsafe.
         """
         def build(case: Case) -> QWidget:
             blocklist = self.settings.check_blocklist()
             case.use_blocklist(blocklist)  # the core's backstop behind the browser's own check
+            self.engine.block_listed_hosts(blocklist)  # the list as read now, if this browser starts the engine
+            self._show_restart_note(blocklist)
             return factory(case, blocklist=blocklist)
 
         return build

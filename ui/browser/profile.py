@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWebEngineCore import QWebEngineDownloadRequest, QWebEngineProfile, QWebEngineSettings
 
+from ui import engine_flags
+
 _Attr = QWebEngineSettings.WebAttribute
 SETTINGS: dict[QWebEngineSettings.WebAttribute, bool] = {
     _Attr.JavascriptEnabled: True,           # the sites under review must work as they do for a pupil
@@ -45,7 +47,12 @@ SETTINGS: dict[QWebEngineSettings.WebAttribute, bool] = {
 
 
 def make_profile(parent: QObject | None = None) -> QWebEngineProfile:
-    """A fresh off-the-record profile, locked down as described above."""
+    """A fresh off-the-record profile, locked down as described above.
+
+    The first one starts the engine, which reads its flags then (the listed hosts' resolver rules,
+    :mod:`ui.engine_flags`): from here on they cannot change in this run.
+    """
+    engine_flags.ENGINE.started()
     profile = QWebEngineProfile(parent)
     if not profile.isOffTheRecord():  # pragma: no cover - would be a Qt change of behaviour
         raise RuntimeError("QtWebEngine did not give an off-the-record profile")

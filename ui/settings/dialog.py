@@ -58,7 +58,11 @@ BLOCKLIST_HELP = (
     "write its host name.\n"
     "• An address ending in * covers every address that starts so.\n"
     "• A SHA-256 hash (64 characters) of an address, for lists the school receives hashed.\n"
-    "A listed address is refused before anything is requested from it, and the case is sealed.")
+    "A listed address is refused before anything is requested from it, and the case is sealed.\n"
+    "Host names and IP addresses are also made unreachable when Evidence App starts, so that nothing can "
+    "even connect to them (a page's hints to connect early, a redirect). Hosts listed while it runs are "
+    "refused at once, and blocked that fully after it is restarted. Pages, folders and hashed entries are "
+    "refused before any request; their hosts stay reachable for their other pages.")
 
 
 class SettingsDialog(QDialog):
@@ -66,7 +70,7 @@ class SettingsDialog(QDialog):
 
     saved = Signal(object)
 
-    def __init__(self, current: Settings, parent: QWidget | None = None) -> None:
+    def __init__(self, current: Settings, parent: QWidget | None = None, connections: str = "") -> None:
         super().__init__(parent)
         self.setWindowTitle("Settings")
         self.setAccessibleName("Settings")
@@ -112,6 +116,12 @@ class SettingsDialog(QDialog):
         note.setWordWrap(True)
         note.setStyleSheet("color: #555;")
         form.addRow(note)
+        self.connections = QLabel(connections)  # what the browser engine blocks at the connection level
+        self.connections.setWordWrap(True)
+        self.connections.setStyleSheet("color: #555;")
+        self.connections.setAccessibleName("Connections to listed hosts")
+        self.connections.setVisible(bool(connections))
+        form.addRow(self.connections)
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setStyleSheet(MESSAGE_STYLE)

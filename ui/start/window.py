@@ -95,6 +95,11 @@ class StartWindow(QMainWindow):
         self.elsewhere.setStyleSheet("color: #8a4b00;")
         self.elsewhere.setAccessibleName("Cases kept elsewhere")
         self.elsewhere.hide()
+        self.blocklist_note = QLabel()  # hosts listed since the browser engine started (ui.engine_flags)
+        self.blocklist_note.setWordWrap(True)
+        self.blocklist_note.setStyleSheet("color: #7a4a00;")
+        self.blocklist_note.setAccessibleName("Blocklist notice")
+        self.blocklist_note.hide()
 
         self.buttons: dict[str, QPushButton] = {}
         row = QHBoxLayout()
@@ -158,6 +163,7 @@ class StartWindow(QMainWindow):
         column.addWidget(self.empty_space, 1)
         column.addWidget(self.problem)
         column.addWidget(self.elsewhere)
+        column.addWidget(self.blocklist_note)
         column.addLayout(row)
         body = QWidget()
         body.setLayout(column)

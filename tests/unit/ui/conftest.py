@@ -31,6 +31,7 @@ from ui import gc_guard
 from ui.app import Controller
 from ui.background import wait_for_background
 from ui.case_window.idle import IdleWatcher
+from ui.engine_flags import EngineFlags
 
 
 @pytest.fixture(autouse=True)
@@ -62,7 +63,8 @@ def settings_path(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def controller(qapp: QApplication, store, settings_path: Path, clean_qt: None) -> Iterator[Controller]:
-    made = Controller(qapp, store=store, settings_path=settings_path, kdf=CHEAP)  # the real browser, as the app runs
+    made = Controller(qapp, store=store, settings_path=settings_path, kdf=CHEAP,  # the real browser, as the app runs
+                      engine=EngineFlags({}))  # the process's own browser-engine flags stay untouched
     made.show_start()
     yield made
     made.shutdown()
