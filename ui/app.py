@@ -99,7 +99,7 @@ class Controller(QObject):
 
         wizard = NewCaseWizard(self.store, computer_name=self.settings.computer_name or self.store.machine.name,
                                computer_location=self.settings.computer_location, kdf=self.kdf,
-                               parent=self.start)
+                               school_name=self.settings.school_name, parent=self.start)
         wizard.created.connect(lambda case: self._case_created(wizard, case))
         self._keep(wizard)
         wizard.open()

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from zxcvbn import zxcvbn
 
@@ -66,23 +67,40 @@ def rule_problems(passphrase: str, *, name: str = "") -> tuple[str, ...]:
     return tuple(problems)
 
 
+@dataclass(frozen=True)
+class Strength:
+    """zxcvbn's estimate: a score from 0 (guessed at once) to 4, its warning and its suggestions."""
+
+    score: int
+    warning: str
+    suggestions: tuple[str, ...]
+
+    @property
+    def strong(self) -> bool:
+        return self.score >= MIN_SCORE
+
+
+def _sentence(text: object) -> str:
+    return str(text or "").strip().rstrip(".")
+
+
+def strength(passphrase: str, words: Iterable[str] = ()) -> Strength:
+    """How hard ``passphrase`` is to guess, by zxcvbn, with ``words`` (the case's own) as easy guesses."""
+    if not passphrase:
+        return Strength(0, "", ())
+    result = zxcvbn(passphrase[:SCORED_CHARS], user_inputs=list(words), max_length=SCORED_CHARS)
+    feedback = result.get("feedback") or {}
+    suggestions = tuple(text for item in feedback.get("suggestions") or () if (text := _sentence(item)))
+    return Strength(int(result["score"]), _sentence(feedback.get("warning")), suggestions)
+
+
 def strength_problems(passphrase: str, words: Iterable[str] = ()) -> tuple[str, ...]:
     """zxcvbn's verdict: empty when it scores :data:`MIN_SCORE` or more, else why and what helps."""
-    if not passphrase:
+    estimate = strength(passphrase, words)
+    if not passphrase or estimate.strong:
         return ()
-    result = zxcvbn(passphrase[:SCORED_CHARS], user_inputs=list(words), max_length=SCORED_CHARS)
-    if result["score"] >= MIN_SCORE:
-        return ()
-    feedback = result.get("feedback") or {}
-    problems = ["it is too easy to guess"]
-    warning = str(feedback.get("warning") or "").strip().rstrip(".")
-    if warning:
-        problems.append(warning[0].lower() + warning[1:])
-    for suggestion in feedback.get("suggestions") or ():
-        text = str(suggestion).strip().rstrip(".")
-        if text:
-            problems.append(text[0].lower() + text[1:])
-    return tuple(problems)
+    advice = [text[0].lower() + text[1:] for text in (estimate.warning, *estimate.suggestions) if text]
+    return ("it is too easy to guess", *advice)
 
 
 def passphrase_problems(passphrase: str, *, name: str = "", words: Iterable[str] = ()) -> tuple[str, ...]:
