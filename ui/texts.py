@@ -37,6 +37,7 @@ KIND_WORDS: dict[str, str] = {
     Kind.FORM: "Form saved",
     Kind.EXPORTED: "Exported for the police",
     Kind.REPAIRED: "Repaired after a crash",
+    Kind.TIMESTAMPED: "Trusted time received",
 }
 
 

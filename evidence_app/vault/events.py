@@ -37,6 +37,7 @@ class Kind(StrEnum):
     RECOVERED = "recovered"
     RELEASED = "released"
     REPAIRED = "repaired"
+    TIMESTAMPED = "timestamped"
 
 
 def canonical_json(value: Mapping[str, Any]) -> bytes:
