@@ -147,23 +147,36 @@ def check_plausible(when: dt.datetime, *, written: str, received: str) -> None:
                              f"({received}): a time stamp cannot come from the future.")
 
 
-def check_journaled_stamp(stamp: Event, events: Sequence[Event] | Mapping[int, Event],
+def check_journaled_stamp(stamp: Event, events: Sequence[Event],
                           roots: list[x509.Certificate] | None = None) -> TimestampInfo:
     """Check one ``timestamped`` record against the record it claims to stamp."""
-    data = stamp.data
+    seq = stamp.data.get("seq")
+    target = events[seq] if isinstance(seq, int) and not isinstance(seq, bool) and 0 <= seq < stamp.seq else None
+    return check_stamp_data(stamp.data, stamp.seq, stamp.time, target=None if target is None else
+                            (target.hash, target.time), roots=roots)
+
+
+def check_stamp_data(data: Mapping[str, Any], own_seq: int, own_time: str, *, target: tuple[str, str] | None,
+                     roots: list[x509.Certificate] | None = None) -> TimestampInfo:
+    """Check a ``timestamped`` record's data (record ``own_seq``, written at ``own_time``).
+
+    ``target`` is the (hash, time) of the record it names, or None when it names no earlier record.
+    Also used on an exported journal, where only those values are at hand.
+    """
     seq = data.get("seq")
-    if not isinstance(seq, int) or isinstance(seq, bool) or not 0 <= seq < stamp.seq:
+    if target is None or not isinstance(seq, int) or isinstance(seq, bool) or not 0 <= seq < own_seq:
         raise TimestampError("The time stamp names no earlier journal record.")
-    target = events[seq]
-    if data.get("head") != target.hash:
+    target_hash, target_time = target
+    if data.get("head") != target_hash:
         raise TimestampError(f"The time stamp claims the head of record {seq} is {str(data.get('head'))[:16]}…, "
-                             f"but that record's hash is {target.hash[:16]}…: the journal was changed after it "
+                             f"but that record's hash is {target_hash[:16]}…: the journal was changed after it "
                              "was time-stamped.")
     try:
         token = base64.b64decode(str(data.get("token", "")), validate=True)
     except (binascii.Error, ValueError):
         raise TimestampError("The time stamp's token is not readable.") from None
-    info = check_stamp(token, target, received=stamp.time, roots=roots)
+    info = check_head_token(token, target_hash, roots=roots)
+    check_plausible(info.when, written=target_time, received=own_time)
     if data.get("time") != info.time:
         raise TimestampError(f"The journal says the time stamp is dated {data.get('time')}, but its token "
                              f"says {info.time}.")
