@@ -207,6 +207,9 @@ class Controller(QObject):
         from ui.case_window.extras import install_case_extras
 
         install_case_extras(window, tsa_url=lambda: self.settings.tsa_url, key_cost=self.export_key_cost)
+        from ui.case_window.trusted_time import install_trusted_time
+
+        install_trusted_time(window, lambda: self.settings.tsa_url)
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         window.closed.connect(lambda _id: self._case_closed(window))
         self.case_windows.append(window)
