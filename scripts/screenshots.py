@@ -40,7 +40,7 @@ def main() -> None:
         start = controller.show_start()
         shoot(start, out, "start-first-run.png")
 
-        # 2. The wizard's last page: a passphrase still too weak, the rules shown live.
+        # 2. The wizard's last page: a passphrase still too weak, zxcvbn's estimate and advice shown live.
         wizard = controller.new_case()
         wizard.reason.setPlainText("A teacher saw a pupil on a gambling site during an ICT lesson")
         wizard.group.setText("Year 9")
@@ -55,7 +55,7 @@ def main() -> None:
         wizard.first.secret.again.setText(PASS_A)
         wizard.second.name.setText("Bartosz Nowak")
         wizard.second.position.setText("Designated safeguarding lead")
-        wizard.second.secret.first.setText("staple4")
+        wizard.second.secret.first.setText("Password1!")  # meets the old rules; zxcvbn says why it is weak
         shoot(wizard, out, "new-case-wizard.png")
         wizard.reject()
 
