@@ -24,6 +24,8 @@ from shot_tools import ROOT, pause, shoot, wait_until  # noqa: E402  (first: it 
 
 from tests.helpers.cases import CHEAP, PASS_A, make_case, make_store  # noqa: E402
 from tests.helpers.images import make_png  # noqa: E402
+from tests.helpers.tsa import local_tsa  # noqa: E402
+from evidence_app.case.trusted_time import stamp_pending  # noqa: E402
 from ui.app import Controller, _create_application  # noqa: E402
 from ui.background import wait_for_background  # noqa: E402
 
@@ -97,6 +99,8 @@ def main() -> None:
                 case.record_visit(server.url("/forum"), "Forum")
             case.add_capture(make_png(640, 400, seed=11), kind="viewport", url=server.url("/forum"),
                              concern="threatening-behaviour")
+            with local_tsa() as tsa:  # the school's time-stamp authority (a local one): the capture gets a trusted time
+                stamp_pending(case, tsa)
             window.add_note("The post threatens a pupil by name; posted at 21:14 yesterday.")
             window.refresh()
             shoot(window, out, "case-window.png")

@@ -311,7 +311,7 @@ class TimelineDialog(QDialog):
     def _trusted_summary(self) -> str:
         covered = self.model.covered
         if not covered:
-            return " No trusted time covers it yet."
+            return ""
         last = max(covered)
         after = len(self.model.rows) - last - 1
         return (f" A trusted time covers events 0 to {last}" + (f"; the {after} after them are not covered yet."

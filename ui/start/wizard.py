@@ -183,8 +183,8 @@ class NewCaseWizard(QDialog):
         intro.setWordWrap(True)
         column.addWidget(intro)
         row = QHBoxLayout()
-        row.addWidget(self.first)
-        row.addWidget(self.second)
+        row.addWidget(self.first, 1)  # equal halves, however long one side's advice is
+        row.addWidget(self.second, 1)
         column.addLayout(row, 1)
         return page
 
