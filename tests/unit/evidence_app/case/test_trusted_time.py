@@ -161,3 +161,76 @@ def test_a_back_dating_authority_is_refused_and_a_future_one_too(case) -> None:
         outcome = stamp_pending(case, url)
     assert outcome.stamped == 0 and "from the future" in outcome.problem
     assert Kind.TIMESTAMPED not in _kinds(case)
+
+
+def test_history_rewritten_with_both_passphrases_after_a_trusted_time_is_named(store, case) -> None:
+    """The strongest insider: both passphrases, a whole new journal and checkpoint, consistent in itself.
+
+    They change a capture's note from before the trusted time and re-make every record after it.
+    The hash chain, the checkpoint and the record MACs all check out; only the token, which stamps
+    the old head, still says what the journal was, and verify() names the record it no longer fits.
+    """
+    case.add_capture(make_png(seed=1), kind="viewport", url="https://example.org/a", note="seen at 10:02")
+    with local_tsa() as url:
+        assert stamp_pending(case, url).stamped == 1
+    case.add_note("after the trusted time")
+    case.lock()
+
+    _rewrite(store, case.id, drop_stamps=False)
+    reopened = store.open(case.id, PASSPHRASES)
+    try:
+        assert [c.note for c in reopened.captures()] == ["seen at 09:02"], "the rewrite opened cleanly"
+        with pytest.raises(TamperDetected) as caught:
+            reopened.verify()
+        message = str(caught.value)
+        assert "trusted time stamp" in message and "the journal was changed after it was time-stamped" in message
+    finally:
+        reopened.lock()
+
+
+def test_the_documented_limit_an_insider_who_drops_every_token_leaves_no_trusted_time(store, case) -> None:
+    """Detection impossible by design: the tokens live in the case, and both passphrases can re-make it.
+
+    What is left is pinned down here: the rewritten case verifies, but it has no trusted time at all,
+    its checkpoint is pending again (so the application asks for a new token, dated after the rewrite),
+    and an export made before the rewrite still holds the old tokens (README, "Trusted time").
+    """
+    case.add_capture(make_png(seed=1), kind="viewport", url="https://example.org/a", note="seen at 10:02")
+    with local_tsa() as url:
+        assert stamp_pending(case, url).stamped == 1
+    case.lock()
+    _rewrite(store, case.id, drop_stamps=True)
+    reopened = store.open(case.id, PASSPHRASES)
+    try:
+        reopened.verify()
+        events = list(reopened.events())
+        assert coverage(events) == {} and [p.reason for p in pending(events)] == ["the first capture of a session"]
+    finally:
+        reopened.lock()
+
+
+def _rewrite(store, case_id: str, *, drop_stamps: bool) -> None:
+    """Re-make the journal and its checkpoint as an insider with both passphrases: a capture's note changed."""
+    from evidence_app.case.open_case import CaseKeys
+    from evidence_app.vault.header import Header, unwrap_data_key
+    from evidence_app.vault.journal import FILE_NAME, Journal
+    from evidence_app.vault.state import State, read_state, write_state
+
+    folder = store.root / case_id
+    data_key = unwrap_data_key(Header.read(folder), PASSPHRASES)
+    keys = CaseKeys(data_key)
+    old = Journal(folder / FILE_NAME, keys.journal, case_id).load().events
+    rewritten = folder / "journal.rewritten"
+    journal = Journal.create(rewritten, keys.journal, case_id)
+    journal.open_for_append()
+    for event in old:
+        if drop_stamps and event.kind == Kind.TIMESTAMPED:
+            continue
+        data = dict(event.data)
+        if event.kind == Kind.CAPTURE:
+            data["note"] = "seen at 09:02"  # the insider's change, before the trusted time
+        last = journal.append(event.kind, event.by, data)
+    journal.close()
+    rewritten.replace(folder / FILE_NAME)
+    state = read_state(folder)
+    write_state(folder, State(state.status, last.seq, last.hash, state.retain_until).signed(case_id, data_key))
