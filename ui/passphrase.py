@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from evidence_app.policy.passphrases import MIN_SCORE, RULES, near_copy_problem, rule_problems, strength
+from evidence_app.policy.passphrases import MIN_SCORE, RULES, Strength, near_copy_problem, rule_problems, strength
 
 OK_STYLE = "color: #1b6e20;"
 PROBLEM_STYLE = "color: #a31515;"
@@ -41,6 +41,7 @@ class NewPassphrase(QObject):
         self._name_of = name_of
         self._words_of = words_of
         self._other_of = other_of
+        self._estimate: tuple[tuple[str, tuple[str, ...]], Strength] | None = None  # the last one, kept
         self.first = secret_box(f"{who}: passphrase")
         self.again = secret_box(f"{who}: passphrase again")
         self.feedback = QLabel()
@@ -64,10 +65,21 @@ class NewPassphrase(QObject):
         """What the core refuses in this passphrase: the rules, zxcvbn's score, a near-copy of the other one."""
         text = self.first.text()
         problems = rule_problems(text, name=self._name_of())
-        if text and not strength(text, self._words()).strong:
+        if text and not self._strength(text).strong:
             problems += ("it is too easy to guess",)
         near = self._near_copy()
         return problems + ((near,) if near else ())
+
+    def _strength(self, text: str) -> Strength:
+        """zxcvbn's estimate, kept while neither the passphrase nor the case's words change.
+
+        The other investigator's typing updates this box too; zxcvbn takes tens of milliseconds
+        on a long passphrase, so it is not asked again for the same question.
+        """
+        key = (text, self._words())
+        if self._estimate is None or self._estimate[0] != key:
+            self._estimate = (key, strength(text, key[1]))
+        return self._estimate[1]
 
     def _words(self) -> tuple[str, ...]:
         return (*self._words_of(), *self._name_of().split())
@@ -82,7 +94,7 @@ class NewPassphrase(QObject):
     def _lines(self, text: str) -> list[str]:
         """The rules one by one, then zxcvbn's estimate with its own warning and suggestions."""
         lines = [f"✗ {p[0].upper()}{p[1:]}" for p in rule_problems(text, name=self._name_of())]
-        estimate = strength(text, self._words())
+        estimate = self._strength(text)
         if estimate.strong:
             lines.append(f"✓ Hard to guess (strength {estimate.score} of 4)")
         else:
@@ -129,6 +141,7 @@ class NewPassphrase(QObject):
     def clear(self) -> None:
         self.first.clear()
         self.again.clear()
+        self._estimate = None
 
 
 class PassphrasePair(QWidget):
