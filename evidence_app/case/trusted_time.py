@@ -106,13 +106,22 @@ def coverage(events: Sequence[Event]) -> dict[int, Coverage]:
 
     Only what the journal says; :func:`check_stamp` (run by ``verify()``) checks the tokens themselves.
     """
+    earliest_at: dict[int, Coverage] = {}  # for each stamped head, its earliest stamp
+    for stamp in stamps(events):
+        seq = stamp.data.get("seq")
+        if not isinstance(seq, int) or isinstance(seq, bool) or not 0 <= seq < len(events):
+            continue
+        found = Coverage(str(stamp.data.get("time", "")), str(stamp.data.get("authority", "")), seq)
+        if seq not in earliest_at or found.time < earliest_at[seq].time:
+            earliest_at[seq] = found
     covered: dict[int, Coverage] = {}
-    ordered = sorted(stamps(events), key=lambda stamp: str(stamp.data.get("time", "")))
-    for stamp in ordered:
-        seq = int(stamp.data.get("seq", -1))
-        for position in range(0, min(seq, len(events) - 1) + 1):
-            covered.setdefault(position, Coverage(str(stamp.data.get("time", "")),
-                                                  str(stamp.data.get("authority", "")), seq))
+    best: Coverage | None = None
+    for position in range(max(earliest_at, default=-1), -1, -1):  # from the last stamped head back to the start
+        here = earliest_at.get(position)
+        if here is not None and (best is None or here.time < best.time):
+            best = here
+        if best is not None:
+            covered[position] = best
     return covered
 
 

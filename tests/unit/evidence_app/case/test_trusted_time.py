@@ -14,6 +14,8 @@ import socket
 import threading
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from evidence_app import Kind, TamperDetected
 from evidence_app.case.trusted_time import checkpoints, coverage, pending, stamp_pending
@@ -234,3 +236,24 @@ def _rewrite(store, case_id: str, *, drop_stamps: bool) -> None:
     rewritten.replace(folder / FILE_NAME)
     state = read_state(folder)
     write_state(folder, State(state.status, last.seq, last.hash, state.retain_until).signed(case_id, data_key))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 30).flatmap(lambda n: st.tuples(
+    st.just(n), st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, 50)), max_size=6))))
+def test_coverage_is_the_earliest_stamp_of_the_same_or_a_later_head(shape: tuple[int, list[tuple[int, int]]]) -> None:
+    from types import MappingProxyType
+
+    from evidence_app.vault.events import Event
+
+    count, stamped = shape
+    events = [Event(i, "2026-01-01T00:00:00.000Z", Kind.NOTE, (), MappingProxyType({}), "", f"{i:064x}", b"")
+              for i in range(count)]
+    for seq, minute in stamped:
+        events.append(Event(len(events), "2026-01-01T00:00:00.000Z", Kind.TIMESTAMPED, (),
+                            MappingProxyType({"seq": seq, "time": f"2026-01-01T00:{minute:02d}:00Z", "authority": "A"}),
+                            "", f"{len(events):064x}", b""))
+    covered = coverage(events)
+    for position in range(len(events)):
+        times = [f"2026-01-01T00:{minute:02d}:00Z" for seq, minute in stamped if seq >= position]
+        assert (covered[position].time if position in covered else None) == (min(times) if times else None)
