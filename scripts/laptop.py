@@ -125,7 +125,7 @@ def _wizard(case, store):  # type: ignore[no-untyped-def]
 
     made = NewCaseWizard(store)
     made.show()
-    made.pages.setCurrentIndex(2)
+    made._show_page(2)  # the title and buttons too, as Next would leave them
     return made
 
 

@@ -24,6 +24,8 @@ from shot_tools import ROOT, pause, shoot, wait_until  # noqa: E402  (first: it 
 
 from tests.helpers.cases import CHEAP, PASS_A, make_case, make_store  # noqa: E402
 from tests.helpers.images import make_png  # noqa: E402
+from tests.helpers.tsa import local_tsa  # noqa: E402
+from evidence_app.case.trusted_time import stamp_pending  # noqa: E402
 from ui.app import Controller, _create_application  # noqa: E402
 from ui.background import wait_for_background  # noqa: E402
 
@@ -40,7 +42,7 @@ def main() -> None:
         start = controller.show_start()
         shoot(start, out, "start-first-run.png")
 
-        # 2. The wizard's last page: a passphrase still too weak, the rules shown live.
+        # 2. The wizard's last page: a passphrase still too weak, zxcvbn's estimate and advice shown live.
         wizard = controller.new_case()
         wizard.reason.setPlainText("A teacher saw a pupil on a gambling site during an ICT lesson")
         wizard.group.setText("Year 9")
@@ -55,7 +57,7 @@ def main() -> None:
         wizard.first.secret.again.setText(PASS_A)
         wizard.second.name.setText("Bartosz Nowak")
         wizard.second.position.setText("Designated safeguarding lead")
-        wizard.second.secret.first.setText("staple4")
+        wizard.second.secret.first.setText("Password1!")  # meets the old rules; zxcvbn says why it is weak
         shoot(wizard, out, "new-case-wizard.png")
         wizard.reject()
 
@@ -97,6 +99,8 @@ def main() -> None:
                 case.record_visit(server.url("/forum"), "Forum")
             case.add_capture(make_png(640, 400, seed=11), kind="viewport", url=server.url("/forum"),
                              concern="threatening-behaviour")
+            with local_tsa() as tsa:  # the school's time-stamp authority (a local one): the capture gets a trusted time
+                stamp_pending(case, tsa)
             window.add_note("The post threatens a pupil by name; posted at 21:14 yesterday.")
             window.refresh()
             shoot(window, out, "case-window.png")

@@ -108,7 +108,7 @@ class Controller(QObject):
 
         wizard = NewCaseWizard(self.store, computer_name=self.settings.computer_name or self.store.machine.name,
                                computer_location=self.settings.computer_location, kdf=self.kdf,
-                               parent=self.start)
+                               school_name=self.settings.school_name, parent=self.start)
         wizard.created.connect(lambda case: self._case_created(wizard, case))
         self._keep(wizard)
         wizard.open()
@@ -240,6 +240,9 @@ class Controller(QObject):
         from ui.case_window.extras import install_case_extras
 
         install_case_extras(window, tsa_url=lambda: self.settings.tsa_url, key_cost=self.export_key_cost)
+        from ui.case_window.trusted_time import install_trusted_time
+
+        install_trusted_time(window, lambda: self.settings.tsa_url)
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         window.closed.connect(lambda _id: self._case_closed(window))
         self.case_windows.append(window)

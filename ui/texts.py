@@ -38,6 +38,7 @@ KIND_WORDS: dict[str, str] = {
     Kind.EXPORTED: "Exported for the police",
     Kind.REPAIRED: "Repaired after a crash",
     Kind.REGISTERED: "Written in the incident register",
+    Kind.TIMESTAMPED: "Trusted time received",
 }
 
 

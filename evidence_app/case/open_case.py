@@ -21,6 +21,7 @@ from typing import Any
 
 from evidence_app.case.png import check_png
 from evidence_app.case.records import Capture, CaseDetails, Person, VerifyReport
+from evidence_app.case.trusted_time import check_journaled_stamp, stamp_record
 from evidence_app.errors import (
     CaseConcluded,
     CaseLocked,
@@ -47,6 +48,7 @@ from evidence_app.vault.header import Header, unwrap_data_key, unwrap_with_schoo
 from evidence_app.vault.journal import FILE_NAME as JOURNAL_FILE
 from evidence_app.vault.journal import TORN_PREFIX, Journal, LoadedJournal
 from evidence_app.vault.machine import Machine
+from evidence_app.vault.rfc3161 import TimestampError
 from evidence_app.vault.school_key import SchoolKey
 from evidence_app.vault.signing import SigningKey
 from evidence_app.vault.state import FILE_NAME as STATE_FILE
@@ -737,6 +739,21 @@ class Case:
                 return self.read_capture(event.data["id"])
             return self._checked_blob(event)
 
+    def record_trusted_time(self, seq: int, token: bytes, reason: str = "") -> Event:
+        """Journal an RFC 3161 token over the head of record ``seq`` (see :mod:`evidence_app.case.trusted_time`).
+
+        The token is checked first (imprint, signature, a plausible time); a bad one is refused with
+        :class:`TimestampError` and nothing is written. Allowed in a sealed or concluded case: it adds
+        no evidence, only a third party's word on when the journal existed.
+        """
+        checked_text(reason, "reason", 500)
+        with self._mutex:
+            self._require_keys()
+            if isinstance(seq, bool) or not isinstance(seq, int) or not 0 <= seq < len(self._events):
+                raise InvalidInput(f"There is no journal record {seq!r} to time-stamp.")
+            return self._append(Kind.TIMESTAMPED, stamp_record(self._events[seq], bytes(token), reason,
+                                                               now=utc_now()))
+
     @property
     def signing_key(self) -> SigningKey:
         """The case's own Ed25519 key (private part decrypted on demand)."""
@@ -784,6 +801,7 @@ class Case:
                 if not pending_repair:
                     raise TamperDetected(name, "it was set aside, but no repair record in the journal names it")
             self._check_register_entries()
+            self._check_trusted_times()
             return VerifyReport(records=len(self._events), blobs=len(referenced), head=self._events[-1].hash)
 
     def _check_register_entries(self) -> None:
@@ -807,6 +825,15 @@ class Case:
             if record_hash(records[index]) != event.data["record"]:
                 raise TamperDetected("the incident register", f"the case's entry {index + 1} ({what}, journaled "
                                      f"{event.time[:10]}) is not the one written: it was replaced or moved")
+
+    def _check_trusted_times(self) -> None:
+        """Each journaled RFC 3161 token stamps the head it claims, is signed soundly, and is plausibly dated."""
+        for event in self._events:
+            if event.kind == Kind.TIMESTAMPED:
+                try:
+                    check_journaled_stamp(event, self._events)
+                except TimestampError as exc:
+                    raise TamperDetected(f"journal record {event.seq} (a trusted time stamp)", str(exc)) from None
 
     # ------------------------------------------------------------------ locking
 

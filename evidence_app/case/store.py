@@ -21,6 +21,7 @@ from evidence_app.case.open_case import BLOB_FOLDER, Case, CaseKeys, checked_tex
 from evidence_app.case.records import CaseSummary
 from evidence_app.case.register_check import RegisterCheck, check_register
 from evidence_app.errors import CaseNotFound, EvidenceError, PolicyError
+from evidence_app.policy.passphrases import case_words
 from evidence_app.policy.people import Investigator, check_pair
 from evidence_app.school import register
 from evidence_app.school.location import computer_wide_settings
@@ -149,15 +150,19 @@ class CaseStore:
     def create(self, *, reason: str, group: str, computer_location: str,
                investigators: tuple[Investigator, Investigator], subject: str = "",
                computer_name: str | None = None, reported_by: str = "", kdf: KdfParams | None = None,
-               school_key_id: str | None = None) -> Case:
+               school_key_id: str | None = None, school_name: str = "") -> Case:
         """A new case on this computer, open and ready for evidence.
+
+        The case's own words (reason, group, subject, computer, ``school_name``) count as easy
+        guesses when the passphrases are scored; ``school_name`` is not stored.
 
         With a school key on this computer, the case's key is also wrapped for each
         investigator together with the school key (any two of three secrets open it).
         ``school_key_id``, when given, is the school key whose fingerprint the pair were
         shown: if the school key file holds another one now, nothing is made.
         """
-        check_pair(investigators)
+        check_pair(investigators, words=case_words(reason, group, subject, reported_by, computer_location,
+                                                   computer_name or "", school_name))
         for value, what in ((reason, "reason"), (group, "group"), (subject, "subject"), (reported_by, "reported by"),
                             (computer_location, "computer location"), (computer_name or "", "computer name")):
             checked_text(value, what, 10_000)

@@ -19,6 +19,7 @@ _DESCRIPTIONS = {
     Kind.CONCLUDED: "case concluded",
     Kind.FORM: "incident form generated",
     Kind.EXPORTED: "case exported",
+    Kind.TIMESTAMPED: "journal time-stamped by a trusted authority",
 }
 
 

@@ -29,6 +29,7 @@ from typing import Any, BinaryIO
 
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
 
+from evidence_app.case.trusted_time import check_stamp_data
 from evidence_app.errors import EvidenceError
 from evidence_app.export import age
 from evidence_app.export.tar_names import (
@@ -178,7 +179,10 @@ class _JournalChecker:
         self.first_time = ""
         self.last_time = ""
         self.kinds: list[str] = []
+        self.times: list[str] = []
+        self.stamps: list[tuple[int, str, dict[str, Any]]] = []  # (seq, time, data) of each trusted time stamp
         self._hashes: dict[str, int] = {}
+        self._by_position: list[str] = []
         self._partial = b""
 
     def feed(self, data: bytes) -> None:
@@ -206,15 +210,25 @@ class _JournalChecker:
             self.capture_hashes[data.get("id", "")] = data.get("sha256", "")
         elif record.get("kind") == "form":
             self.form_hashes.append(data.get("sha256", ""))
+        elif record.get("kind") == "timestamped":
+            self.stamps.append((self.records, str(record.get("time", "")), data))
         elif record.get("kind") == "key" and not self.public_key:
             self.public_key = data.get("public_key", "")
             self.certificate = data.get("certificate", "")
         self.head = hashlib.sha256(line).hexdigest()
         self._hashes.setdefault(self.head, self.records)
+        self._by_position.append(self.head)
+        self.times.append(str(record.get("time", "")))
         self.first_time = self.first_time or str(record.get("time", ""))
         self.last_time = str(record.get("time", ""))
         self.kinds.append(str(record.get("kind", "?")))
         self.records += 1
+
+    def record(self, seq: object) -> tuple[str, str] | None:
+        """The (hash, time) of record ``seq``, if there is one."""
+        if isinstance(seq, int) and not isinstance(seq, bool) and 0 <= seq < len(self._by_position):
+            return self._by_position[seq], self.times[seq]
+        return None
 
     def position(self, head: str) -> int | None:
         """Which record (0-based) has the hash ``head``, if any does."""
@@ -385,6 +399,7 @@ def verify_bundle(path: Path | str, passphrase: str, *,
     checks += _check_bag(digests, small, problems)
     fingerprint = _check_signature(small, journal, problems, checks)
     _check_timestamp(small, journal, trust_roots_file, problems, checks)
+    _check_trusted_times(journal, trust_roots_file, problems, checks)
     _check_journal(journal, digests, small, problems, checks)
     if expect_fingerprint is not None:
         if _normal_hex(expect_fingerprint) != _normal_hex(fingerprint):
@@ -506,6 +521,30 @@ def _check_timestamp(small: dict[str, bytes], journal: _JournalChecker, roots: P
     else:
         checks.append(f"RFC 3161 time stamp over tagmanifest-sha256.txt: {info.time} by {info.authority}, "
                       "which a trusted root vouches for")
+
+
+def _check_trusted_times(journal: _JournalChecker, roots_file: Path | str | None,
+                         problems: list[BundleProblem], checks: list[str]) -> None:
+    """Each RFC 3161 token in the journal stamps the head it claims, by an authority a trusted root vouches for."""
+    if not journal.stamps or journal.problem:
+        return
+    try:
+        roots = trust_roots(roots_file)
+    except TimestampError as exc:
+        problems.append(BundleProblem(JOURNAL, str(exc)))
+        return
+    covered, latest = -1, None
+    for seq, time, data in journal.stamps:
+        try:
+            info = check_stamp_data(data, seq, time, target=journal.record(data.get("seq")), roots=roots)
+        except TimestampError as exc:
+            problems.append(BundleProblem(JOURNAL, f"record {seq} (a trusted time stamp): {exc}"))
+            continue
+        if int(data["seq"]) > covered:
+            covered, latest = int(data["seq"]), info
+    if latest is not None:
+        checks.append(f"{len(journal.stamps)} RFC 3161 time stamp(s) of the journal head: records 0 to {covered} "
+                      f"existed by {latest.time} ({latest.authority}, which a trusted root vouches for)")
 
 
 def _check_journal(journal: _JournalChecker, digests: dict[str, str], small: dict[str, bytes],

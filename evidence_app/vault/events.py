@@ -38,6 +38,7 @@ class Kind(StrEnum):
     RELEASED = "released"
     REPAIRED = "repaired"
     REGISTERED = "registered"  # where the case's incident-register entry went (index, record hash)
+    TIMESTAMPED = "timestamped"
 
 
 def canonical_json(value: Mapping[str, Any]) -> bytes:

@@ -1,5 +1,9 @@
-"""The timeline: every journal event in order, filtered by kind and text, and
-whether the journal's hash chain checks out.
+"""The timeline: every journal event in order, filtered by kind and text, whether the
+journal's hash chain checks out, and which events a trusted time covers.
+
+An event is covered by a trusted time when an RFC 3161 token stamps its head or
+a later one (:func:`evidence_app.case.trusted_time.coverage`): a third party then
+vouches that it existed by that time, whatever this computer's clock said.
 
 The check (``case.verify()`` re-reads and re-hashes everything on disk) runs
 in the background with a busy bar. :meth:`TimelineDialog.forget` empties the
@@ -12,7 +16,7 @@ import json
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -27,13 +31,15 @@ from PySide6.QtWidgets import (
 )
 
 from evidence_app import Case, Event, Kind, TamperDetected, VerifyReport
+from evidence_app.case.trusted_time import Coverage, coverage
 from ui.background import run_in_background
 from ui.case_window.capture_view import capture_kind_words
 from ui.errors import describe
 from ui.start.sign_in import busy_bar
 from ui.texts import KIND_WORDS, concern_words, kind_words, local_time
 
-COLUMNS = ("#", "Time", "What", "Who", "Details")
+COLUMNS = ("#", "Time", "Trusted time", "What", "Who", "Details")
+KIND_FIELD = len(COLUMNS)  # each row keeps its event's kind after the columns, for the filter
 ALL_KINDS = ""
 Index = QModelIndex | QPersistentModelIndex
 
@@ -103,7 +109,28 @@ def event_details(event: Event) -> str:
     if kind == Kind.REGISTERED:
         return (f"Entry {int(d.get('index', -1)) + 1} of the incident register ({d.get('event', '')}), "
                 f"school key {d.get('school_key', '')}")
+    if kind == Kind.TIMESTAMPED:
+        return _short(f"{authority_name(str(d.get('authority', '?')))} vouches that the journal up to event {d.get('seq', '?')} "
+                      f"({d.get('reason', '')}) existed by {trusted_words(str(d.get('time', '')))}")
     return _short({k: v for k, v in d.items() if k not in ("blob", "machine")})
+
+
+def trusted_words(stamp: str) -> str:
+    """An authority's time (``2026-11-29T03:44:03Z``) in this computer's local time."""
+    return local_time(stamp.replace("Z", ".000Z") if len(stamp) == 20 else stamp)
+
+
+def authority_name(subject: str) -> str:
+    """The authority's common name from its certificate's subject (``O=…,CN=Name`` gives ``Name``)."""
+    for part in subject.split(","):
+        key, _, value = part.partition("=")
+        if key.strip().upper() == "CN" and value.strip():
+            return value.strip()
+    return subject
+
+
+def covered_words(covered: Coverage | None) -> str:
+    return f"✓ by {trusted_words(covered.time)}" if covered is not None else "—"
 
 
 class TimelineModel(QAbstractTableModel):
@@ -111,12 +138,14 @@ class TimelineModel(QAbstractTableModel):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.rows: list[tuple[str, str, str, str, str, str]] = []
+        self.rows: list[tuple[str, ...]] = []
+        self.covered: dict[int, Coverage] = {}
 
     def set_events(self, events: list[Event]) -> None:
         self.beginResetModel()
-        self.rows = [(str(e.seq), local_time(e.time), kind_words(e.kind), ", ".join(e.by),
-                      event_details(e), str(e.kind)) for e in events]
+        self.covered = coverage(events)
+        self.rows = [(str(e.seq), local_time(e.time), covered_words(self.covered.get(e.seq)), kind_words(e.kind),
+                      ", ".join(e.by), event_details(e), str(e.kind)) for e in events]
         self.endResetModel()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
@@ -129,10 +158,17 @@ class TimelineModel(QAbstractTableModel):
         if not index.isValid():
             return None
         row = self.rows[index.row()]
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 2:
+            covered = self.covered.get(index.row())
+            return (f"{authority_name(covered.authority)} time-stamped the journal up to event {covered.stamped_seq} at "
+                    f"{trusted_words(covered.time)}: this event existed by then." if covered is not None else
+                    "No trusted time covers this event yet (no time-stamp authority set, or not reached yet).")
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return row[index.column()]
+        if role == Qt.ItemDataRole.ForegroundRole and index.column() == 2 and index.row() in self.covered:
+            return QColor("#1b6e20")
         if role == Qt.ItemDataRole.UserRole:
-            return row[5]
+            return row[KIND_FIELD]
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
@@ -160,9 +196,9 @@ class TimelineFilter(QSortFilterProxyModel):
         model = self.sourceModel()
         assert isinstance(model, TimelineModel)
         row = model.rows[source_row]
-        if self.kind and row[5] != self.kind:
+        if self.kind and row[KIND_FIELD] != self.kind:
             return False
-        return not self.text or any(self.text in cell.casefold() for cell in row[:5])
+        return not self.text or any(self.text in cell.casefold() for cell in row[:KIND_FIELD])
 
 
 class TimelineDialog(QDialog):
@@ -272,8 +308,17 @@ class TimelineDialog(QDialog):
         self._check_done()
         self.status.setStyleSheet("color: #1b6e20; font-weight: bold;")
         self.status.setText(f"✓ Journal intact ({report.records} records, {report.blobs} stored files "
-                            "checked).")
+                            "checked)." + self._trusted_summary())
         self.status.setToolTip(f"Head of the hash chain: {report.head}")
+
+    def _trusted_summary(self) -> str:
+        covered = self.model.covered
+        if not covered:
+            return ""
+        last = max(covered)
+        after = len(self.model.rows) - last - 1
+        return (f" A trusted time covers events 0 to {last}" + (f"; the {after} after them are not covered yet."
+                                                                 if after else "."))
 
     def _check_failed(self, exc: BaseException) -> None:
         self._check_done()

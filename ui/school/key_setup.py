@@ -112,7 +112,7 @@ class SchoolKeySetupDialog(QDialog):
         row.addWidget(self.cancel_button)
         row.addWidget(self.create_button)
         column.addLayout(row)
-        self.passphrase.changed.connect(self._update)
+        self.passphrase.when_changed(self._update)
         self.passphrase.again.returnPressed.connect(self.create)
         return page
 

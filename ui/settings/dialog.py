@@ -112,7 +112,9 @@ class SettingsDialog(QDialog):
             else:
                 form.addRow(label, box)
         note = QLabel("A new case folder is used after the app is restarted. With a time-stamp server, each "
-                      "export is time-stamped by it (this computer must reach the internet).")
+                      "export is time-stamped by it, and so is each case's journal at its first screenshot of "
+                      "a session, the seal, the conclusion and each export. Offline, the journal's stamps wait "
+                      "in the case and are asked for again every few minutes; nothing waits for them.")
         note.setWordWrap(True)
         note.setStyleSheet("color: #555;")
         form.addRow(note)

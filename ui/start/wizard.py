@@ -7,6 +7,8 @@ then creates the case in the background and emits :attr:`NewCaseWizard.created`.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
@@ -26,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from evidence_app import Case, CaseStore, EvidenceError, Investigator, KdfParams, PolicyError
+from evidence_app.policy.passphrases import case_words
 from evidence_app.policy.people import check_pair
 from ui.background import run_in_background
 from ui.errors import describe
@@ -46,11 +49,12 @@ def line(name: str, placeholder: str = "") -> QLineEdit:
 class InvestigatorBox(QGroupBox):
     """One investigator: name, position, passphrase typed twice."""
 
-    def __init__(self, who: str, parent: QWidget | None = None) -> None:
+    def __init__(self, who: str, parent: QWidget | None = None, *, words_of: Callable[[], Iterable[str]] = tuple,
+                 other_of: Callable[[], str] | None = None) -> None:
         super().__init__(who, parent)
         self.name = line(f"{who}: name", "e.g. Alice Hughes")
         self.position = line(f"{who}: position", "e.g. Headteacher")
-        self.secret = NewPassphrase(who, lambda: self.name.text(), self)
+        self.secret = NewPassphrase(who, lambda: self.name.text(), self, words_of=words_of, other_of=other_of)
         self.name.textChanged.connect(self.secret.update_feedback)
         form = QFormLayout(self)
         form.addRow("&Name", self.name)
@@ -70,10 +74,11 @@ class NewCaseWizard(QDialog):
     created = Signal(object)
 
     def __init__(self, store: CaseStore, *, computer_name: str = "", computer_location: str = "",
-                 kdf: KdfParams | None = None, parent: QWidget | None = None) -> None:
+                 kdf: KdfParams | None = None, school_name: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store = store
         self.kdf = kdf
+        self.school_name = school_name
         self.busy = False
         self.school_key_id: str | None = None  # the school key shown to the pair (None: none shown)
         self._discard: QMessageBox | None = None
@@ -92,8 +97,15 @@ class NewCaseWizard(QDialog):
         self.computer_name.setText(computer_name)
         self.computer_location = line("Location of this computer", "e.g. ICT office, main building")
         self.computer_location.setText(computer_location)
-        self.first = InvestigatorBox("First investigator")
-        self.second = InvestigatorBox("Second investigator")
+        self.first = InvestigatorBox("First investigator", words_of=self.case_words,
+                                     other_of=lambda: self.second.secret.passphrase())
+        self.second = InvestigatorBox("Second investigator", words_of=self.case_words,
+                                      other_of=lambda: self.first.secret.passphrase())
+        # Each passphrase is scored against the other (near-copies) and the case's words, live.
+        for box, other in ((self.first, self.second), (self.second, self.first)):
+            box.secret.first.textChanged.connect(other.secret.update_feedback)
+            for source in (box.name, box.position):
+                source.textChanged.connect(other.secret.update_feedback)
 
         self.pages = QStackedWidget()
         self.pages.addWidget(self._case_page())
@@ -132,7 +144,7 @@ class NewCaseWizard(QDialog):
             box.textChanged.connect(self._typed)
         self.reason.textChanged.connect(self._typed)
         for pair in (self.first.secret, self.second.secret):
-            pair.changed.connect(self._typed)
+            pair.when_changed(self._typed)
         self.back_button.clicked.connect(self.back)
         self.next_button.clicked.connect(self.next)
         self.cancel_button.clicked.connect(self.reject)
@@ -182,8 +194,8 @@ class NewCaseWizard(QDialog):
         self.school_key.setMinimumHeight(self.school_key.fontMetrics().lineSpacing() * 2 + 2)  # always two lines
         column.addWidget(self.school_key)
         row = QHBoxLayout()
-        row.addWidget(self.first)
-        row.addWidget(self.second)
+        row.addWidget(self.first, 1)  # equal halves, however long one side's advice is
+        row.addWidget(self.second, 1)
         column.addLayout(row, 1)
         return page
 
@@ -202,6 +214,12 @@ class NewCaseWizard(QDialog):
         self.school_key_id = public.id
         self.school_key.setText(f"School key fingerprint: {public.fingerprint}\nCheck it against the page in the "
                                 "school safe. If it differs, stop and tell the coordinator.")
+
+    def case_words(self) -> tuple[str, ...]:
+        """The case's own words, as the core scores them: a passphrase built from them is easy to guess."""
+        return case_words(self.reason.toPlainText(), self.group.text(), self.subject.text(),
+                          self.computer_name.text(), self.computer_location.text(), self.school_name,
+                          *(f"{box.name.text()} {box.position.text()}" for box in (self.first, self.second)))
 
     def _show_page(self, index: int) -> None:
         self.pages.setCurrentIndex(index)
@@ -237,7 +255,7 @@ class NewCaseWizard(QDialog):
                     return (f"The two entries of {who}'s passphrase are different. "
                             "Please type it again in both boxes.")
             try:
-                check_pair((self.first.investigator(), self.second.investigator()))
+                check_pair((self.first.investigator(), self.second.investigator()), words=self.case_words())
             except PolicyError as exc:
                 return str(exc)
         return ""
@@ -274,7 +292,7 @@ class NewCaseWizard(QDialog):
         values = dict(reason=self.reason.toPlainText().strip(), group=self.group.text().strip(),
                       subject=self.subject.text().strip(),
                       computer_name=self.computer_name.text().strip(),
-                      computer_location=self.computer_location.text().strip())
+                      computer_location=self.computer_location.text().strip(), school_name=self.school_name)
         expected = self.school_key_id
         self._set_busy(True)
         run_in_background(self, lambda: store.create(investigators=pair, kdf=kdf, school_key_id=expected, **values),

@@ -41,3 +41,26 @@ def test_identical_passphrases_are_refused() -> None:
 def test_names_and_positions_are_required_and_bounded(name: str, position: str) -> None:
     with pytest.raises(PolicyError):
         check_pair((ALICE, Investigator(name, position, "An0ther pass!")))
+
+
+def test_password1_is_refused_for_either_investigator() -> None:
+    """The review's attack: the other investigator guessed ``Password1!`` offline in 11 tries."""
+    guessable = Investigator("Carys Jones", "Deputy head", "Password1!")
+    for pair in ((ALICE, guessable), (guessable, BOB)):
+        with pytest.raises(WeakPassphrase) as caught:
+            check_pair(pair)
+        assert "Carys Jones" in str(caught.value) and "too easy to guess" in str(caught.value)
+
+
+def test_a_near_copy_of_the_other_investigators_passphrase_is_refused() -> None:
+    first = Investigator("Alice Hughes", "Headteacher", "Amber-kettle 1984 pony")
+    second = Investigator("Dewi Price", "Deputy head", "amber-kettle 1985 Pony")
+    with pytest.raises(PolicyError, match="variation of the other's"):
+        check_pair((first, second))
+
+
+def test_the_other_investigators_name_and_the_cases_words_are_easy_guesses() -> None:
+    leaning = Investigator("Dewi Price", "Deputy head", "Hillcrest2026!")
+    check_pair((ALICE, leaning))
+    with pytest.raises(WeakPassphrase, match="too easy to guess"):
+        check_pair((ALICE, leaning), words=("hillcrest",))

@@ -31,27 +31,27 @@ def test_every_event_in_order(qtbot, case) -> None:
     dialog = open_timeline(qtbot, case)
     rows = dialog.visible_rows()
     assert [int(r[0]) for r in rows] == [e.seq for e in case.events()]
-    whats = [r[2] for r in rows]
+    whats = [r[3] for r in rows]
     assert whats[0] == "Case started"
     assert whats.index("Site visited") < whats.index("Note") < whats.index("Screenshot")
-    details = "\n".join(r[4] for r in rows)
+    details = "\n".join(r[5] for r in rows)
     assert "Report of a pupil visiting" in details
     assert "https://casino.example/ · Casino" in details
     assert "Odds shown for a football match" in details
     assert "Concern: Online gambling" in details
-    assert all(r[3] == "Alice Hughes, Bartosz Nowak" for r in rows if r[2] in ("Note", "Site visited"))
+    assert all(r[4] == "Alice Hughes, Bartosz Nowak" for r in rows if r[3] in ("Note", "Site visited"))
 
 
 def test_filter_by_kind_and_text(qtbot, case) -> None:
     fill(case)
     dialog = open_timeline(qtbot, case)
     dialog.set_filter(Kind.VISIT)
-    assert [r[4] for r in dialog.visible_rows()] == ["https://casino.example/ · Casino",
+    assert [r[5] for r in dialog.visible_rows()] == ["https://casino.example/ · Casino",
                                                     "https://news.example/story · Story"]
     dialog.set_filter(Kind.VISIT, "NEWS")
-    assert [r[4] for r in dialog.visible_rows()] == ["https://news.example/story · Story"]
+    assert [r[5] for r in dialog.visible_rows()] == ["https://news.example/story · Story"]
     dialog.set_filter(text="casino")
-    assert {r[2] for r in dialog.visible_rows()} == {"Site visited", "Screenshot"}
+    assert {r[3] for r in dialog.visible_rows()} == {"Site visited", "Screenshot"}
     dialog.set_filter(text="nothing like this anywhere")
     assert dialog.visible_rows() == []
     assert "Site visited" in [dialog.kinds.itemText(i) for i in range(dialog.kinds.count())]
@@ -63,7 +63,7 @@ def test_new_events_appear_on_reload_and_keep_the_filter(qtbot, case) -> None:
     assert dialog.visible_rows() == []
     case.add_note("Later note")
     dialog.reload()
-    assert [r[4] for r in dialog.visible_rows()] == ["Later note"]
+    assert [r[5] for r in dialog.visible_rows()] == ["Later note"]
 
 
 def test_intact_journal_is_said_plainly(qtbot, case) -> None:

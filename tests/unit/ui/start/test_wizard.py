@@ -80,6 +80,7 @@ def test_identical_passphrases_refused(qtbot, controller, store) -> None:
     fill(wizard, pass_b=PASS_A)
     wizard.next_button.click()
     assert "the two passphrases are the same" in wizard.message.text()
+    assert "Too close to the other investigator's passphrase" in wizard.second.secret.feedback.text()
     assert store.list() == []
 
 
@@ -106,10 +107,12 @@ def test_live_rules_follow_the_typing(qtbot, controller) -> None:
     assert "at least 8 characters" in feedback.text()  # the rules, before anything is typed
     wizard.first.secret.first.setText("abc")
     assert "needs at least one digit" in feedback.text()
-    wizard.first.secret.first.setText("abc-123-xyz")
+    wizard.first.secret.first.setText("Password1!")
+    assert "✗ Too easy to guess" in feedback.text()
+    wizard.first.secret.first.setText("walrus-123-glacier")
     assert "✓ Meets the school's rules" in feedback.text()
     assert "Type it again" in feedback.text()
-    wizard.first.secret.again.setText("abc-123-xyz")
+    wizard.first.secret.again.setText("walrus-123-glacier")
     assert "✓ Both entries match" in feedback.text()
 
 
