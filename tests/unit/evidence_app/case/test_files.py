@@ -208,3 +208,28 @@ def test_a_missing_file_and_a_folder_end_in_a_sentence(case, tmp_path: Path) -> 
     with pytest.raises(InvalidInput, match="is a folder"):
         case.add_item(tmp_path)
     assert case.items() == []
+
+
+@pytest.mark.slow
+def test_memory_stays_flat_on_a_large_sparse_file(tmp_path: Path) -> None:
+    """A 768 MiB file is added in a fresh process: its peak memory grows by a few MiB, not by the file."""
+    import sys
+
+    code = (
+        "import resource, sys\n"
+        "from pathlib import Path\n"
+        "from tests.helpers.cases import make_case, make_store\n"
+        "from tests.helpers.evidence_files import sparse_file\n"
+        "root = Path(sys.argv[1])\n"
+        "case = make_case(make_store(root / 'cases'))\n"
+        "source = sparse_file(root / 'video.mp4', 768 * 1024 * 1024)\n"
+        "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "item = case.add_item(source)\n"
+        "case.verify()\n"
+        "after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "print(item.size, (after - before) // 1024)\n")
+    result = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True,
+                            timeout=300, cwd=Path(__file__).resolve().parents[4], check=True)
+    size, grown_mib = map(int, result.stdout.split())
+    assert size == 768 * 1024 * 1024
+    assert grown_mib < 48, f"peak memory grew by {grown_mib} MiB while adding a 768 MiB file"
