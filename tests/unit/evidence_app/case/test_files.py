@@ -233,3 +233,22 @@ def test_memory_stays_flat_on_a_large_sparse_file(tmp_path: Path) -> None:
     size, grown_mib = map(int, result.stdout.split())
     assert size == 768 * 1024 * 1024
     assert grown_mib < 48, f"peak memory grew by {grown_mib} MiB while adding a 768 MiB file"
+
+
+def test_a_file_re_encrypted_by_someone_with_the_key_is_caught_by_its_hashes(case, tmp_path: Path) -> None:
+    """The chunks authenticate against the key; the journal's hashes catch even a holder of the key
+    (both passphrases) who put other bytes, properly encrypted, under the item's name."""
+    from evidence_app.vault.streams import StreamWriter
+
+    item = case.add_item(_file(tmp_path, "a.txt", b"what was said"))
+    event = next(e for e in case.events() if e.kind == Kind.ITEM)
+    blobs = case._blobs  # the attacker has the keys: they use the case's own blob store
+    path = blobs.path_of(event.data["blob"])
+    path.unlink()
+    writer = StreamWriter(path, blobs._key, blobs._associated(event.data["blob"]), "a forgery")
+    writer.write(b"what was NOT said")
+    writer.finish()
+    with pytest.raises(TamperDetected, match="no longer matches the hashes recorded in journal record"):
+        case.read_item(item.id)
+    with pytest.raises(TamperDetected, match="no longer matches the hashes"):
+        case.verify()
