@@ -37,6 +37,10 @@ KIND_WORDS: dict[str, str] = {
     Kind.FORM: "Form saved",
     Kind.EXPORTED: "Exported for the police",
     Kind.REPAIRED: "Repaired after a crash",
+    Kind.ITEM: "File brought in",
+    Kind.ITEM_DESCRIBED: "File described",
+    Kind.ITEM_VIEWED: "File viewed",
+    Kind.DEVICE: "Device reviewed",
 }
 
 

@@ -131,6 +131,7 @@ class FilesAndDevices:
             while chunk := handle.read(CHUNK):
                 if cancel is not None and cancel.is_set():
                     raise Cancelled(f"Adding {name!r} was cancelled. Nothing of it was kept.")
+                self._require_evidence_allowed()  # type: ignore[attr-defined]  # locked or sealed meanwhile: stop now
                 hashes.update(chunk)
                 writer.write(chunk)
                 if len(head) < HEAD_BYTES:

@@ -19,6 +19,9 @@ _DESCRIPTIONS = {
     Kind.CONCLUDED: "case concluded",
     Kind.FORM: "incident form generated",
     Kind.EXPORTED: "case exported",
+    Kind.ITEM: "file brought in as evidence",
+    Kind.ITEM_VIEWED: "file viewed on screen",
+    Kind.DEVICE: "device reviewed",
 }
 
 

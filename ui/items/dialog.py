@@ -256,7 +256,9 @@ class ItemsDialog(QDialog):
         viewer.activateWindow()  # the stop's keys reach it at once
 
     def close_viewer(self) -> None:
-        """The stop: the picture goes off the screen at once."""
+        """The stop or the lock: the picture goes off the screen at once, and a file being added stops."""
+        if self.adder is not None:
+            self.adder.cancel.set()
         for window in (self.warning, self.viewer, self.sub_dialog):
             if window is not None:
                 window.close()

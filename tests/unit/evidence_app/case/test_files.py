@@ -257,3 +257,30 @@ def test_a_file_re_encrypted_by_someone_with_the_key_is_caught_by_its_hashes(cas
         case.read_item(item.id)
     with pytest.raises(TamperDetected, match="no longer matches the hashes"):
         case.verify()
+
+
+def test_the_stop_during_a_long_import_ends_it_and_keeps_nothing(case, tmp_path: Path) -> None:
+    from evidence_app.errors import CaseSealed as Sealed
+
+    def stop_now(done: int, total: int) -> None:
+        if done == CHUNK:
+            case.flag_csam("https://elsewhere.example/", note="pressed while a video was being added")
+
+    with pytest.raises(Sealed):
+        case.add_item(_file(tmp_path, "clip.mp4", os.urandom(4 * CHUNK)), progress=stop_now)
+    assert case.items() == []
+    case.verify()  # no stray blob: the half-written file was removed
+
+
+def test_the_lock_during_a_long_import_ends_it_and_keeps_nothing(case, tmp_path: Path) -> None:
+    from evidence_app.errors import CaseLocked
+
+    def lock_now(done: int, total: int) -> None:
+        if done == CHUNK:
+            case.lock()
+
+    with pytest.raises(CaseLocked):
+        case.add_item(_file(tmp_path, "clip.mp4", os.urandom(4 * CHUNK)), progress=lock_now)
+    case.unlock(PASSPHRASES)
+    assert case.items() == []
+    case.verify()
