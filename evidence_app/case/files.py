@@ -104,6 +104,8 @@ class FilesAndDevices:
             if device:
                 self._device(device)
         name = clipped(path.name, MAX_NAME_CHARS)
+        if path.is_dir():  # Windows refuses to open a folder with "access denied", not "is a directory"
+            raise InvalidInput(f"{name!r} is a folder. Choose the files inside it.")
         try:
             with open(path, "rb") as handle:
                 stat = os.fstat(handle.fileno())
