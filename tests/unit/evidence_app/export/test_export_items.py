@@ -58,7 +58,9 @@ def test_a_flagged_file_is_withheld_from_the_export(case, tmp_path: Path, usb: P
     assert all(jpeg_with_exif() not in data for data in bag.values())
     report = verify_bundle(result.folder, result.passphrase)
     assert report.ok and "I0002: withheld from this export (flagged content)" in report.text()
-    asked = export(case, usb, include_quarantined=True)
+    second = usb / "second"  # two exports in the same second would share a folder name
+    second.mkdir()
+    asked = export(case, second, include_quarantined=True)
     assert _bag(asked)["data/items/I0003.jpg"] == jpeg_with_exif()
 
 
