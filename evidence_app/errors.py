@@ -83,3 +83,7 @@ class TamperDetected(EvidenceError):
 
 class StorageError(EvidenceError):
     """The disk refused a write (full, read-only, no permission)."""
+
+
+class Cancelled(EvidenceError):
+    """The person stopped something long (adding a large file) before it finished; nothing was kept."""

@@ -39,6 +39,10 @@ KIND_WORDS: dict[str, str] = {
     Kind.REPAIRED: "Repaired after a crash",
     Kind.REGISTERED: "Written in the incident register",
     Kind.TIMESTAMPED: "Trusted time received",
+    Kind.ITEM: "File brought in",
+    Kind.ITEM_DESCRIBED: "File described",
+    Kind.ITEM_VIEWED: "File viewed",
+    Kind.DEVICE: "Device reviewed",
 }
 
 

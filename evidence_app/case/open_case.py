@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from evidence_app.case.files import FilesAndDevices
 from evidence_app.case.png import check_png
 from evidence_app.case.records import Capture, CaseDetails, Person, VerifyReport
 from evidence_app.case.trusted_time import check_journaled_stamp, stamp_record
@@ -32,6 +33,7 @@ from evidence_app.errors import (
     TamperDetected,
     WrongMachine,
 )
+from evidence_app.items.records import Item
 from evidence_app.policy.blocklist import Blocklist
 from evidence_app.policy.concerns import CSAM, load_concerns
 from evidence_app.policy.sanctions import Conclusion, check_conclusion, load_sanctions
@@ -89,7 +91,7 @@ Registrar = Callable[..., RegisterPosition]
 ``registrar(signer=, event=, incident=, action=, by=, reported_by=)``; returns where it went."""
 
 
-class Case:
+class Case(FilesAndDevices):
     """One open case. Use :meth:`lock` when done; both passphrases :meth:`unlock` it."""
 
     def __init__(self, folder: Path, header: Header, data_key: bytes, machine: Machine,
@@ -609,14 +611,19 @@ class Case:
             self._finish_stop(flagged)
             return flagged
 
-    def _caught_by(self, url: str, captures: tuple[str, ...] | list[str]) -> list[Capture]:
-        """Every capture of ``url`` (in any spelling) and those named in ``captures``."""
+    def _caught_by(self, url: str, captures: tuple[str, ...] | list[str]) -> list[Capture | Item]:
+        """Every capture of ``url`` (in any spelling), the captures and items named in ``captures``
+        (an item with everything attached inside it); a stop on an item alone (no address) takes no capture by address."""
         target = normalise_url(url)
-        return [c for c in self.captures() if normalise_url(c.url) == target or c.id in captures]
+        by_address = bool(url) or not any(c.startswith("I") for c in captures)
+        found: list[Capture | Item] = [c for c in self.captures()
+                                       if (by_address and normalise_url(c.url) == target) or c.id in captures]
+        return found + self._items_caught(captures)
 
     def _finish_stop(self, flagged: Event, *, completed_on_opening: bool = False) -> None:
         """After the FLAGGED record: the QUARANTINED and SEALED records, the checkpoint, the register."""
-        pending = [c for c in self.captures() if c.id in set(flagged.data.get("quarantine", ()))]
+        named = set(flagged.data.get("quarantine", ()))
+        pending: list[Capture | Item] = [c for c in [*self.captures(), *self.items()] if c.id in named]
         if "quarantine" not in flagged.data:  # a flag written before the stop named its quarantine
             pending = self._caught_by(flagged.data.get("url", ""), tuple(flagged.data.get("captures", ())))
         already = {e.seq for e in self._events if e.kind == Kind.QUARANTINED and e.data.get("flag") == flagged.seq}
@@ -791,8 +798,13 @@ class Case:
                 raise TamperDetected(JOURNAL_FILE, "its checkpoint is not the one written with its last record")
             referenced = {e.data["blob"]: e for e in self._events if "blob" in e.data}
             for event in referenced.values():
-                self._checked_blob(event)
+                if event.kind == Kind.ITEM:
+                    self._check_item_blob(event)  # streamed: a 2 GB file is never whole in memory
+                else:
+                    self._checked_blob(event)
             for path in sorted((self.folder / BLOB_FOLDER).iterdir()):
+                if path.stem in self._blobs.pending and path.suffix == BLOB_SUFFIX:
+                    continue  # a file being added right now: its record follows
                 if (path.stem in self._blobs.refused and path.suffix == BLOB_SUFFIX) or pending_repair:
                     continue  # refused this session (the disk failed), or a pending repair: set aside next time
                 if path.stem not in referenced or path.suffix != BLOB_SUFFIX:

@@ -20,6 +20,9 @@ _DESCRIPTIONS = {
     Kind.FORM: "incident form generated",
     Kind.EXPORTED: "case exported",
     Kind.TIMESTAMPED: "journal time-stamped by a trusted authority",
+    Kind.ITEM: "file brought in as evidence",
+    Kind.ITEM_VIEWED: "file viewed on screen",
+    Kind.DEVICE: "device reviewed",
 }
 
 

@@ -32,6 +32,7 @@ from cryptography.hazmat.primitives.serialization import load_pem_public_key
 from evidence_app.case.trusted_time import check_stamp_data
 from evidence_app.errors import EvidenceError
 from evidence_app.export import age
+from evidence_app.export.items import ITEM_FILE
 from evidence_app.export.tar_names import (
     folded,
     member_problem,
@@ -84,6 +85,7 @@ class BundleReport:
     checks: tuple[str, ...] = field(default=())
     last_event_time: str = ""
     expectations: tuple[bool, bool] = (False, False)  # --expect-fingerprint, --expect-head given
+    items: tuple[str, ...] = ()  # each file brought in: in the bag (checked against the journal) or withheld
 
     @property
     def ok(self) -> bool:
@@ -98,7 +100,10 @@ class BundleReport:
                  f"  last event (UTC):      {self.last_event_time or '?'}",
                  f"  encrypted file SHA-256: {self.evidence_sha256 or '?'} (the form lists each export's)", ""]
         lines += [f"  checked: {check}" for check in self.checks]
-        lines += [f"  files in the bag: {self.files_checked} ({self.payload_bytes:,} bytes of evidence)", ""]
+        lines += [f"  files in the bag: {self.files_checked} ({self.payload_bytes:,} bytes of evidence)"]
+        if self.items:
+            lines += ["  files brought in (the form's devices and files):"] + [f"    {line}" for line in self.items]
+        lines.append("")
         if not self.ok:
             lines.append(f"NOT INTACT: {len(self.problems)} problem(s):")
             lines += [f"  - {problem}" for problem in self.problems]
@@ -173,6 +178,8 @@ class _JournalChecker:
         self.head = GENESIS
         self.problem = ""
         self.capture_hashes: dict[str, str] = {}
+        self.item_hashes: dict[str, str] = {}
+        self.item_names: dict[str, str] = {}
         self.form_hashes: list[str] = []
         self.public_key = ""
         self.certificate = ""
@@ -208,6 +215,9 @@ class _JournalChecker:
         data = record.get("data", {})
         if record.get("kind") == "capture":
             self.capture_hashes[data.get("id", "")] = data.get("sha256", "")
+        elif record.get("kind") == "item":
+            self.item_hashes[str(data.get("id", ""))] = str(data.get("sha256", ""))
+            self.item_names[str(data.get("id", ""))] = str(data.get("name", ""))
         elif record.get("kind") == "form":
             self.form_hashes.append(data.get("sha256", ""))
         elif record.get("kind") == "timestamped":
@@ -419,7 +429,21 @@ def verify_bundle(path: Path | str, passphrase: str, *,
                              if later else ", its last"))
     return BundleReport(problems=tuple(problems), checks=tuple(checks), key_fingerprint=fingerprint,
                         expectations=(expect_fingerprint is not None, expect_head is not None),
+                        items=_item_lines(journal, digests),
                         **summary)  # type: ignore[arg-type]
+
+
+def _item_lines(journal: _JournalChecker, digests: dict[str, str]) -> tuple[str, ...]:
+    """Each file the journal says was brought in: where it is in the bag and its SHA-256, or withheld."""
+    in_bag = {found.group(1): path for path in digests if (found := ITEM_FILE.match(path)) is not None}
+    lines = []
+    for item_id, sha256 in journal.item_hashes.items():
+        name = journal.item_names.get(item_id, "")
+        if item_id in in_bag:
+            lines.append(f"{item_id} {name}: {in_bag[item_id]}, SHA-256 {sha256}")
+        else:
+            lines.append(f"{item_id}: withheld from this export (flagged content), SHA-256 {sha256}")
+    return tuple(lines)
 
 
 def _bag_info(small: dict[str, bytes]) -> dict[str, str]:
@@ -564,6 +588,10 @@ def _check_journal(journal: _JournalChecker, digests: dict[str, str], small: dic
             capture_id = path.rsplit("/", 1)[-1][:-4]
             if journal.capture_hashes.get(capture_id) != digest:
                 problems.append(BundleProblem(path, "its SHA-256 is not the one the journal recorded when it was taken"))
+        elif (item := ITEM_FILE.match(path)) is not None:
+            if journal.item_hashes.get(item.group(1)) != digest:
+                problems.append(BundleProblem(path, "its SHA-256 is not the one the journal recorded when it was "
+                                                    "brought in"))
     form = digests.get(FORM)
     if form is None:
         problems.append(BundleProblem(FORM, "missing: every export holds the signed form"))
@@ -571,7 +599,7 @@ def _check_journal(journal: _JournalChecker, digests: dict[str, str], small: dic
         problems.append(BundleProblem(FORM, "the journal has no record of this form"))
     if not problems:
         checks.append(f"the journal's hash chain ({journal.records} records) and its head")
-        checks.append("each capture and the form against the hashes in the journal")
+        checks.append("each capture, each file brought in and the form against the hashes in the journal")
     if form is not None:
         _check_form(small.get(FORM), journal, problems, checks)
 

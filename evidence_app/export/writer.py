@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 from evidence_app.errors import EvidenceError, InvalidInput
 from evidence_app.export import age
 from evidence_app.export.bag import BagTarWriter
+from evidence_app.export.items import add_items, exported_items
 from evidence_app.export.custody import Recipient, custody_entries, custody_text
 from evidence_app.export.destination import refuse_unfit
 from evidence_app.export.timestamping import request_token
@@ -128,7 +129,8 @@ def _summary(case: Case, events: list[Event], recipient: Recipient | None, expor
              withheld: list[dict[str, Any]]) -> str:
     details = case.details
     first, second = details.investigators
-    counts = {kind: sum(1 for e in events if e.kind == kind) for kind in (Kind.VISIT, Kind.CAPTURE, Kind.SNAPSHOT)}
+    counts = {kind: sum(1 for e in events if e.kind == kind) for kind in (Kind.VISIT, Kind.CAPTURE, Kind.SNAPSHOT,
+                                                                          Kind.ITEM, Kind.DEVICE)}
     conclusion = case.conclusion
     lines = [
         f"Case {case.id}", "",
@@ -145,6 +147,8 @@ def _summary(case: Case, events: list[Event], recipient: Recipient | None, expor
         f"Sites visited:        {counts[Kind.VISIT]}",
         f"Captures:             {counts[Kind.CAPTURE]} ({len(withheld)} withheld: flagged content)",
         f"Page snapshots:       {counts[Kind.SNAPSHOT]}",
+        f"Files brought in:     {counts[Kind.ITEM]} ({sum(1 for i in case.items() if i.quarantined)} flagged), "
+        f"from {counts[Kind.DEVICE]} device(s) reviewed and elsewhere",
         f"Journal records:      {len(events)}",
         f"Journal head SHA-256: {events[-1].hash}",
         f"Case key fingerprint: {case.signing_key.fingerprint}",
@@ -214,7 +218,9 @@ def export_case(case: Case, dest_dir: Path | str, *, passphrase: str | None = No
                 for c in captures.values() if c.quarantined]
     included = [e for e in capture_events if include_quarantined or not captures[e.data["id"]].quarantined]
     snapshots = [e for e in events if e.kind == Kind.SNAPSHOT]
+    items, items_withheld = exported_items(case, include_quarantined)
     total = (sum(e.data["size"] for e in included) + sum(e.data["size"] for e in snapshots)
+             + sum(i.size for i in items)
              + len(form) + sum(len(e.line) + 1 for e in events))
     done = 0
 
@@ -262,6 +268,7 @@ def export_case(case: Case, dest_dir: Path | str, *, passphrase: str | None = No
                 bag.add_payload(f"snapshots/{event.data['id']}.json", _json_bytes({
                     key_: event.data[key_] for key_ in ("id", "url", "title", "sha256", "size")}
                     | {"journal_record": event.seq, "recorded_at_utc": event.time}))
+            add_items(case, bag, items, items_withheld)
             bag.add_payload("journal/journal.jsonl", b"".join(e.line + b"\n" for e in events))
             custody = custody_entries(events) + [{
                 "time": exported_at, "event": "case exported (this bundle)", "by": list(events[-1].by),
@@ -312,7 +319,7 @@ def export_case(case: Case, dest_dir: Path | str, *, passphrase: str | None = No
         fsync_dir(dest)
         case.journal_export({"to": recipient.to_json() if recipient else None, "folder": folder_name,
                               "sha256": evidence_sha256, "bytes": hashed.size, "head": events[-1].hash,
-                              "records": len(events), "captures": len(included),
+                              "records": len(events), "captures": len(included), "items": len(items),
                               "quarantined_included": include_quarantined})
     except BaseException as exc:
         if not _journaled(case, evidence_sha256):
@@ -322,7 +329,7 @@ def export_case(case: Case, dest_dir: Path | str, *, passphrase: str | None = No
         raise
     return ExportResult(folder=final, evidence_file=final / evidence_path.name, key_file=final / key_path.name,
                         sha256_file=final / sha_path.name, readme=final / readme_path.name,
-                        evidence_sha256=evidence_sha256, passphrase=secret, files=len(included),
+                        evidence_sha256=evidence_sha256, passphrase=secret, files=len(included) + len(items),
                         payload_bytes=total, quarantined_included=include_quarantined,
                         journal_head=events[-1].hash, journal_records=len(events),
                         key_fingerprint=key.fingerprint)

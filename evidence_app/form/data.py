@@ -8,6 +8,9 @@ short place and can be tested without reading a PDF:
   named in a note of the pair's;
 * quarantined captures are listed by time, address and hash only, and their
   bytes are never read (``case.read_capture`` is not even called);
+* every device reviewed is a row (who was present, the items from it), and every file brought
+  in is a row under its device (or as brought in); a flagged file is listed by its number and
+  SHA-256 only (not its name, note or contents), and no file's bytes are ever read for the form;
 * a sealed case prints no pictures at all (the design's "print the form
   without images"), only the list of captures;
 * the visited-address log is every ``visit`` event, in order, up to
@@ -24,7 +27,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from evidence_app.policy.concerns import load_concerns
+from evidence_app.policy.concerns import CSAM, ConcernTable, load_concerns
 from evidence_app.policy.sanctions import SUBSTANCE, Conclusion, load_sanctions
 from evidence_app.vault.events import Kind
 from evidence_app.vault.state import Status
@@ -167,6 +170,32 @@ def _device(capture: Capture, details: CaseDetails) -> str:
     return f"{capture.kind.capitalize()} capture on {details.computer_name or 'the review computer'}"
 
 
+def _item_rows(case: Case, concerns: ConcernTable) -> list[ConcernRow]:
+    """A row per device reviewed and per file brought in (a flagged file withheld but for its hash)."""
+    devices = {d.id: d for d in case.devices()}
+    items = case.items()
+    names = {i.id: i.name for i in items if not i.quarantined}
+    rows = [ConcernRow(where=f"Device: {d.description}", reason="Device reviewed",
+                       detail=f"Present: {d.present}. Files from it: "
+                              + (", ".join(f"{i} {names.get(i, '(withheld)')}" for i in d.items) or "none"),
+                       time=d.added_at, reference=d.id) for d in devices.values()]
+    for item in items:
+        source = f"Device: {devices[item.device].description}" if item.device in devices else "File brought in"
+        if item.quarantined:
+            rows.append(ConcernRow(where=f"{source} · file {item.id} (withheld: flagged content)",
+                                   reason=f"{concerns.label(CSAM)} (file quarantined: not shown)",
+                                   detail=f"SHA-256 {item.sha256}", time=item.added_at, reference=item.id))
+            continue
+        within = f" (attached to {item.parent})" if item.parent else ""
+        reason = concerns.label(item.concern) if item.concern else "Brought in as evidence"
+        detail = "\n".join(part for part in (item.note, f"SHA-256 {item.sha256}",
+                                            ("Personal data: " + "; ".join(item.personal_data))
+                                            if item.personal_data else "") if part)
+        rows.append(ConcernRow(where=f"{source} · {item.name}{within}", reason=reason, detail=detail,
+                               time=item.added_at, reference=item.id))
+    return rows
+
+
 def gather(case: Case) -> FormData:
     """Everything the form prints, read once from ``case`` (no capture bytes are read here)."""
     details = case.details
@@ -205,6 +234,7 @@ def gather(case: Case) -> FormData:
             to = event.data.get("to")
             exports.append(ExportRow(event.time, f"{to['name']}, {to['force']}, reference {to['reference']}"
                                      if to else "not recorded", event.data["sha256"], event.seq))
+    rows.extend(_item_rows(case, concerns))
     rows.sort(key=lambda row: row.time)
     every_visit = [Visit(e.seq, e.time, e.data["url"], e.data.get("title", ""), e.data.get("cause", ""))
                    for e in events if e.kind == Kind.VISIT]

@@ -1,20 +1,24 @@
-"""Encrypted blobs: screenshots, page snapshots, generated forms.
+"""Encrypted blobs: screenshots, page snapshots, generated forms, files brought in as evidence.
 
 Each blob is one file ``blobs/<random id>.blob`` holding a magic and the
 AES-GCM ciphertext of the bytes, bound to the case id and the blob id. Names
 are random, so nothing about the content shows; the content's SHA-256 lives
-in the (encrypted) journal.
+in the (encrypted) journal. Files brought in (any size) are written in authenticated chunks
+instead (:mod:`~evidence_app.vault.streams`), never whole in memory.
 """
 
 from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Iterator
 from pathlib import Path
 
 from evidence_app.errors import InvalidInput, StorageError, TamperDetected
 from evidence_app.vault import crypto
 from evidence_app.vault.durable import fsync_dir, storage_error, write_new_file
+from evidence_app.vault.streams import MAGIC as STREAM_MAGIC
+from evidence_app.vault.streams import StreamWriter, read_stream
 
 MAGIC = b"EVBLOB1\n"
 SUFFIX = ".blob"
@@ -30,6 +34,7 @@ class BlobStore:
         self._key = key
         self._case_id = case_id
         self.refused: set[str] = set()  # blobs whose saving was refused but whose file could not be removed
+        self.pending: set[str] = set()  # streams being written now, before their record exists
 
     def _associated(self, blob_id: str) -> bytes:
         return f"{self._case_id}|blob|{blob_id}".encode("ascii")
@@ -53,6 +58,27 @@ class BlobStore:
             raise
         return blob_id
 
+    def new_stream(self, what: str) -> tuple[str, StreamWriter]:
+        """A new blob written in chunks (see :mod:`~evidence_app.vault.streams`), for files of any size.
+
+        Its id stays in :attr:`pending` until :meth:`settled` says its record was written or it was discarded.
+        """
+        blob_id = secrets.token_hex(16)
+        self.pending.add(blob_id)
+        try:
+            return blob_id, StreamWriter(self.path_of(blob_id), self._key, self._associated(blob_id), what)
+        except BaseException:
+            self.pending.discard(blob_id)
+            raise
+
+    def settled(self, blob_id: str) -> None:
+        self.pending.discard(blob_id)
+
+    def read_chunks(self, blob_id: str) -> Iterator[bytes]:
+        """A chunked blob's bytes, in order; :class:`TamperDetected` if it is missing, altered, cut or extended."""
+        where = f"blobs/{blob_id}{SUFFIX}"
+        return read_stream(self.path_of(blob_id), self._key, self._associated(blob_id), where)
+
     def discard(self, blob_id: str) -> bool:
         """Remove a blob no record names (its record was refused); False if the disk refused that too."""
         try:
@@ -72,6 +98,8 @@ class BlobStore:
             raise TamperDetected(where, "the file is missing") from None
         except OSError as exc:
             raise storage_error(exc, where) from exc
+        if raw[: len(STREAM_MAGIC)] == STREAM_MAGIC and len(raw) <= MAX_BLOB_BYTES:
+            return b"".join(read_stream(self.path_of(blob_id), self._key, self._associated(blob_id), where))
         if raw[: len(MAGIC)] != MAGIC:
             raise TamperDetected(where, "the file does not start like an evidence file")
         try:

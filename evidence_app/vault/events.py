@@ -39,6 +39,10 @@ class Kind(StrEnum):
     REPAIRED = "repaired"
     REGISTERED = "registered"  # where the case's incident-register entry went (index, record hash)
     TIMESTAMPED = "timestamped"
+    ITEM = "item"                    # a file brought in as evidence (issue 19)
+    ITEM_DESCRIBED = "item described"  # its note and concern, set again
+    ITEM_VIEWED = "item viewed"      # the pair chose to look at it, after the warning
+    DEVICE = "device"                # a device reviewed, and who was present
 
 
 def canonical_json(value: Mapping[str, Any]) -> bytes:

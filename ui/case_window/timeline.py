@@ -89,7 +89,19 @@ def event_details(event: Event) -> str:
     if kind == Kind.FLAGGED:
         return _short(f"{d.get('url', '')} {d.get('note', '')}".strip())
     if kind == Kind.QUARANTINED:
-        return "Screenshots withheld: " + ", ".join(d.get("captures", []))
+        return "Withheld (screenshots and files): " + ", ".join(d.get("captures", []))
+    if kind == Kind.ITEM:
+        concern = f" · Concern: {concern_words(d['concern'])}" if d.get("concern") else ""
+        within = f" · attached to {d['parent']}" if d.get("parent") else ""
+        return _short(f"{d.get('id')} {d.get('name', '')} ({d.get('size', 0):,} bytes){within} · "
+                      f"SHA-256 {str(d.get('sha256', ''))[:16]}…{concern}")
+    if kind == Kind.ITEM_DESCRIBED:
+        concern = concern_words(d["concern"]) if d.get("concern") else "no concern"
+        return _short(f"{d.get('item')}: {concern}" + (f" · {d['note']}" if d.get("note") else ""))
+    if kind == Kind.ITEM_VIEWED:
+        return f"{d.get('item')} shown on screen, after the warning"
+    if kind == Kind.DEVICE:
+        return _short(f"{d.get('id')} {d.get('description', '')} · present: {d.get('present', '')}")
     if kind == Kind.FORM:
         return f"Form {d.get('id', '')} made, signed and kept in the case · SHA-256 {str(d.get('sha256', ''))[:16]}…"
     if kind == Kind.EXPORTED:

@@ -38,7 +38,7 @@ import time
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSplitter, QStackedWidget, QVBoxLayout, QWidget
 
 from evidence_app import Case, CaseSealed, EvidenceError, Status
@@ -50,10 +50,13 @@ from ui.case_window.side_panel import SidePanel
 from ui.case_window.stop import STOP_KEYS, StopConfirm, StopRequest
 from ui.case_window.timeline import TimelineDialog
 from ui.errors import describe, show_error
+from ui.items.dialog import ItemsDialog, dropped_files
 from ui.screen_fit import fit_to_screen
 from ui.start.sign_in import UnlockForm
 
 LOCK_KEYS = "Ctrl+Shift+L"
+ADD_FILES_KEYS = "Ctrl+Shift+F"
+FILES_KEYS = "Ctrl+Shift+I"
 BrowserFactory = Callable[[Case], QWidget]
 SettingsSource = Callable[[], Settings]
 
@@ -83,6 +86,7 @@ class CaseWindow(QMainWindow):
         self.referral: QWidget | None = None
         self.stop_confirm: StopConfirm | None = None
         self.annotate_dialog: QWidget | None = None
+        self.items_dialog: ItemsDialog | None = None
         self._halted = False
         self.idle = idle
         self.browser_factory = browser_factory
@@ -147,6 +151,8 @@ class CaseWindow(QMainWindow):
             ("close_tab", "Close this &browser tab", "Ctrl+W", self.close_browser_tab),
             ("close", "&Close the case…", "", self.ask_to_close),
             ("stop", "&Stop: suspected child abuse imagery…", STOP_KEYS, self._stop_key),
+            ("add_files", "Add &files…", ADD_FILES_KEYS, self.add_files),
+            ("files", "Files and de&vices…", FILES_KEYS, self.show_items),
         ):
             action = QAction(text, self)
             if keys:
@@ -174,8 +180,43 @@ class CaseWindow(QMainWindow):
         self.tick.start()
         if idle is not None:
             idle.idle.connect(self.lock)
+        self.setAcceptDrops(True)  # files dropped on the window are added to the case
         self.refresh()
         self._show_unlocked_state()
+
+    # ---------------------------------------------------------------- files and devices (ui/items)
+
+    def show_items(self) -> ItemsDialog | None:
+        """The case's files and devices (Ctrl+Shift+I)."""
+        if self.case.locked or self._halted:
+            return None
+        if self.items_dialog is None:
+            dialog = ItemsDialog(self.case, self)
+            dialog.stop_requested.connect(self.ask_to_stop)
+            dialog.sealed.connect(lambda: self.halt(StopRequest("", "concern")))
+            dialog.changed.connect(self.refresh)
+            self.items_dialog = dialog
+        self.items_dialog.refresh()
+        self.items_dialog.show()
+        self.items_dialog.raise_()
+        return self.items_dialog
+
+    def add_files(self) -> None:
+        """Add files… (Ctrl+Shift+F): the list, then the file chooser."""
+        dialog = self.show_items()
+        if dialog is not None and self.case.status is Status.OPEN and not self.case.read_only:
+            dialog.choose_files()
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt's name
+        if dropped_files(event) and not self.case.locked and self.case.status is Status.OPEN:
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt's name
+        files = dropped_files(event)
+        dialog = self.show_items() if files else None
+        if dialog is not None:
+            event.acceptProposedAction()
+            dialog.add_files(files)
 
     # ---------------------------------------------------------------- the browser's room
 
@@ -250,7 +291,8 @@ class CaseWindow(QMainWindow):
             cover = getattr(browser, "cover", None)
             if callable(cover):
                 cover(True)
-        return self.ask_to_stop(StopRequest(url or "", "button"))
+        shown = self.items_dialog.open_item_ids() if self.items_dialog is not None else ()
+        return self.ask_to_stop(StopRequest(url or "", "button", shown))
 
     def _on_browser_stop(self, url: str) -> None:
         form = getattr(self.browser_widget, "form", None)
@@ -298,8 +340,11 @@ class CaseWindow(QMainWindow):
             self.stop_confirm.close()
         if self.annotate_dialog is not None:
             self.annotate_dialog.close()
+        if self.items_dialog is not None:
+            self.items_dialog.close_viewer()  # a picture on screen goes first
+            self.items_dialog.close()
         self._drop_browser()  # the browser's halt(): requests refused, pages hidden and deleted, captures off
-        for name in ("stop", "note", "conclude", "address", "close_tab"):
+        for name in ("stop", "note", "conclude", "address", "close_tab", "add_files", "files"):
             self.actions_by_name[name].setEnabled(False)
         if self.conclusion_dialog is not None:
             self.conclusion_dialog.close()
@@ -530,11 +575,17 @@ class CaseWindow(QMainWindow):
             self.timeline.deleteLater()
             self.timeline = None
         self.menuBar().setEnabled(False)
-        for name in ("timeline", "note", "lock", "stop", "conclude", "form", "address", "close_tab"):
+        for name in ("timeline", "note", "lock", "stop", "conclude", "form", "address", "close_tab",
+                     "add_files", "files"):
             self.actions_by_name[name].setEnabled(False)
         for dialog in (self.conclusion_dialog, self.form_dialog, self.annotate_dialog):
             if dialog is not None:
                 dialog.close()  # nothing of the case stays on screen (a full-size capture closes with its dialog)
+        if self.items_dialog is not None:
+            self.items_dialog.close_viewer()
+            self.items_dialog.close()
+            self.items_dialog.deleteLater()
+            self.items_dialog = None
         self.pages.setCurrentIndex(LOCKED_PAGE)
         self.unlock_form.reset()
         self.unlock_form.pair.first.setFocus()
@@ -582,7 +633,7 @@ class CaseWindow(QMainWindow):
         sealed = self._halted or self.case.status is Status.SEALED
         writable = not sealed and self.case.status is Status.OPEN and not self.case.read_only
         for name, action in self.actions_by_name.items():
-            action.setEnabled(writable or name not in ("stop", "note", "conclude", "address", "close_tab"))
+            action.setEnabled(writable or name not in ("stop", "note", "conclude", "address", "close_tab", "add_files"))
         if self.browser_widget is None:
             self._build_browser()
         if self.idle is not None:
