@@ -18,6 +18,20 @@ os.environ.setdefault("EVIDENCE_APP_DESIGNATION_SECRET",
 from tests.helpers.cases import make_case, make_store  # noqa: E402
 
 
+@pytest.fixture(autouse=True, scope="session")
+def sound_bindings() -> None:
+    """As the application does (ui.bindings): PySide6 6.12.0's emit drops a reference to True each time.
+
+    Only where the tests imported Qt: the core's tests (and the Windows leg) never load it.
+    """
+    import sys
+
+    if "PySide6.QtCore" in sys.modules:
+        from ui import bindings
+
+        bindings.install()
+
+
 @pytest.fixture
 def store(tmp_path: Path):
     return make_store(tmp_path / "cases")

@@ -253,6 +253,9 @@ class SelfTest:
         from PySide6.QtWidgets import QApplication
 
         import ui.browser  # QtWebEngine must be loaded before the QApplication exists
+        from ui import bindings
+
+        bindings.install()  # as the application does: PySide6 6.12.0's emit drops a reference to True
 
         app = QApplication.instance()
         if app is None:
