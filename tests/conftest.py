@@ -20,7 +20,7 @@ from tests.helpers.cases import make_case, make_store  # noqa: E402
 
 @pytest.fixture(autouse=True, scope="session")
 def sound_bindings() -> None:
-    """As the application does (ui.bindings): PySide6 6.12.0's emit drops a reference to True each time.
+    """As the application does (ui.bindings): PySide6 6.12.0 drops references to None and True.
 
     Only where the tests imported Qt: the core's tests (and the Windows leg) never load it.
     """

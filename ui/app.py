@@ -291,7 +291,7 @@ def _create_application() -> QApplication:
         return existing
     from ui import bindings
 
-    bindings.install()  # before any signal is emitted: PySide6 6.12.0 drops a reference to True at each
+    bindings.install()  # before any signal is emitted: PySide6 6.12.0 drops references to None and True
     # QtWebEngine may only be imported after the QApplication exists if this is set first.
     QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
     app = QApplication(sys.argv[:1])

@@ -255,7 +255,7 @@ class SelfTest:
         import ui.browser  # QtWebEngine must be loaded before the QApplication exists
         from ui import bindings
 
-        bindings.install()  # as the application does: PySide6 6.12.0's emit drops a reference to True
+        bindings.install()  # as the application does: PySide6 6.12.0 drops references to None and True
 
         app = QApplication.instance()
         if app is None:
