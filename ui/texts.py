@@ -37,6 +37,9 @@ KIND_WORDS: dict[str, str] = {
     Kind.FORM: "Form saved",
     Kind.EXPORTED: "Exported for the police",
     Kind.REPAIRED: "Repaired after a crash",
+    Kind.RESPONSES: "Server responses recorded",
+    Kind.UNPLAYABLE: "Video or sound that cannot play here",
+    Kind.PROVENANCE: "Browser and computer details",
 }
 
 

@@ -37,6 +37,9 @@ class Kind(StrEnum):
     RECOVERED = "recovered"
     RELEASED = "released"
     REPAIRED = "repaired"
+    RESPONSES = "responses"
+    UNPLAYABLE = "unplayable"
+    PROVENANCE = "provenance"
 
 
 def canonical_json(value: Mapping[str, Any]) -> bytes:

@@ -109,11 +109,11 @@ class ResponsesSite:
         self.chain_der: list[bytes] = []
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         self._server.daemon_threads = True
-        self._folder = tempfile.TemporaryDirectory(prefix="evidence-test-tls-")
         if tls:
-            chain, key, self.chain_der = make_test_chain(Path(self._folder.name))
-            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-            context.load_cert_chain(chain, key)
+            with tempfile.TemporaryDirectory(prefix="evidence-test-tls-") as folder:
+                chain, key, self.chain_der = make_test_chain(Path(folder))
+                context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+                context.load_cert_chain(chain, key)
             self._server.socket = context.wrap_socket(self._server.socket, server_side=True)
         self.base = f"{'https' if tls else 'http'}://127.0.0.1:{self._server.server_address[1]}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -125,4 +125,3 @@ class ResponsesSite:
     def stop(self) -> None:
         self._server.shutdown()
         self._server.server_close()
-        self._folder.cleanup()

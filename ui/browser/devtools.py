@@ -45,6 +45,8 @@ import shiboken6
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWebEngineCore import QWebEnginePage
 
+from evidence_app.web.bodies import SIGNATURES
+
 FRONTEND_URL = "devtools://devtools/bundled/inspector.html"
 FIRST_ID = 1_000_000_000          # our request ids; the frontend's own count up from 1
 PROBE_EVERY_MS = 100              # the agent attaches when the frontend has loaded: probe until it answers
@@ -83,6 +85,7 @@ class BodyDigest:
     decoded_text: bool
     body: bytes | None = None
     error: str = ""
+    withheld: str = ""  # why a body asked to be kept was not sent (it starts like a picture or a film)
 
 
 def remote_debugging_requested() -> str:
@@ -100,7 +103,7 @@ def remote_debugging_requested() -> str:
 
 _BRIDGE = r"""
 (() => {
-  const TOKEN = %(token)s, FIRST_ID = %(first_id)d, DOMAINS = %(domains)s;
+  const TOKEN = %(token)s, FIRST_ID = %(first_id)d, DOMAINS = %(domains)s, SIGNATURES = %(signatures)s;
   if (window.__evidenceBridge) return 'again';
   const api = window.DevToolsAPI, host = window.InspectorFrontendHost;
   if (!api || !host || typeof api.dispatchMessage !== 'function' ||
@@ -137,6 +140,10 @@ _BRIDGE = r"""
   };
   host.loadNetworkResource = (url, headers, streamId, callback) =>
     callback({statusCode: 403, netError: -20, netErrorName: 'net::ERR_BLOCKED_BY_CLIENT'});
+  const startsLikeMedia = (bytes) => SIGNATURES.some(([offset, signature]) =>
+    signature.every((b, i) => bytes[offset + i] === b)) ||
+    (bytes[0] === 0x42 && bytes[1] === 0x4d && bytes.length > 10 && !bytes[6] && !bytes[7] && !bytes[8] && !bytes[9]);
+  const binaryText = (text) => /[\u0000\ufffd]/.test(text.slice(0, 512));
   const hex = (buffer) => Array.from(new Uint8Array(buffer), (b) => b.toString(16).padStart(2, '0')).join('');
   window.__evidenceBridge = {
     send,
@@ -158,7 +165,9 @@ _BRIDGE = r"""
         }
         crypto.subtle.digest('SHA-256', bytes).then((digest) => {
           const out = {body: token, sha256: hex(digest), size: bytes.length, decoded: !r.base64Encoded};
-          if (keep) { out.data = r.base64Encoded ? r.body : null; out.text = r.base64Encoded ? null : r.body; }
+          if (keep && (startsLikeMedia(bytes) || (!r.base64Encoded && binaryText(r.body))))
+            out.withheld = 'Not kept: it starts like a picture, a film or a sound, whatever its declared type.';
+          else if (keep) { out.data = r.base64Encoded ? r.body : null; out.text = r.base64Encoded ? null : r.body; }
           post(out);
         });
       });
@@ -189,16 +198,18 @@ class DevToolsChannel(QObject):
     """The DevTools Protocol for one page, through a hidden, in-process DevTools frontend.
 
     :attr:`ready` is emitted once the agent answers; requests sent before then are queued.
-    :attr:`event` carries every event of the ``domains`` asked for (method, params, session id).
+    :meth:`listen` adds a function called with every event of the ``domains`` asked for
+    (method, params, session id). A plain Python call, not a Qt signal: PySide6 6.12 miscounts
+    references to ``True``/``False`` inside dicts sent through signals by the thousand
+    ("bool_dealloc" fatal error, seen on a page with 2,000 images).
     :attr:`failed` carries a plain sentence if the channel cannot be set up.
     """
 
     ready = Signal()
-    event = Signal(str, dict, str)
     failed = Signal(str)
 
     def __init__(self, page: QWebEnginePage, domains: Sequence[str] = ("Network.",),
-                 parent: QObject | None = None) -> None:
+                 parent: QObject | None = None, *, attach_later: bool = False) -> None:
         super().__init__(parent)
         reason = remote_debugging_requested()
         if reason:
@@ -214,6 +225,7 @@ class DevToolsChannel(QObject):
         self._ready = False
         self._closed = False
         self._probe_id = 0
+        self._listeners: list[Callable[[str, dict[str, Any], str], None]] = []
         self.frontend = _FrontendPage(page.profile(), self._token, self._on_message, self)
         self.frontend.loadFinished.connect(self._on_frontend_loaded)
         self._probe = QTimer(self)
@@ -223,13 +235,24 @@ class DevToolsChannel(QObject):
         self._give_up.setSingleShot(True)
         self._give_up.timeout.connect(self._on_too_slow)
         self._give_up.start(READY_WITHIN_MS)
-        page.setDevToolsPage(self.frontend)
+        if attach_later:
+            QTimer.singleShot(0, self._attach)
+        else:
+            self._attach()
+
+    def _attach(self) -> None:
+        if not self._closed and shiboken6.isValid(self._page):
+            self._page.setDevToolsPage(self.frontend)
 
     @property
     def is_ready(self) -> bool:
         return self._ready
 
     # ------------------------------------------------------------------ requests
+
+    def listen(self, listener: Callable[[str, dict[str, Any], str], None]) -> None:
+        """Call ``listener(method, params, session_id)`` for every event of the domains asked for."""
+        self._listeners.append(listener)
 
     def send(self, method: str, params: dict[str, Any] | None = None,
              callback: Callable[[Reply], None] | None = None, session_id: str = "") -> int:
@@ -280,8 +303,9 @@ class DevToolsChannel(QObject):
         if not ok or self.frontend.url().toString() != FRONTEND_URL:
             self._fail(f"The browser's DevTools page did not load ({self.frontend.url().toString()!r}).")
             return
+        signatures = [[offset, list(signature)] for offset, signature in SIGNATURES]
         script = _BRIDGE % {"token": json.dumps(self._token), "first_id": FIRST_ID,
-                            "domains": json.dumps(list(self._domains))}
+                            "domains": json.dumps(list(self._domains)), "signatures": json.dumps(signatures)}
         self.frontend.runJavaScript(script, 0, self._on_bridge)
 
     def _on_bridge(self, outcome: Any) -> None:
@@ -311,8 +335,10 @@ class DevToolsChannel(QObject):
             self._on_reply(message["reply"])
         elif "event" in message:
             event = message["event"]
-            self.event.emit(str(event.get("method", "")), dict(event.get("params") or {}),
-                            str(event.get("sessionId", "")))
+            method, params, session = (str(event.get("method", "")), dict(event.get("params") or {}),
+                                       str(event.get("sessionId", "")))
+            for listener in list(self._listeners):
+                listener(method, params, session)
         elif "body" in message:
             self._on_body(message)
 
@@ -343,7 +369,8 @@ class DevToolsChannel(QObject):
             import base64
 
             kept = base64.b64decode(message["data"])
-        callback(BodyDigest(str(message["sha256"]), int(message["size"]), bool(message["decoded"]), kept))
+        callback(BodyDigest(str(message["sha256"]), int(message["size"]), bool(message["decoded"]), kept,
+                            withheld=str(message.get("withheld", ""))))
 
     def _become_ready(self) -> None:
         self._ready = True

@@ -79,6 +79,9 @@ class RecordedPage(QWebEnginePage):
         self._may_record = may_record
         self.guard = guard
         self._first_navigation_cause = "new-tab" if opened_by_page else ""
+        self.opened_by_page = opened_by_page
+        self.recording_ready: Callable[[], bool] | None = None  # set by the tab: responses are recorded
+        self._held = ""
         self.permissionRequested.connect(self._on_permission)
         self.fullScreenRequested.connect(lambda request: request.reject())
         self.fileSystemAccessRequested.connect(self._on_file_system_access)
@@ -103,8 +106,18 @@ class RecordedPage(QWebEnginePage):
             # Nothing is browsed that cannot be recorded.
             self.refused.emit(Refusal("unrecorded", text, "", blocked))
             return False
+        if self.recording_ready is not None and not self.recording_ready():
+            # The response recorder is still starting (a fraction of a second): go there once it listens.
+            self._held = text
+            return False
         self.navigation_accepted.emit(text, self._cause(text, navigation_type))
         return True
+
+    def release_held(self) -> None:
+        """The response recorder is listening: go to the address held back meanwhile, if any."""
+        held, self._held = self._held, ""
+        if held:
+            self.load(QUrl(held))
 
     def _cause(self, url: str, navigation_type: QWebEnginePage.NavigationType) -> str:
         if navigation_type == _Nav.NavigationTypeRedirect:

@@ -253,6 +253,8 @@ class RecordedBrowser(QWidget):
     def new_tab(self, url: str = "", page: RecordedPage | None = None) -> BrowserTab:
         page = page or RecordedPage(self._profile, self._may_record, guard=self.guard)
         tab = BrowserTab(page, self._case, self._writer, self.tabs)
+        tab.responses.unplayable.connect(lambda url, sentence: self._say(sentence, error=True))
+        tab.responses.failed.connect(lambda sentence: self._say(sentence, error=True))
         page.refused.connect(self._on_refused)
         page.new_tab_requested.connect(lambda new_page: self.new_tab(page=new_page))
         page.windowCloseRequested.connect(lambda t=tab: self._close_tab(t))
@@ -375,7 +377,7 @@ class RecordedBrowser(QWidget):
         # An address typed without a scheme is tried with https, then with http if that fails (as browsers do).
         tab.http_fallback = http_fallback_for(text, url)
         # The page decides (and journals) each navigation: see RecordedPage.acceptNavigationRequest.
-        tab.page.load(QUrl(url))
+        tab.open(QUrl(url))
 
     def _on_loading(self, tab: BrowserTab, info: QWebEngineLoadingInfo) -> None:
         """A page that failed to load is journaled as unreachable (it is no site visited); https falls back."""

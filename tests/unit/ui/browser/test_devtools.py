@@ -115,7 +115,7 @@ def test_requests_sent_before_it_is_ready_are_answered(qtbot: Any, page: QWebEng
 def test_network_events_arrive_with_the_servers_headers(qtbot: Any, page: QWebEnginePage, site: str) -> None:
     channel = open_channel(qtbot, page)
     seen: list[tuple[str, dict[str, Any]]] = []
-    channel.event.connect(lambda method, params, session: seen.append((method, params)))
+    channel.listen(lambda method, params, session: seen.append((method, params)))
     assert ask(qtbot, channel, "Network.enable").ok
     load(qtbot, page, f"{site}/page")
     qtbot.waitUntil(lambda: any(m == "Network.loadingFinished" for m, _ in seen), timeout=WAIT_MS)
@@ -131,7 +131,7 @@ def test_bodies_are_hashed_in_the_frontend_and_images_never_come_back(qtbot: Any
     channel = open_channel(qtbot, page)
     finished: dict[str, str] = {}
     urls: dict[str, str] = {}
-    channel.event.connect(lambda m, p, s: urls.__setitem__(p["requestId"], p["response"]["url"])
+    channel.listen(lambda m, p, s: urls.__setitem__(p["requestId"], p["response"]["url"])
                           if m == "Network.responseReceived" else
                           finished.__setitem__(p["requestId"], m) if m == "Network.loadingFinished" else None)
     assert ask(qtbot, channel, "Network.enable").ok
