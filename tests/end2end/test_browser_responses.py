@@ -32,7 +32,15 @@ def recorded(qtbot: Any, case: Any, browser: Any, url: str) -> Any:
     tab = browser.current_tab()
     wait_for(qtbot, lambda: tab.responses.is_ready, timeout=20_000)
     assert load(qtbot, browser, url)
-    wait_for(qtbot, lambda: [e for e in events(case, Kind.RESPONSES) if e.data["page_url"] == url], timeout=15_000)
+    try:
+        wait_for(qtbot, lambda: [e for e in events(case, Kind.RESPONSES) if e.data["page_url"] == url],
+                 timeout=15_000)
+    except Exception:
+        recorder = tab.responses
+        raise AssertionError(f"no responses journaled for {url}: journal {[e.kind for e in case.events()]}, "
+                             f"pages {[e.data['page_url'] for e in events(case, Kind.RESPONSES)]}, pending "
+                             f"{[(p.url, p.finished, p.waiting_for_body) for p in recorder._pending.values()]}, "
+                             f"main frame {recorder._main_frame!r}") from None
     browser._writer.flush()
     event = [e for e in events(case, Kind.RESPONSES) if e.data["page_url"] == url][0]
     return event, case.read_responses(event.data["id"])
@@ -43,7 +51,7 @@ def test_every_response_of_a_page_is_recorded_as_the_server_sent_it(browser, cas
     event, record = recorded(qtbot, case, browser, url)
     by_path = {r.url.removeprefix(site.base): r for r in record.responses}
     port = int(site.base.rsplit(":", 1)[1])
-    for path in ("/page", "/image.png", "/app.js", "/style.css"):
+    for path in ("/page", "/image.png", "/app.js", "/style.css", "/posts.json"):
         assert path in by_path, f"{path} was not recorded: {sorted(by_path)}"
     for path, response in by_path.items():
         if path not in BODIES:
@@ -65,13 +73,82 @@ def test_every_response_of_a_page_is_recorded_as_the_server_sent_it(browser, cas
 def test_text_bodies_are_kept_and_the_image_is_not(browser, case, site, qtbot) -> None:
     _, record = recorded(qtbot, case, browser, f"{site.base}/page")
     by_path = {r.url.removeprefix(site.base): r for r in record.responses}
-    wait_for(qtbot, lambda: True)
     image = by_path["/image.png"]
     assert image.body.rule is BodyRule.HASH_ONLY
     assert image.body.sha256 == hashlib.sha256(IMAGE).hexdigest()
     assert hashlib.sha256(IMAGE).hexdigest() not in record.bodies
     assert IMAGE not in record.to_bytes()
-    for path in ("/page", "/app.js", "/style.css"):
+    for path in ("/page", "/app.js", "/style.css", "/posts.json"):  # posts come as JSON: the evidence
         response = by_path[path]
         assert response.body.rule is BodyRule.KEEP, path
         assert record.bodies[response.body.sha256] == BODIES[path][1]
+
+
+@pytest.fixture(scope="module")
+def tls_site() -> Iterator[ResponsesSite]:
+    server = ResponsesSite(tls=True).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def test_a_certificate_error_refuses_the_page_and_is_journaled(browser, case, tls_site, qtbot) -> None:
+    said: list[str] = []
+    browser.message.connect(said.append)
+    wait_for(qtbot, lambda: browser.current_tab().responses.is_ready, timeout=20_000)
+    url = f"{tls_site.base}/page"
+    load(qtbot, browser, url)
+    wait_for(qtbot, lambda: [e for e in events(case, Kind.REFUSED) if e.data["what"] == "certificate"])
+    refusal = [e for e in events(case, Kind.REFUSED) if e.data["what"] == "certificate"][0]
+    assert refusal.data["url"] == url
+    assert hashlib.sha256(tls_site.chain_der[0]).hexdigest() in refusal.data["detail"]
+    assert "127.0.0.1" in refusal.data["detail"] and "Evidence Test CA" in refusal.data["detail"]
+    assert any("security certificate is not valid" in s for s in said), said
+    page = browser.current_tab().page
+    from tests.helpers.browser import run_js
+
+    assert run_js(qtbot, page, "document.title") != "Responses", "the page was shown despite the certificate"
+    browser._writer.flush()
+    qtbot.wait(1600)
+    browser._writer.flush()
+    for event in events(case, Kind.RESPONSES):
+        record = case.read_responses(event.data["id"])
+        assert not [r for r in record.responses if r.url == url and r.status == 200]
+
+
+def test_tls_details_and_the_chain_are_recorded_from_the_connection(qtbot, tls_site) -> None:
+    """The recorder alone, on a page that (for this test only) accepts the test CA's certificate."""
+    import shiboken6
+    from PySide6.QtCore import QUrl
+    from PySide6.QtWebEngineCore import QWebEnginePage
+
+    from ui.browser.profile import make_profile
+    from ui.browser.responses import ResponseRecorder
+
+    class TrustingPage(QWebEnginePage):
+        def __init__(self, profile) -> None:
+            super().__init__(profile)
+            self.certificateError.connect(lambda error: error.acceptCertificate())
+
+    profile = make_profile()
+    page = TrustingPage(profile)
+    records: list[Any] = []
+    recorder = ResponseRecorder(page, records.append, page)
+    try:
+        wait_for(qtbot, lambda: recorder.is_ready, timeout=20_000)
+        with qtbot.waitSignal(page.loadFinished, timeout=10_000):
+            page.load(QUrl(f"{tls_site.base}/page"))
+        wait_for(qtbot, lambda: records, timeout=10_000)
+        document = next(r for r in records[0].responses if r.url == f"{tls_site.base}/page")
+        assert document.tls is not None
+        assert document.tls.protocol.startswith("TLS 1.")
+        assert document.tls.cipher
+        assert document.tls.subject == "127.0.0.1" and document.tls.issuer == "Evidence Test CA"
+        assert document.tls.chain_der == tuple(tls_site.chain_der)
+        assert document.remote_ip == "127.0.0.1"
+        assert document.body.sha256 == hashlib.sha256(BODIES["/page"][1]).hexdigest()
+    finally:
+        recorder.finish()
+        shiboken6.delete(page)
+        qtbot.wait(10)
