@@ -152,3 +152,14 @@ def test_tls_details_and_the_chain_are_recorded_from_the_connection(qtbot, tls_s
         recorder.finish()
         shiboken6.delete(page)
         qtbot.wait(10)
+
+
+def test_the_browser_journals_where_it_runs_when_it_starts(browser, case, qtbot) -> None:
+    from PySide6.QtCore import qVersion
+    from PySide6.QtWebEngineCore import qWebEngineChromiumVersion
+
+    wait_for(qtbot, lambda: events(case, Kind.PROVENANCE))
+    record = events(case, Kind.PROVENANCE)[0].data
+    assert (record["qt_version"], record["chromium_version"]) == (qVersion(), qWebEngineChromiumVersion())
+    assert "Chrome/" in record["user_agent"] and record["operating_system"] and record["time_zone"]
+    assert record["clock_offset_seconds"] is None and record["time_server"] == ""

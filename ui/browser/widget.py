@@ -26,9 +26,9 @@ import time
 from dataclasses import dataclass
 
 import shiboken6
-from PySide6.QtCore import QRect, Qt, QUrl, Signal
+from PySide6.QtCore import QRect, Qt, QUrl, Signal, qVersion
 from PySide6.QtGui import QAction, QImage, QKeySequence
-from PySide6.QtWebEngineCore import QWebEngineLoadingInfo
+from PySide6.QtWebEngineCore import QWebEngineLoadingInfo, qWebEngineChromiumVersion
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -42,8 +42,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+import evidence_app
 from evidence_app import Blocklist, Capture, Case, CaseSealed, Status
 from evidence_app.policy.concerns import ConcernTable, load_concerns
+from evidence_app.web.provenance import collect
 from ui.browser.capture_form import CaptureForm
 from ui.browser.grab import CaptureUnavailable, FullPage, FullPageGrabber, grab_screen, grab_viewport, png_bytes
 from ui.browser.guard import Blocked, RequestGuard
@@ -97,7 +99,7 @@ class RecordedBrowser(QWidget):
 
     def __init__(self, case: Case, parent: QWidget | None = None, *,
                  concerns: ConcernTable | None = None, home: str = "",
-                 blocklist: Blocklist | None = None) -> None:
+                 blocklist: Blocklist | None = None, time_server: str = "") -> None:
         if case.status is Status.SEALED:
             raise CaseSealed("This case is sealed: it can never be browsed again. Follow the referral steps.")
         super().__init__(parent)
@@ -122,6 +124,17 @@ class RecordedBrowser(QWidget):
         self.form.stop_requested.connect(self._on_stop_concern)
         self._build(home)
         self.new_tab(home)
+        self._journal_provenance(time_server)
+
+    def _journal_provenance(self, time_server: str) -> None:
+        """Where this browser runs (versions, system, time zone, clock offset), journaled as it starts."""
+        if self._may_record() is not None:
+            return
+        details = {"app_version": evidence_app.__version__, "qt_version": qVersion(),
+                   "chromium_version": qWebEngineChromiumVersion(), "user_agent": self._profile.httpUserAgent()}
+        case = self._case
+        self._writer.submit(lambda: case.record_provenance(collect(**details, time_server=time_server).to_json()),
+                            what="the browser's details")
 
     # ------------------------------------------------------------------ layout
 
