@@ -54,7 +54,7 @@ def test_every_response_of_a_page_is_recorded_as_the_server_sent_it(browser, cas
     for path in ("/page", "/image.png", "/app.js", "/style.css", "/posts.json"):
         assert path in by_path, f"{path} was not recorded: {sorted(by_path)}"
     for path, response in by_path.items():
-        if path not in BODIES:
+        if path not in BODIES or path == "/disguised.txt":  # a picture decoded as text: its hash is the text's
             continue
         kind, body = BODIES[path]
         assert (response.method, response.status, response.remote_ip, response.remote_port) == \
@@ -78,6 +78,10 @@ def test_text_bodies_are_kept_and_the_image_is_not(browser, case, site, qtbot) -
     assert image.body.sha256 == hashlib.sha256(IMAGE).hexdigest()
     assert hashlib.sha256(IMAGE).hexdigest() not in record.bodies
     assert IMAGE not in record.to_bytes()
+    disguised = by_path["/disguised.txt"]
+    assert disguised.body.rule is BodyRule.HASH_ONLY, "a picture labelled as text was kept"
+    assert "starts like a picture" in disguised.body.note
+    assert disguised.body.sha256 not in record.bodies and IMAGE[8:40] not in record.to_bytes()
     for path in ("/page", "/app.js", "/style.css", "/posts.json"):  # posts come as JSON: the evidence
         response = by_path[path]
         assert response.body.rule is BodyRule.KEEP, path
@@ -163,3 +167,20 @@ def test_the_browser_journals_where_it_runs_when_it_starts(browser, case, qtbot)
     assert (record["qt_version"], record["chromium_version"]) == (qVersion(), qWebEngineChromiumVersion())
     assert "Chrome/" in record["user_agent"] and record["operating_system"] and record["time_zone"]
     assert record["clock_offset_seconds"] is None and record["time_server"] == ""
+
+
+def test_a_video_that_cannot_play_is_told_and_recorded_by_address_and_hash(browser, case, site, qtbot) -> None:
+    from tests.helpers.responses_site import VIDEO
+
+    said: list[str] = []
+    browser.message.connect(said.append)
+    wait_for(qtbot, lambda: browser.current_tab().responses.is_ready, timeout=20_000)
+    assert load(qtbot, browser, f"{site.base}/video")
+    wait_for(qtbot, lambda: events(case, Kind.UNPLAYABLE), timeout=15_000)
+    browser._writer.flush()
+    record = events(case, Kind.UNPLAYABLE)[0].data
+    assert record["url"] == f"{site.base}/clip.mp4" and record["page_url"] == f"{site.base}/video"
+    assert record["media_type"] == "video/mp4"
+    assert record["sha256"] == hashlib.sha256(VIDEO).hexdigest() and record["size"] == len(VIDEO)
+    assert any("cannot play in the recorded browser" in s for s in said), said
+    assert "cannot play" in browser.status.text()

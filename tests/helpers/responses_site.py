@@ -1,7 +1,8 @@
 """A site on 127.0.0.1 for the response-recording tests: known bodies, known headers, HTTP or HTTPS.
 
 ``/page`` is an HTML page that shows ``/image.png``, runs ``/app.js``, styles itself with
-``/style.css`` and fetches ``/posts.json`` (as social sites deliver posts). Every response
+``/style.css`` and fetches ``/posts.json`` (as social sites deliver posts) and
+``/disguised.txt`` (a picture labelled as text). Every response
 carries ``X-Evidence-Test: <name>`` so a test can check the recorded headers against what
 was sent. :data:`BODIES` says what each path sends, so tests can compare hashes.
 
@@ -26,7 +27,8 @@ from tests.helpers.images import make_png
 IMAGE = make_png(40, 30, seed=18)
 VIDEO = b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 2000
 POSTS = b'{"posts":[{"id":1,"text":"first post \\u2013 evidence"}]}'
-SCRIPT = b"fetch('/posts.json').then(r => r.json()).then(j => { document.title = document.title; });"
+SCRIPT = (b"fetch('/posts.json').then(r => r.json()).then(j => { document.title = document.title; });"
+          b"fetch('/disguised.txt').then(r => r.text());")
 STYLE = b"body { color: #123456; }"
 PAGE = ("<!doctype html><html><head><meta charset='utf-8'><title>Responses</title>"
         "<link rel='stylesheet' href='/style.css'></head><body><p>The page \u2013 text.</p>"
@@ -42,6 +44,7 @@ BODIES: dict[str, tuple[str, bytes]] = {
     "/style.css": ("text/css", STYLE),
     "/video": ("text/html; charset=utf-8", VIDEO_PAGE),
     "/clip.mp4": ("video/mp4", VIDEO),
+    "/disguised.txt": ("text/plain", IMAGE),  # a picture labelled as text, fetched by a script
 }
 
 

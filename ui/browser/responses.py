@@ -18,13 +18,15 @@ The records of one page (everything loaded while a main-frame document is shown)
 the case as one :class:`~evidence_app.web.responses.PageResponses` when the page has
 loaded, and again for anything that came later, when the page is left or the tab closes.
 
-A film or sound the browser reports it cannot play (``Media.playerErrorsRaised``) is
-announced through :attr:`ResponseRecorder.unplayable` with its address, and its hash
-is journaled.
+A film or sound the browser reports it cannot play (``Media.playerErrorsRaised``; its
+address comes from the player's ``kLoad`` log entry) is announced through
+:attr:`ResponseRecorder.unplayable` in plain words, and its address and hash are journaled.
+PySide6's QtWebEngine has no H.264 or AAC, so many sites' videos end here.
 """
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -145,7 +147,7 @@ class ResponseRecorder(QObject):
             "Network.loadingFinished": lambda p, s: self._on_finished(p, s),
             "Network.loadingFailed": self._on_failed,
             "Page.frameNavigated": self._on_frame_navigated,
-            "Media.playerPropertiesChanged": self._on_player_properties,
+            "Media.playerEventsAdded": self._on_player_events,
             "Media.playerErrorsRaised": self._on_player_errors,
         }.get(method)
         if handler is not None:
@@ -246,10 +248,15 @@ class ResponseRecorder(QObject):
 
     # ------------------------------------------------------------------ media the browser cannot play
 
-    def _on_player_properties(self, params: dict[str, Any], session_id: str) -> None:
-        for prop in params.get("properties", []):
-            if prop.get("name") in ("url", "kUrl"):
-                self._players[str(params.get("playerId"))] = str(prop.get("value", ""))
+    def _on_player_events(self, params: dict[str, Any], session_id: str) -> None:
+        """The media player's log names what it loads: ``{"event": "kLoad", "url": ...}``."""
+        for entry in params.get("events", []):
+            try:
+                value = json.loads(entry.get("value", "{}"))
+            except (TypeError, ValueError):
+                continue
+            if isinstance(value, dict) and value.get("event") == "kLoad" and value.get("url"):
+                self._players[str(params.get("playerId"))] = str(value["url"])
 
     def _on_player_errors(self, params: dict[str, Any], session_id: str) -> None:
         url = self._players.get(str(params.get("playerId")), "")
