@@ -41,7 +41,7 @@ def recorded(qtbot: Any, case: Any, browser: Any, url: str) -> Any:
                              f"pages {[e.data['page_url'] for e in events(case, Kind.RESPONSES)]}, pending "
                              f"{[(p.url, p.finished, p.waiting_for_body) for p in recorder._pending.values()]}, "
                              f"main frame {recorder._main_frame!r}") from None
-    browser._writer.flush()
+    browser.flush()
     event = [e for e in events(case, Kind.RESPONSES) if e.data["page_url"] == url][0]
     return event, case.read_responses(event.data["id"])
 
@@ -113,9 +113,9 @@ def test_a_certificate_error_refuses_the_page_and_is_journaled(browser, case, tl
     from tests.helpers.browser import run_js
 
     assert run_js(qtbot, page, "document.title") != "Responses", "the page was shown despite the certificate"
-    browser._writer.flush()
+    browser.flush()
     qtbot.wait(1600)
-    browser._writer.flush()
+    browser.flush()
     for event in events(case, Kind.RESPONSES):
         record = case.read_responses(event.data["id"])
         assert not [r for r in record.responses if r.url == url and r.status == 200]
@@ -177,10 +177,25 @@ def test_a_video_that_cannot_play_is_told_and_recorded_by_address_and_hash(brows
     wait_for(qtbot, lambda: browser.current_tab().responses.is_ready, timeout=20_000)
     assert load(qtbot, browser, f"{site.base}/video")
     wait_for(qtbot, lambda: events(case, Kind.UNPLAYABLE), timeout=15_000)
-    browser._writer.flush()
+    browser.flush()
     record = events(case, Kind.UNPLAYABLE)[0].data
     assert record["url"] == f"{site.base}/clip.mp4" and record["page_url"] == f"{site.base}/video"
     assert record["media_type"] == "video/mp4"
     assert record["sha256"] == hashlib.sha256(VIDEO).hexdigest() and record["size"] == len(VIDEO)
     assert any("cannot play in the recorded browser" in s for s in said), said
     assert "cannot play" in browser.status.text()
+
+
+def test_the_first_page_of_a_new_browser_is_recorded_whole(case, site, qtbot) -> None:
+    """Typed at once, before the recorder listens: the page waits for it rather than go unrecorded."""
+    from tests.helpers.browser import open_browser
+
+    with open_browser(case, qtbot) as fresh:
+        url = f"{site.base}/page"
+        with qtbot.waitSignal(fresh.current_tab().page.loadFinished, timeout=20_000):
+            fresh.load(url)
+        wait_for(qtbot, lambda: [e for e in events(case, Kind.RESPONSES) if e.data["page_url"] == url],
+                 timeout=15_000)
+        fresh.flush()
+        event = [e for e in events(case, Kind.RESPONSES) if e.data["page_url"] == url][0]
+        assert event.data["summary"]["document"]["sha256"] == hashlib.sha256(BODIES["/page"][1]).hexdigest()
