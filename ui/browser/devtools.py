@@ -15,8 +15,10 @@ frontend speaks the protocol through its host object:
 A small bridge script, run in the frontend's main world with ``runJavaScript``,
 wraps ``dispatchMessage``: replies to our own requests (ids from ``FIRST_ID`` up,
 far above the frontend's own) are taken out and handed to Python, and events of
-the domains asked for are copied to Python; everything else reaches the frontend
-unchanged. Messages come to Python as console messages of the hidden page that
+the domains asked for are handed to Python. The frontend itself is made inert: its
+own requests are dropped and it gets no events, so the page does no work for a
+DevTools window nobody sees (:data:`QUIET` lists what it may have switched on
+before the bridge was in; :meth:`DevToolsChannel.quieten` switches it off). Messages come to Python as console messages of the hidden page that
 start with a random per-channel token (nothing the inspected site runs can write
 to the frontend's console).
 
@@ -48,6 +50,8 @@ from PySide6.QtWebEngineCore import QWebEnginePage
 from evidence_app.web.bodies import SIGNATURES
 
 FRONTEND_URL = "devtools://devtools/bundled/inspector.html"
+QUIET = ("Debugger.disable", "DOM.disable", "CSS.disable", "Overlay.disable", "Log.disable", "Profiler.disable",
+         "Animation.disable", "Runtime.disable", "Audits.disable", "LayerTree.disable")
 FIRST_ID = 1_000_000_000          # our request ids; the frontend's own count up from 1
 PROBE_EVERY_MS = 100              # the agent attaches when the frontend has loaded: probe until it answers
 READY_WITHIN_MS = 15_000
@@ -108,13 +112,21 @@ _BRIDGE = r"""
   const api = window.DevToolsAPI, host = window.InspectorFrontendHost;
   if (!api || !host || typeof api.dispatchMessage !== 'function' ||
       typeof host.sendMessageToBackend !== 'function') return 'missing';
-  const post = (obj) => console.debug(TOKEN + JSON.stringify(obj));
+  // Messages go out in batches: one console message per turn of the event loop, not one per event.
+  let outbox = [];
+  const wake = new MessageChannel();
+  wake.port1.onmessage = () => { const batch = outbox; outbox = []; console.debug(TOKEN + JSON.stringify(batch)); };
+  const post = (obj) => { if (outbox.push(obj) === 1) wake.port2.postMessage(0); };
   const internal = new Map();
   let nextInternal = FIRST_ID * 2;
+  // The frontend itself is made inert: what it asks for is dropped (no DOM, CSS or debugger work
+  // in the page for a panel nobody sees), and it is handed no events. Only this bridge speaks.
+  const toBackend = host.sendMessageToBackend.bind(host);
+  host.sendMessageToBackend = () => {};
   const send = (id, method, params, sessionId) => {
     const message = {id, method, params: params || {}};
     if (sessionId) message.sessionId = sessionId;
-    host.sendMessageToBackend(JSON.stringify(message));
+    toBackend(JSON.stringify(message));
   };
   const original = api.dispatchMessage.bind(api);
   const wanted = (method) => DOMAINS.some((d) => method.startsWith(d));
@@ -127,8 +139,10 @@ _BRIDGE = r"""
       else post({reply: message});
       return;
     }
-    if (typeof message.method === 'string' && wanted(message.method))
-      post({event: message});
+    if (typeof message.method === 'string') {
+      if (wanted(message.method)) post({event: message});
+      return;
+    }
     return original(text);
   };
   api.dispatchMessage = (message) => handle(typeof message === 'string' ? message : JSON.stringify(message));
@@ -226,7 +240,7 @@ class DevToolsChannel(QObject):
         self._closed = False
         self._probe_id = 0
         self._listeners: list[Callable[[str, dict[str, Any], str], None]] = []
-        self.frontend = _FrontendPage(page.profile(), self._token, self._on_message, self)
+        self.frontend = _FrontendPage(page.profile(), self._token, self._on_batch, self)
         self.frontend.loadFinished.connect(self._on_frontend_loaded)
         self._probe = QTimer(self)
         self._probe.setInterval(PROBE_EVERY_MS)
@@ -264,6 +278,11 @@ class DevToolsChannel(QObject):
                 f"{json.dumps(params or {})}, {json.dumps(session_id)})")
         self._run(call)
         return request_id
+
+    def quieten(self, session_id: str = "") -> None:
+        """Switch off what the frontend may have switched on before the bridge was in (see :data:`QUIET`)."""
+        for method in QUIET:
+            self.send(method, session_id=session_id)
 
     def body(self, request_id: str, callback: Callable[[BodyDigest], None], *, keep: bool,
              session_id: str = "") -> None:
@@ -324,13 +343,18 @@ class DevToolsChannel(QObject):
         self.frontend.runJavaScript(
             f"window.__evidenceBridge.send({self._probe_id}, 'Runtime.evaluate', {{'expression': '1'}}, '')", 0)
 
-    def _on_message(self, text: str) -> None:
-        if self._closed:
-            return
+    def _on_batch(self, text: str) -> None:
         try:
-            message = json.loads(text)
+            batch = json.loads(text)
         except ValueError:
             return
+        for message in batch if isinstance(batch, list) else []:
+            if self._closed:
+                return
+            if isinstance(message, dict):
+                self._on_message(message)
+
+    def _on_message(self, message: dict[str, Any]) -> None:
         if "reply" in message:
             self._on_reply(message["reply"])
         elif "event" in message:

@@ -11,7 +11,9 @@ A :class:`ResponseRecorder` listens to one page through its in-process
   the chain itself (DER) comes from ``Network.getCertificate``, once per origin;
 - ``loadingFinished`` gives the size on the wire and has the body hashed in the
   DevTools frontend (:meth:`DevToolsChannel.body`): a text-like body comes back to be
-  kept, an image, video or audio body never does (only its hash and size);
+  kept, an image, video or audio body never does (only its hash and size). While the
+  page is loading the bodies wait (the browser keeps them, up to ``NETWORK_BUFFER``)
+  and are hashed once it has loaded, so the hashing does not slow the load down;
 - ``loadingFailed`` ends a record with the browser's error.
 
 The records of one page (everything loaded while a main-frame document is shown) go to
@@ -40,7 +42,10 @@ from evidence_app.web.responses import BodyRecord, PageResponses, ResponseRecord
 from ui.browser.devtools import BodyDigest, DevToolsChannel, Reply
 
 SETTLE_MS = 1500           # after the page has loaded, what its scripts fetch at once is still its own
-BODIES_WITHIN_MS = 5000    # a body the browser no longer has is recorded without a hash after this
+BODIES_EVERY_MS = 2000     # during a long load, queued bodies are hashed this often
+EVENTS = ("Network.requestWillBeSent", "Network.responseReceived", "Network.loadingFinished",
+          "Network.loadingFailed", "Page.frameNavigated", "Media.playerEventsAdded", "Media.playerErrorsRaised",
+          "Target.attachedToTarget")  # prefixes: the ExtraInfo events are included
 NETWORK_BUFFER = 200_000_000  # bytes of bodies the browser keeps for getResponseBody (per page)
 
 
@@ -98,7 +103,7 @@ class ResponseRecorder(QObject):
         self._record_unplayable = record_unplayable
         # Attached from the event loop: a page made for window.open is given its engine-side contents
         # only after createWindow returns, and a DevTools page attached before then never answers.
-        self.channel = DevToolsChannel(page, ("Network.", "Page.frameNavigated", "Media."), self, attach_later=True)
+        self.channel = DevToolsChannel(page, EVENTS, self, attach_later=True)
         self._pending: dict[str, _Pending] = {}
         self._done: list[_Pending] = []
         self._page_url = ""
@@ -108,22 +113,48 @@ class ResponseRecorder(QObject):
         self._players: dict[str, str] = {}
         self._told: set[str] = set()
         self.is_ready = False
+        self._bodies: list[tuple[_Pending, str]] = []  # finished during a load: hashed once it has loaded
+        self._body_timer = QTimer(self)  # a page that never finishes loading still has its bodies hashed
+        self._body_timer.setInterval(BODIES_EVERY_MS)
+        self._body_timer.timeout.connect(self._ask_bodies)
+        self._body_timer.start()
         self._settle = QTimer(self)
         self._settle.setSingleShot(True)
         self._settle.timeout.connect(self.flush)
         self.channel.ready.connect(self._on_ready)
         self.channel.listen(self._on_event)
         self.channel.failed.connect(self.failed)
-        page.loadFinished.connect(lambda ok: self._settle.start(SETTLE_MS))
+        page.loadFinished.connect(self._on_load_finished)
+
+    def _on_load_finished(self, ok: bool) -> None:
+        self._ask_bodies()
+        self._settle.start(SETTLE_MS)
 
     # ------------------------------------------------------------------ set-up
 
     def _on_ready(self) -> None:
+        self.channel.quieten()
+        self.channel.send("Page.enable")
         self.channel.send("Page.getFrameTree", callback=self._on_frame_tree)
-        self.channel.send("Media.enable")
+        # Frames of other sites run in processes of their own: each is a target, attached here
+        # (paused until its Network domain is on, so none of its responses is missed).
+        self.channel.send("Target.setAutoAttach", {"autoAttach": True, "waitForDebuggerOnStart": True,
+                                                   "flatten": True})
+        self._enable(self._on_network_enabled)
+
+    def _enable(self, then: Callable[[Reply], None] | None, session_id: str = "") -> None:
+        self.channel.send("Media.enable", session_id=session_id)
         self.channel.send("Network.enable", {"maxTotalBufferSize": NETWORK_BUFFER,
-                                             "maxResourceBufferSize": NETWORK_BUFFER // 4},
-                          self._on_network_enabled)
+                                             "maxResourceBufferSize": NETWORK_BUFFER // 4}, then, session_id)
+
+    def _on_attached(self, params: dict[str, Any], session_id: str) -> None:
+        child = str(params.get("sessionId", ""))
+        if not child:
+            return
+        self.channel.quieten(child)
+        self.channel.send("Target.setAutoAttach", {"autoAttach": True, "waitForDebuggerOnStart": True,
+                                                   "flatten": True}, session_id=child)
+        self._enable(lambda reply: self.channel.send("Runtime.runIfWaitingForDebugger", session_id=child), child)
 
     def _on_network_enabled(self, reply: Reply) -> None:
         if not reply.ok:
@@ -149,6 +180,7 @@ class ResponseRecorder(QObject):
             "Page.frameNavigated": self._on_frame_navigated,
             "Media.playerEventsAdded": self._on_player_events,
             "Media.playerErrorsRaised": self._on_player_errors,
+            "Target.attachedToTarget": self._on_attached,
         }.get(method)
         if handler is not None:
             handler(params, session_id)
@@ -218,11 +250,18 @@ class ResponseRecorder(QObject):
             return
         pending.size = int(params.get("encodedDataLength", 0) or 0)
         pending.finished = True
-        mime = str(pending.response.get("mimeType", ""))
-        rule = body_rule(mime, pending.resource_type)
         pending.waiting_for_body = True
-        self.channel.body(pending.request_id, lambda digest, p=pending, r=rule: self._on_body(p, r, digest),
-                          keep=rule is BodyRule.KEEP, session_id=session_id)
+        self._bodies.append((pending, session_id))
+        if not self._page.isLoading():
+            self._ask_bodies()  # hashed at once when the page is idle; during a load, when it has loaded
+
+    def _ask_bodies(self) -> None:
+        """Have every queued body hashed (kept when text-like), now that the page is not loading."""
+        queued, self._bodies = self._bodies, []
+        for pending, session_id in queued:
+            rule = body_rule(str(pending.response.get("mimeType", "")), pending.resource_type)
+            self.channel.body(pending.request_id, lambda digest, p=pending, r=rule: self._on_body(p, r, digest),
+                              keep=rule is BodyRule.KEEP, session_id=session_id)
 
     def _on_body(self, pending: _Pending, rule: BodyRule, digest: BodyDigest) -> None:
         pending.waiting_for_body = False
@@ -297,6 +336,7 @@ class ResponseRecorder(QObject):
 
     def finish(self) -> None:
         """The tab is closing: everything recorded so far goes, finished or not."""
+        self._body_timer.stop()
         for pending in self._pending.values():
             pending.finished = True
             pending.waiting_for_body = False
