@@ -199,3 +199,15 @@ def test_the_first_page_of_a_new_browser_is_recorded_whole(case, site, qtbot) ->
         fresh.flush()
         event = [e for e in events(case, Kind.RESPONSES) if e.data["page_url"] == url][0]
         assert event.data["summary"]["document"]["sha256"] == hashlib.sha256(BODIES["/page"][1]).hexdigest()
+
+
+def test_a_frame_from_another_site_has_its_responses_recorded_too(browser, case, site, qtbot) -> None:
+    port = site.base.rsplit(":", 1)[1]
+    _, record = recorded(qtbot, case, browser, f"{site.base}/outer")
+    urls = {r.url for r in record.responses}
+    framed = f"http://localhost:{port}"
+    assert f"{framed}/page" in urls, sorted(urls)
+    for path in ("/image.png", "/app.js", "/posts.json"):
+        assert f"{framed}{path}" in urls, f"the frame's {path} was not recorded: {sorted(urls)}"
+    image = next(r for r in record.responses if r.url == f"{framed}/image.png")
+    assert image.body.sha256 == hashlib.sha256(IMAGE).hexdigest() and image.body.rule is BodyRule.HASH_ONLY

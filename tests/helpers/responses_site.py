@@ -2,7 +2,8 @@
 
 ``/page`` is an HTML page that shows ``/image.png``, runs ``/app.js``, styles itself with
 ``/style.css`` and fetches ``/posts.json`` (as social sites deliver posts) and
-``/disguised.txt`` (a picture labelled as text). Every response
+``/disguised.txt`` (a picture labelled as text). ``/outer`` frames ``/page`` from
+``localhost``: another site, so Chromium runs the frame in a process of its own. Every response
 carries ``X-Evidence-Test: <name>`` so a test can check the recorded headers against what
 was sent. :data:`BODIES` says what each path sends, so tests can compare hashes.
 
@@ -86,6 +87,12 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802 - the standard library's name
         path = self.path.split("?", 1)[0]
         found = BODIES.get(path)
+        if path == "/outer":  # the page again, in a frame of another site (its own process, its own target)
+            scheme = "https" if isinstance(self.connection, ssl.SSLSocket) else "http"
+            found = ("text/html; charset=utf-8", (
+                "<!doctype html><html><head><meta charset='utf-8'><title>Outer</title></head><body>"
+                f"<iframe src='{scheme}://localhost:{self.server.server_address[1]}/page'></iframe>"
+                "</body></html>").encode("utf-8"))
         if found is None:
             self.send_response(404)
             self.send_header("Content-Length", "0")

@@ -136,8 +136,8 @@ class ResponseRecorder(QObject):
         self.channel.quieten()
         self.channel.send("Page.enable")
         self.channel.send("Page.getFrameTree", callback=self._on_frame_tree)
-        # Frames of other sites run in processes of their own: each is a target, attached here
-        # (paused until its Network domain is on, so none of its responses is missed).
+        # Frames of other sites run in processes of their own (when sites are isolated): each is a
+        # target, attached here, paused until its Network domain is on so none of its responses is missed.
         self.channel.send("Target.setAutoAttach", {"autoAttach": True, "waitForDebuggerOnStart": True,
                                                    "flatten": True})
         self._enable(self._on_network_enabled)
@@ -149,7 +149,13 @@ class ResponseRecorder(QObject):
 
     def _on_attached(self, params: dict[str, Any], session_id: str) -> None:
         child = str(params.get("sessionId", ""))
+        kind = str(params.get("targetInfo", {}).get("type", ""))
         if not child:
+            return
+        if kind != "iframe":
+            # A worker is let go at once: holding a service worker stalls what it serves.
+            self.channel.send("Runtime.runIfWaitingForDebugger", session_id=child)
+            self.channel.send("Network.enable", session_id=child)
             return
         self.channel.quieten(child)
         self.channel.send("Target.setAutoAttach", {"autoAttach": True, "waitForDebuggerOnStart": True,
