@@ -109,6 +109,8 @@ def test_a_certificate_error_refuses_the_page_and_is_journaled(browser, case, tl
     assert hashlib.sha256(tls_site.chain_der[0]).hexdigest() in refusal.data["detail"]
     assert "127.0.0.1" in refusal.data["detail"] and "Evidence Test CA" in refusal.data["detail"]
     assert any("security certificate is not valid" in s for s in said), said
+    assert "security certificate is not valid" in browser.status.text()
+    assert not [e for e in events(case, Kind.REFUSED) if e.data["what"] == "unreachable"]
     page = browser.current_tab().page
     from tests.helpers.browser import run_js
 

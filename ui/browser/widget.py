@@ -399,6 +399,9 @@ class RecordedBrowser(QWidget):
         url = info.url().toString()
         if not page_allowed(url):
             return
+        if info.errorDomain() == QWebEngineLoadingInfo.ErrorDomain.CertificateErrorDomain:
+            tab.http_fallback = ""  # never retried without encryption: the page refused it and said why
+            return
         case, why = self._case, info.errorString() or "the page did not load"
         if self._may_record() is None:
             self._writer.submit(lambda: case.record_refusal("unreachable", url, why), what="the failed page")
