@@ -121,4 +121,8 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    sys.stdout.flush()
+    # PySide6 6.12 can abort while collecting garbage at interpreter exit after many pages
+    # ("none_dealloc"); the figures are printed, so leave without that collection.
+    os._exit(code)
