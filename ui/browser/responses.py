@@ -283,6 +283,12 @@ class ResponseRecorder(QObject):
             pending.body = BodyRecord(BodyRule.HASH_ONLY, digest.sha256, digest.size, digest.decoded_text)
         if is_media(str(pending.response.get("mimeType", ""))) and pending.url in self._told:
             self._journal_unplayable(pending)
+        self._flush_soon()
+
+    def _flush_soon(self) -> None:
+        """A response completed after the page had loaded (a late body, a script's fetch): journal it too."""
+        if not self._page.isLoading() and not self._settle.isActive():
+            self._settle.start(SETTLE_MS)
 
     def _on_failed(self, params: dict[str, Any], session_id: str) -> None:
         pending = self._pending.get(str(params.get("requestId", "")))
@@ -290,6 +296,7 @@ class ResponseRecorder(QObject):
             return
         pending.error = str(params.get("errorText", "")) + (" (blocked)" if params.get("blockedReason") else "")
         pending.finished = True
+        self._flush_soon()
 
     # ------------------------------------------------------------------ media the browser cannot play
 
