@@ -470,10 +470,16 @@ class Case:
             return self._append(Kind.UNPLAYABLE, {"url": url, "page_url": page_url, "sha256": sha256,
                                                   "size": size, "media_type": media_type})
 
-    def record_provenance(self, provenance: dict[str, Any]) -> Event:
-        """Journal where the browser ran: versions, operating system, time zone, the clock's offset."""
+    def record_provenance(self, provenance: dict[str, Any]) -> Event | None:
+        """Journal where the browser runs (versions, operating system, time zone, the clock's offset),
+        once per opening of the case: ``None`` if this opening already has it."""
         with self._mutex:
             self._require_keys()
+            for event in reversed(self._events):
+                if event.kind == Kind.PROVENANCE:
+                    return None
+                if event.kind == Kind.OPENED:
+                    break
             return self._append(Kind.PROVENANCE, dict(provenance))
 
     def add_note(self, text: str) -> Event:

@@ -1,4 +1,4 @@
-"""Where the browser ran: the facts an examiner asks for, journaled when the browser starts for a case.
+"""Where the browser ran: the facts an examiner asks for, journaled once per opening of a case.
 
 Application version, Qt and Chromium versions, the browser's user agent, the operating
 system, the time zone, and, when the school has set a time server, this computer's clock

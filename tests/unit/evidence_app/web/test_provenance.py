@@ -105,6 +105,7 @@ def test_the_case_journals_it_and_the_export_carries_it(case, usb) -> None:
     assert event.kind == "provenance" and event.data["chromium_version"] == "140.0"
     assert "Qt 6.12.0, Chromium 140.0" in "\n".join(provenance_lines(event.data))
     assert provenance_lines({"odd": 1}) == ["odd: 1"]
+    assert case.record_provenance(record.to_json()) is None  # once per opening of the case
     responses = case.record_responses(make_record())
 
     result = export(case, usb)
