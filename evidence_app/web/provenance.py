@@ -13,8 +13,8 @@ import platform
 import time
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields
-from typing import Any
 from datetime import datetime
+from typing import Any
 
 from evidence_app.web.sntp import TimeServerError, clock_offset
 

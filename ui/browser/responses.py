@@ -38,7 +38,12 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWebEngineCore import QWebEnginePage
 
 from evidence_app.web.bodies import BodyRule, body_rule, is_media, looks_like_media
-from evidence_app.web.responses import BodyRecord, PageResponses, ResponseRecord, TlsRecord
+from evidence_app.web.responses import (
+    BodyRecord,
+    PageResponses,
+    ResponseRecord,
+    TlsRecord,
+)
 from ui.browser.devtools import BodyDigest, DevToolsChannel, Reply
 
 SETTLE_MS = 1500           # after the page has loaded, what its scripts fetch at once is still its own

@@ -6,7 +6,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from evidence_app.web.bodies import BodyRule, body_rule, is_media, is_text_like, looks_like_media
+from evidence_app.web.bodies import (
+    BodyRule,
+    body_rule,
+    is_media,
+    is_text_like,
+    looks_like_media,
+)
 from tests.helpers.images import make_png
 
 

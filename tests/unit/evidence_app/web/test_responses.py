@@ -10,7 +10,12 @@ import pytest
 from evidence_app import InvalidInput, Kind, TamperDetected
 from evidence_app.web.bodies import BodyRule
 from evidence_app.web.responses import (
-    SCHEMA, BodyRecord, PageResponses, ResponseRecord, TlsRecord, page_responses_from_bytes,
+    SCHEMA,
+    BodyRecord,
+    PageResponses,
+    ResponseRecord,
+    TlsRecord,
+    page_responses_from_bytes,
 )
 
 HTML = "<p>post \u2013 text</p>".encode()

@@ -18,10 +18,9 @@ from PySide6.QtCore import QUrl
 from PySide6.QtWebEngineCore import QWebEnginePage
 
 from tests.helpers.browser import WAIT_MS
+from tests.helpers.responses_site import IMAGE
 from ui.browser.devtools import BodyDigest, DevToolsChannel, DevToolsUnavailable, Reply
 from ui.browser.profile import make_profile
-
-from tests.helpers.responses_site import IMAGE
 
 
 @pytest.fixture(scope="module")
