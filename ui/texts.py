@@ -43,6 +43,9 @@ KIND_WORDS: dict[str, str] = {
     Kind.ITEM_DESCRIBED: "File described",
     Kind.ITEM_VIEWED: "File viewed",
     Kind.DEVICE: "Device reviewed",
+    Kind.RESPONSES: "Server responses recorded",
+    Kind.UNPLAYABLE: "Video or sound that cannot play here",
+    Kind.PROVENANCE: "Browser and computer details",
 }
 
 

@@ -56,6 +56,7 @@ from evidence_app.vault.signing import SigningKey
 from evidence_app.vault.state import FILE_NAME as STATE_FILE
 from evidence_app.vault.state import State, Status, read_state, stricter, write_state
 from evidence_app.vault.timestamps import add_months, parse_utc, utc_now
+from evidence_app.web.responses import PageResponses, page_responses_from_bytes
 
 CAPTURE_KINDS = ("viewport", "page", "screen", "region")
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -515,6 +516,51 @@ class Case(FilesAndDevices):
                 if event.kind == Kind.SNAPSHOT and event.data["id"] == snapshot_id:
                     return self._checked_blob(event).decode("utf-8", errors="surrogatepass")
             raise InvalidInput(f"There is no page snapshot {snapshot_id!r} in this case.")
+
+    def record_responses(self, responses: PageResponses) -> Event:
+        """Store one page's responses (the full record, kept text bodies included) as an encrypted blob;
+        journal its summary. The record never holds an image, video or audio body (``web.bodies``)."""
+        checked_text(responses.page_url, "web address", MAX_URL_CHARS)
+        data = responses.to_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        with self._mutex:
+            self._require_evidence_allowed()
+            self._stop_if_listed(responses.page_url)
+            record_id = f"R{self._counts[Kind.RESPONSES] + 1:04d}"
+            return self._store_and_journal(data, f"page responses {record_id}", Kind.RESPONSES, lambda blob_id: {
+                "id": record_id, "blob": blob_id, "page_url": responses.page_url, "sha256": digest,
+                "size": len(data), "media_type": "application/json", "summary": responses.summary()})
+
+    def read_responses(self, record_id: str) -> PageResponses:
+        """A page's responses, hash re-checked."""
+        with self._mutex:
+            self._require_keys()
+            for event in self._events:
+                if event.kind == Kind.RESPONSES and event.data["id"] == record_id:
+                    return page_responses_from_bytes(self._checked_blob(event))
+            raise InvalidInput(f"There are no recorded responses {record_id!r} in this case.")
+
+    def record_unplayable(self, url: str, *, sha256: str, size: int, media_type: str, page_url: str = "") -> Event:
+        """Journal a film or sound the browser cannot play here: its address and hash, never its bytes."""
+        checked_text(url, "web address", MAX_URL_CHARS)
+        checked_text(page_url, "web address", MAX_URL_CHARS)
+        checked_text(media_type, "media type", 200)
+        with self._mutex:
+            self._require_evidence_allowed()
+            return self._append(Kind.UNPLAYABLE, {"url": url, "page_url": page_url, "sha256": sha256,
+                                                  "size": size, "media_type": media_type})
+
+    def record_provenance(self, provenance: dict[str, Any]) -> Event | None:
+        """Journal where the browser runs (versions, operating system, time zone, the clock's offset),
+        once per opening of the case: ``None`` if this opening already has it."""
+        with self._mutex:
+            self._require_keys()
+            for event in reversed(self._events):
+                if event.kind == Kind.PROVENANCE:
+                    return None
+                if event.kind == Kind.OPENED:
+                    break
+            return self._append(Kind.PROVENANCE, dict(provenance))
 
     def add_note(self, text: str) -> Event:
         checked_text(text, "note")

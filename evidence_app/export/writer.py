@@ -42,6 +42,7 @@ from evidence_app.policy.passphrase_words import generate_passphrase
 from evidence_app.vault.durable import fsync_dir, rename, storage_error
 from evidence_app.vault.events import Event, Kind
 from evidence_app.vault.timestamps import parse_utc, utc_now
+from evidence_app.web.provenance import provenance_lines
 
 if TYPE_CHECKING:
     from evidence_app.case.open_case import Case
@@ -149,10 +150,16 @@ def _summary(case: Case, events: list[Event], recipient: Recipient | None, expor
         f"Page snapshots:       {counts[Kind.SNAPSHOT]}",
         f"Files brought in:     {counts[Kind.ITEM]} ({sum(1 for i in case.items() if i.quarantined)} flagged), "
         f"from {counts[Kind.DEVICE]} device(s) reviewed and elsewhere",
+        f"Pages' responses:     {sum(1 for e in events if e.kind == Kind.RESPONSES)} records "
+        "(server, headers, certificates, hashes; text bodies only)",
         f"Journal records:      {len(events)}",
         f"Journal head SHA-256: {events[-1].hash}",
         f"Case key fingerprint: {case.signing_key.fingerprint}",
     ]
+    provenance = [e for e in events if e.kind == Kind.PROVENANCE]
+    if provenance:
+        lines += [f"Browser sessions:     {len(provenance)} (details of each in provenance/provenance.jsonl); "
+                  "the last:", *provenance_lines(provenance[-1].data)]
     if conclusion is not None:
         lines += [f"Conclusion:           substance {conclusion.substance}; subject {conclusion.subject}; "
                   f"actions {', '.join(conclusion.actions) or 'none'}", f"                      {conclusion.action_text}"]
@@ -219,8 +226,9 @@ def export_case(case: Case, dest_dir: Path | str, *, passphrase: str | None = No
     included = [e for e in capture_events if include_quarantined or not captures[e.data["id"]].quarantined]
     snapshots = [e for e in events if e.kind == Kind.SNAPSHOT]
     items, items_withheld = exported_items(case, include_quarantined)
+    responses = [e for e in events if e.kind == Kind.RESPONSES]
     total = (sum(e.data["size"] for e in included) + sum(e.data["size"] for e in snapshots)
-             + sum(i.size for i in items)
+             + sum(i.size for i in items) + sum(e.data["size"] for e in responses)
              + len(form) + sum(len(e.line) + 1 for e in events))
     done = 0
 
@@ -269,6 +277,13 @@ def export_case(case: Case, dest_dir: Path | str, *, passphrase: str | None = No
                     key_: event.data[key_] for key_ in ("id", "url", "title", "sha256", "size")}
                     | {"journal_record": event.seq, "recorded_at_utc": event.time}))
             add_items(case, bag, items, items_withheld)
+            for event, data in _prefetched(case, responses):
+                bag.add_payload(f"responses/{event.data['id']}.json", data, sha256=event.data["sha256"])
+            provenance = [e for e in events if e.kind == Kind.PROVENANCE]
+            if provenance:
+                bag.add_payload("provenance/provenance.jsonl", b"".join(json.dumps(
+                    dict(e.data) | {"journal_record": e.seq, "recorded_at_utc": e.time},
+                    ensure_ascii=False, sort_keys=True).encode("utf-8") + b"\n" for e in provenance))
             bag.add_payload("journal/journal.jsonl", b"".join(e.line + b"\n" for e in events))
             custody = custody_entries(events) + [{
                 "time": exported_at, "event": "case exported (this bundle)", "by": list(events[-1].by),

@@ -43,6 +43,9 @@ class Kind(StrEnum):
     ITEM_DESCRIBED = "item described"  # its note and concern, set again
     ITEM_VIEWED = "item viewed"      # the pair chose to look at it, after the warning
     DEVICE = "device"                # a device reviewed, and who was present
+    RESPONSES = "responses"
+    UNPLAYABLE = "unplayable"
+    PROVENANCE = "provenance"
 
 
 def canonical_json(value: Mapping[str, Any]) -> bytes:

@@ -38,3 +38,32 @@ def test_no_plaintext_evidence_on_disk_after_a_session(browser, case, web, qtbot
     needles = [MARKER.encode("utf-8"), MARKER.encode("utf-16-le"), png, middle]
     hits = files_containing(needles, places, started)
     assert {needle[:24]: found for needle, found in hits.items() if found} == {}
+
+
+def test_an_image_response_leaves_its_hash_and_no_bytes_anywhere(browser, case, qtbot) -> None:
+    import base64
+    import hashlib
+
+    from tests.helpers.responses_site import IMAGE, ResponsesSite
+
+    site = ResponsesSite().start()
+    try:
+        started = time.time()
+        wait_for(qtbot, lambda: browser.current_tab().responses.is_ready, timeout=20_000)
+        load(qtbot, browser, f"{site.base}/page", paint=True)
+        wait_for(qtbot, lambda: events(case, Kind.RESPONSES), timeout=15_000)
+        browser.flush()
+        qtbot.wait(500)
+        record = case.read_responses(events(case, Kind.RESPONSES)[0].data["id"])
+        image = next(r for r in record.responses if r.url.endswith("/image.png"))
+        assert image.body is not None and image.body.sha256 == hashlib.sha256(IMAGE).hexdigest()
+        assert IMAGE not in record.to_bytes()
+
+        places = [Path(case.folder), Path(tempfile.gettempdir()), Path.home()]
+        middle = IMAGE[len(IMAGE) // 2: len(IMAGE) // 2 + 48]
+        needles = [IMAGE, middle, base64.b64encode(IMAGE)[:64]]
+        hits = files_containing(needles, places, started)
+        assert {needle[:24]: found for needle, found in hits.items() if found} == {}, \
+            "the image's bytes were written to disk"
+    finally:
+        site.stop()

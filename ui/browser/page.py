@@ -13,17 +13,20 @@ sharing, protocol handlers. Before all of that, every navigation (a page or a
 frame in it, a redirect's target) is put to the browser's
 :class:`~ui.browser.guard.RequestGuard`: an address on the school's blocklist
 is never navigated to, and nothing is once the stop has halted the browser.
+A certificate error is never accepted: the page is refused with a plain sentence and
+the error, with each certificate's subject, issuer and SHA-256, is journaled.
 New windows (``window.open``, ``target=_blank``)
 become new tabs through :attr:`RecordedPage.new_tab_requested`.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QUrl, Signal
-from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineProfile
+from PySide6.QtWebEngineCore import QWebEngineCertificateError, QWebEnginePage, QWebEngineProfile
 
 from ui.browser.guard import RequestGuard
 from ui.browser.schemes import BLANK, page_allowed, refusal_message
@@ -54,6 +57,18 @@ def permission_name(permission: object) -> str:
             "MouseLock": "mouse lock"}.get(name, name.lower())
 
 
+def certificate_detail(error: QWebEngineCertificateError) -> str:
+    """The error's kind and description, and each certificate of the chain: subject, issuer, SHA-256 of its DER."""
+    parts = [f"{error.type().name}: {error.description()}"]
+    for index, certificate in enumerate(error.certificateChain()):
+        der = bytes(certificate.toDer())
+        subject = certificate.subjectDisplayName() if hasattr(certificate, "subjectDisplayName") else ""
+        issuer = certificate.issuerDisplayName() if hasattr(certificate, "issuerDisplayName") else ""
+        parts.append(f"certificate {index + 1}: subject {subject!r}, issuer {issuer!r}, "
+                     f"SHA-256 {hashlib.sha256(der).hexdigest()}")
+    return "; ".join(parts)
+
+
 def same_document(current: str, target: str) -> bool:
     """Whether ``target`` is a jump inside ``current`` (the same address up to a ``#fragment`` it has).
 
@@ -79,11 +94,15 @@ class RecordedPage(QWebEnginePage):
         self._may_record = may_record
         self.guard = guard
         self._first_navigation_cause = "new-tab" if opened_by_page else ""
+        self.opened_by_page = opened_by_page
+        self.recording_ready: Callable[[], bool] | None = None  # set by the tab: responses are recorded
+        self._held = ""
         self.permissionRequested.connect(self._on_permission)
         self.fullScreenRequested.connect(lambda request: request.reject())
         self.fileSystemAccessRequested.connect(self._on_file_system_access)
         self.desktopMediaRequested.connect(self._on_desktop_media)
         self.registerProtocolHandlerRequested.connect(self._on_protocol_handler)
+        self.certificateError.connect(self._on_certificate_error)
 
     # ------------------------------------------------------------------ navigation
 
@@ -103,8 +122,18 @@ class RecordedPage(QWebEnginePage):
             # Nothing is browsed that cannot be recorded.
             self.refused.emit(Refusal("unrecorded", text, "", blocked))
             return False
+        if self.recording_ready is not None and not self.recording_ready():
+            # The response recorder is still starting (a fraction of a second): go there once it listens.
+            self._held = text
+            return False
         self.navigation_accepted.emit(text, self._cause(text, navigation_type))
         return True
+
+    def release_held(self) -> None:
+        """The response recorder is listening: go to the address held back meanwhile, if any."""
+        held, self._held = self._held, ""
+        if held:
+            self.load(QUrl(held))
 
     def _cause(self, url: str, navigation_type: QWebEnginePage.NavigationType) -> str:
         if navigation_type == _Nav.NavigationTypeRedirect:
@@ -143,6 +172,14 @@ class RecordedPage(QWebEnginePage):
         self.refused.emit(Refusal("permission", self.url().toString(), "screen sharing",
                                   "The page asked to share the screen. That is never allowed here; "
                                   "the request has been recorded."))
+
+    def _on_certificate_error(self, error: QWebEngineCertificateError) -> None:
+        """Never accepted: the page is refused, and what was wrong (and with which certificate) is journaled."""
+        error.rejectCertificate()
+        url = error.url().toString()
+        self.refused.emit(Refusal("certificate", url, certificate_detail(error),
+                                  "This site's security certificate is not valid, so the page was not "
+                                  f"opened: {error.description().rstrip('.')}. The refusal has been recorded."))
 
     def _on_protocol_handler(self, request: object) -> None:
         request.reject()  # type: ignore[attr-defined]

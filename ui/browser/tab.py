@@ -1,4 +1,8 @@
-"""One browser tab: a web view showing a :class:`RecordedPage`, its interceptor, recorder and region overlay.
+"""One browser tab: a web view showing a :class:`RecordedPage`, its interceptor, recorders and region overlay.
+
+Two recorders: :class:`VisitRecorder` (visits, resource counts, the DOM as text) and
+:class:`ResponseRecorder` (every response from the browser's own connection, through an
+in-process DevTools channel).
 
 Ownership is arranged so the page always dies before the profile: the page
 is a child of the tab (and the interceptor a child of the page), while the
@@ -9,6 +13,7 @@ deletes every tab before it deletes the profile.
 from __future__ import annotations
 
 import shiboken6
+from PySide6.QtCore import QUrl
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
@@ -17,6 +22,7 @@ from ui.browser.interceptor import RequestInterceptor
 from ui.browser.page import RecordedPage
 from ui.browser.recorder import VisitRecorder
 from ui.browser.region import RegionOverlay
+from ui.browser.responses import ResponseRecorder
 from ui.browser.writer import CaseWriter
 
 
@@ -31,10 +37,32 @@ class BrowserTab(QWidget):
         page.setUrlRequestInterceptor(self.interceptor)
         self.view = QWebEngineView(page, self)
         self.recorder = VisitRecorder(page, self.interceptor.counter, case, writer, self)
+        self.responses = ResponseRecorder(
+            page, lambda record: writer.submit(lambda: case.record_responses(record), what="the page's responses"),
+            self, record_unplayable=lambda url, sha256, size, kind, page_url: writer.submit(
+                lambda: case.record_unplayable(url, sha256=sha256, size=size, media_type=kind, page_url=page_url),
+                what="the video that cannot play"))
+        self._waiting_url: QUrl | None = None
+        self.responses.ready.connect(self._on_recording)
+        if page.opened_by_page:  # the page's opener navigates it at once: hold that until the recorder listens
+            page.recording_ready = lambda: self.responses.is_ready
         self.overlay = RegionOverlay(self.view)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.view)
+
+    def open(self, url: QUrl) -> None:
+        """Go to ``url`` as soon as every response can be recorded (at once, after the first fraction of a second)."""
+        if self.responses.is_ready:
+            self.page.load(url)
+        else:
+            self._waiting_url = url
+
+    def _on_recording(self) -> None:
+        self.page.release_held()
+        waiting, self._waiting_url = self._waiting_url, None
+        if waiting is not None:
+            self.page.load(waiting)
 
     def url(self) -> str:
         return self.page.url().toString()
@@ -48,6 +76,7 @@ class BrowserTab(QWidget):
         if not shiboken6.isValid(self):
             return
         self.recorder.finish()
+        self.responses.finish()
         self.overlay.hide()
         page = self.page
         if now:

@@ -26,9 +26,9 @@ import time
 from dataclasses import dataclass
 
 import shiboken6
-from PySide6.QtCore import QRect, Qt, QUrl, Signal
+from PySide6.QtCore import QRect, Qt, QUrl, Signal, qVersion
 from PySide6.QtGui import QAction, QImage, QKeySequence
-from PySide6.QtWebEngineCore import QWebEngineLoadingInfo
+from PySide6.QtWebEngineCore import QWebEngineLoadingInfo, qWebEngineChromiumVersion
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -42,8 +42,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+import evidence_app
 from evidence_app import Blocklist, Capture, Case, CaseSealed, Status
 from evidence_app.policy.concerns import ConcernTable, load_concerns
+from evidence_app.web.provenance import collect
 from ui.browser.capture_form import CaptureForm
 from ui.browser.grab import CaptureUnavailable, FullPage, FullPageGrabber, grab_screen, grab_viewport, png_bytes
 from ui.browser.guard import Blocked, RequestGuard
@@ -97,7 +99,7 @@ class RecordedBrowser(QWidget):
 
     def __init__(self, case: Case, parent: QWidget | None = None, *,
                  concerns: ConcernTable | None = None, home: str = "",
-                 blocklist: Blocklist | None = None) -> None:
+                 blocklist: Blocklist | None = None, time_server: str = "") -> None:
         if case.status is Status.SEALED:
             raise CaseSealed("This case is sealed: it can never be browsed again. Follow the referral steps.")
         super().__init__(parent)
@@ -122,6 +124,17 @@ class RecordedBrowser(QWidget):
         self.form.stop_requested.connect(self._on_stop_concern)
         self._build(home)
         self.new_tab(home)
+        self._journal_provenance(time_server)
+
+    def _journal_provenance(self, time_server: str) -> None:
+        """Where this browser runs (versions, system, time zone, clock offset), journaled as it starts."""
+        if self._may_record() is not None:
+            return
+        details = {"app_version": evidence_app.__version__, "qt_version": qVersion(),
+                   "chromium_version": qWebEngineChromiumVersion(), "user_agent": self._profile.httpUserAgent()}
+        case = self._case
+        self._writer.submit(lambda: case.record_provenance(collect(**details, time_server=time_server).to_json()),
+                            what="the browser's details")
 
     # ------------------------------------------------------------------ layout
 
@@ -253,6 +266,8 @@ class RecordedBrowser(QWidget):
     def new_tab(self, url: str = "", page: RecordedPage | None = None) -> BrowserTab:
         page = page or RecordedPage(self._profile, self._may_record, guard=self.guard)
         tab = BrowserTab(page, self._case, self._writer, self.tabs)
+        tab.responses.unplayable.connect(lambda url, sentence: self._say(sentence, error=True))
+        tab.responses.failed.connect(lambda sentence: self._say(sentence, error=True))
         page.refused.connect(self._on_refused)
         page.new_tab_requested.connect(lambda new_page: self.new_tab(page=new_page))
         page.windowCloseRequested.connect(lambda t=tab: self._close_tab(t))
@@ -375,7 +390,7 @@ class RecordedBrowser(QWidget):
         # An address typed without a scheme is tried with https, then with http if that fails (as browsers do).
         tab.http_fallback = http_fallback_for(text, url)
         # The page decides (and journals) each navigation: see RecordedPage.acceptNavigationRequest.
-        tab.page.load(QUrl(url))
+        tab.open(QUrl(url))
 
     def _on_loading(self, tab: BrowserTab, info: QWebEngineLoadingInfo) -> None:
         """A page that failed to load is journaled as unreachable (it is no site visited); https falls back."""
@@ -383,6 +398,9 @@ class RecordedBrowser(QWidget):
             return
         url = info.url().toString()
         if not page_allowed(url):
+            return
+        if info.errorDomain() == QWebEngineLoadingInfo.ErrorDomain.CertificateErrorDomain:
+            tab.http_fallback = ""  # never retried without encryption: the page refused it and said why
             return
         case, why = self._case, info.errorString() or "the page did not load"
         if self._may_record() is None:

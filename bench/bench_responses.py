@@ -1,0 +1,128 @@
+"""Page load time with every response recorded, against the same page loaded without the recorder.
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python -m bench.bench_responses [--quick]
+
+Two bare pages in one off-the-record profile load the same local pages in turn
+(alternating, so the shared machine's noise falls on both): one with a
+:class:`~ui.browser.responses.ResponseRecorder` attached (DevTools channel, every
+response's events, every body hashed in the frontend, text bodies sent to Python),
+one without. The figure is loadStarted -> loadFinished, median of the runs; the ratio
+recorded/bare is the target (<= 1.2). The time from loadFinished until the page's
+record has been handed over is printed too (it happens after the page is shown).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+if hasattr(os, "geteuid") and os.geteuid() == 0:
+    os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
+
+import shiboken6  # noqa: E402
+from PySide6.QtCore import QEventLoop, QTimer, QUrl  # noqa: E402
+from PySide6.QtWebEngineCore import QWebEnginePage  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from tests.helpers.responses_site import ResponsesSite  # noqa: E402
+from tests.helpers.webserver import WebServer  # noqa: E402
+from ui.browser.profile import make_profile  # noqa: E402
+from ui.browser.responses import SETTLE_MS, ResponseRecorder  # noqa: E402
+
+
+def until(condition, timeout_ms: int = 60_000) -> None:  # type: ignore[no-untyped-def]
+    loop = QEventLoop()
+    timer = QTimer()
+
+    def check() -> None:  # a slot returns nothing (PySide6 6.12 miscounts what a slot returns)
+        if condition():
+            loop.quit()
+
+    timer.timeout.connect(check)
+    timer.start(5)
+    QTimer.singleShot(timeout_ms, loop.quit)
+    loop.exec()
+    timer.stop()
+    if not condition():
+        raise TimeoutError("timed out")
+
+
+def load_seconds(page: QWebEnginePage, url: str) -> float:
+    done: list[float] = []
+    started = time.perf_counter()
+
+    def finished(ok: bool) -> None:
+        done.append(time.perf_counter())
+
+    connection = page.loadFinished.connect(finished)
+    page.load(QUrl(url))
+    until(lambda: bool(done))
+    page.loadFinished.disconnect(connection)
+    return done[0] - started
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args()
+    runs = 5 if args.quick else 15
+    app = QApplication.instance() or QApplication(sys.argv)
+    web = WebServer().start()
+    site = ResponsesSite().start()
+    profile = make_profile()
+    bare = QWebEnginePage(profile)
+    recorded_page = QWebEnginePage(profile)
+    records: list[tuple[str, float]] = []
+
+    def delivered(record) -> None:  # type: ignore[no-untyped-def]
+        records.append((record.page_url, time.perf_counter()))
+
+    recorder = ResponseRecorder(recorded_page, delivered, recorded_page)
+    until(lambda: recorder.is_ready)
+    pages = {"small page (6 responses, text, an image, JSON)": f"{site.base}/page",
+             "200 images": web.url("/many?n=200&kind=img"),
+             "500 stylesheets": web.url("/many?n=500&kind=css")}
+    failed = False
+    try:
+        for name, url in pages.items():
+            for page in (bare, recorded_page):  # warm both
+                load_seconds(page, url)
+                load_seconds(page, "about:blank")
+            plain: list[float] = []
+            with_recording: list[float] = []
+            handover: list[float] = []
+            for _ in range(runs):
+                plain.append(load_seconds(bare, url))
+                load_seconds(bare, "about:blank")
+                records.clear()
+                with_recording.append(load_seconds(recorded_page, url))
+                finished = time.perf_counter()
+                until(lambda: any(u == url and t > finished for u, t in records))
+                handover.append(next(t for u, t in records if u == url and t > finished) - finished)
+                load_seconds(recorded_page, "about:blank")
+            ratio = statistics.median(with_recording) / statistics.median(plain)
+            failed |= ratio > 1.2
+            print(f"{name}: bare {statistics.median(plain) * 1000:.0f} ms, recorded "
+                  f"{statistics.median(with_recording) * 1000:.0f} ms, ratio {ratio:.2f} (target <= 1.2); "
+                  f"record handed over {statistics.median(handover) * 1000:.0f} ms after loadFinished "
+                  f"(the record waits {SETTLE_MS} ms for what the page fetches after loading)")
+    finally:
+        recorder.finish()
+        shiboken6.delete(recorded_page)
+        shiboken6.delete(bare)
+        app.processEvents()
+        web.stop()
+        site.stop()
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    code = main()
+    sys.stdout.flush()
+    # PySide6 6.12 can abort while collecting garbage at interpreter exit after many pages
+    # ("none_dealloc"); the figures are printed, so leave without that collection.
+    os._exit(code)

@@ -1,0 +1,378 @@
+"""Every response a tab's page receives, recorded from the browser's own connection.
+
+A :class:`ResponseRecorder` listens to one page through its in-process
+:class:`~ui.browser.devtools.DevToolsChannel` (``Network.*`` events):
+
+- ``requestWillBeSent`` (and its ``ExtraInfo``: the headers really sent) starts a record;
+  a redirect's hop is recorded from its ``redirectResponse``;
+- ``responseReceived`` (and its ``ExtraInfo``: the headers really received) gives the
+  status, headers, the server's IP and port, the protocol, timing and, over HTTPS,
+  ``securityDetails`` (TLS protocol, cipher, certificate subject, issuer, validity);
+  the chain itself (DER) comes from ``Network.getCertificate``, once per origin;
+- ``loadingFinished`` gives the size on the wire and has the body hashed in the
+  DevTools frontend (:meth:`DevToolsChannel.body`): a text-like body comes back to be
+  kept, an image, video or audio body never does (only its hash and size). While the
+  page is loading the bodies wait (the browser keeps them, up to ``NETWORK_BUFFER``)
+  and are hashed once it has loaded, so the hashing does not slow the load down;
+- ``loadingFailed`` ends a record with the browser's error.
+
+The records of one page (everything loaded while a main-frame document is shown) go to
+the case as one :class:`~evidence_app.web.responses.PageResponses` when the page has
+loaded, and again for anything that came later, when the page is left or the tab closes.
+
+A film or sound the browser reports it cannot play (``Media.playerErrorsRaised``; its
+address comes from the player's ``kLoad`` log entry) is announced through
+:attr:`ResponseRecorder.unplayable` in plain words, and its address and hash are journaled.
+PySide6's QtWebEngine has no H.264 or AAC, so many sites' videos end here.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWebEngineCore import QWebEnginePage
+
+from evidence_app.web.bodies import BodyRule, body_rule, is_media, looks_like_media
+from evidence_app.web.responses import (
+    BodyRecord,
+    PageResponses,
+    ResponseRecord,
+    TlsRecord,
+)
+from ui.browser.devtools import BodyDigest, DevToolsChannel, Reply
+
+SETTLE_MS = 1500           # after the page has loaded, what its scripts fetch at once is still its own
+BODIES_EVERY_MS = 2000     # during a long load, queued bodies are hashed this often
+EVENTS = ("Network.requestWillBeSent", "Network.responseReceived", "Network.loadingFinished",
+          "Network.loadingFailed", "Page.frameNavigated", "Media.playerEventsAdded", "Media.playerErrorsRaised",
+          "Target.attachedToTarget")  # prefixes: the ExtraInfo events are included
+NETWORK_BUFFER = 200_000_000  # bytes of bodies the browser keeps for getResponseBody (per page)
+
+
+@dataclass
+class _Pending:
+    """One response being assembled from its events."""
+
+    request_id: str
+    page_url: str = ""   # the page shown when it was asked for
+    method: str = "GET"
+    url: str = ""
+    started: float = 0.0
+    resource_type: str = ""
+    request_headers: dict[str, str] = field(default_factory=dict)
+    response: dict[str, Any] = field(default_factory=dict)
+    raw_response_headers: dict[str, str] = field(default_factory=dict)
+    size: int = 0
+    error: str = ""
+    body: BodyRecord | None = None
+    body_bytes: bytes | None = None
+    finished: bool = False
+    waiting_for_body: bool = False
+
+
+def _headers(value: Any) -> dict[str, str]:
+    return {str(k): str(v) for k, v in (value or {}).items()}
+
+
+def _tls(details: dict[str, Any], chain: tuple[bytes, ...]) -> TlsRecord:
+    return TlsRecord(protocol=str(details.get("protocol", "")), cipher=str(details.get("cipher", "")),
+                     subject=str(details.get("subjectName", "")), issuer=str(details.get("issuer", "")),
+                     key_exchange=str(details.get("keyExchange", "") or details.get("keyExchangeGroup", "")),
+                     valid_from=float(details.get("validFrom", 0) or 0), valid_to=float(details.get("validTo", 0) or 0),
+                     san=tuple(str(s) for s in details.get("sanList", [])), chain_der=chain)
+
+
+def _origin(url: str) -> str:
+    scheme, _, rest = url.partition("://")
+    return f"{scheme}://{rest.split('/', 1)[0]}"
+
+
+class ResponseRecorder(QObject):
+    """Records one page's responses; ``deliver(PageResponses)`` writes them (on the case writer)."""
+
+    ready = Signal()               # the browser reports responses from now on
+    unplayable = Signal(str, str)  # url, plain sentence for the pair
+    failed = Signal(str)           # the channel could not be set up: a plain sentence
+
+    def __init__(self, page: QWebEnginePage, deliver: Callable[[PageResponses], None],
+                 parent: QObject | None = None, *,
+                 record_unplayable: Callable[[str, str, int, str, str], None] | None = None) -> None:
+        super().__init__(parent)
+        self._page = page
+        self._deliver = deliver
+        self._record_unplayable = record_unplayable
+        # Attached from the event loop: a page made for window.open is given its engine-side contents
+        # only after createWindow returns, and a DevTools page attached before then never answers.
+        self.channel = DevToolsChannel(page, EVENTS, self, attach_later=True)
+        self._pending: dict[str, _Pending] = {}
+        self._done: list[_Pending] = []
+        self._page_url = ""
+        self._main_frame = ""
+        self._chains: dict[str, tuple[bytes, ...]] = {}
+        self._asked_chain: set[str] = set()
+        self._players: dict[str, str] = {}
+        self._told: set[str] = set()
+        self.is_ready = False
+        self._bodies: list[tuple[_Pending, str]] = []  # finished during a load: hashed once it has loaded
+        self._body_timer = QTimer(self)  # a page that never finishes loading still has its bodies hashed
+        self._body_timer.setInterval(BODIES_EVERY_MS)
+        self._body_timer.timeout.connect(self._ask_bodies)
+        self._body_timer.start()
+        self._settle = QTimer(self)
+        self._settle.setSingleShot(True)
+        self._settle.timeout.connect(self.flush)
+        self.channel.ready.connect(self._on_ready)
+        self.channel.listen(self._on_event)
+        self.channel.failed.connect(self.failed)
+        page.loadFinished.connect(self._on_load_finished)
+
+    def _on_load_finished(self, ok: bool) -> None:
+        self._ask_bodies()
+        self._settle.start(SETTLE_MS)
+
+    # ------------------------------------------------------------------ set-up
+
+    def _on_ready(self) -> None:
+        self.channel.quieten()
+        self.channel.send("Page.enable")
+        self.channel.send("Page.getFrameTree", callback=self._on_frame_tree)
+        # Frames of other sites run in processes of their own (when sites are isolated): each is a
+        # target, attached here, paused until its Network domain is on so none of its responses is missed.
+        self.channel.send("Target.setAutoAttach", {"autoAttach": True, "waitForDebuggerOnStart": True,
+                                                   "flatten": True})
+        self._enable(self._on_network_enabled)
+
+    def _enable(self, then: Callable[[Reply], None] | None, session_id: str = "") -> None:
+        self.channel.send("Media.enable", session_id=session_id)
+        self.channel.send("Network.enable", {"maxTotalBufferSize": NETWORK_BUFFER,
+                                             "maxResourceBufferSize": NETWORK_BUFFER // 4}, then, session_id)
+
+    def _on_attached(self, params: dict[str, Any], session_id: str) -> None:
+        child = str(params.get("sessionId", ""))
+        kind = str(params.get("targetInfo", {}).get("type", ""))
+        if not child:
+            return
+        if kind != "iframe":
+            # A worker is let go at once: holding a service worker stalls what it serves.
+            self.channel.send("Runtime.runIfWaitingForDebugger", session_id=child)
+            self.channel.send("Network.enable", session_id=child)
+            return
+        self.channel.quieten(child)
+        self.channel.send("Target.setAutoAttach", {"autoAttach": True, "waitForDebuggerOnStart": True,
+                                                   "flatten": True}, session_id=child)
+        self._enable(lambda reply: self.channel.send("Runtime.runIfWaitingForDebugger", session_id=child), child)
+
+    def _on_network_enabled(self, reply: Reply) -> None:
+        if not reply.ok:
+            self.failed.emit(f"The browser would not report its responses ({reply.error}).")
+            return
+        self.is_ready = True
+        self.ready.emit()
+
+    def _on_frame_tree(self, reply: Reply) -> None:
+        if reply.ok and reply.result:
+            self._main_frame = str(reply.result.get("frameTree", {}).get("frame", {}).get("id", ""))
+
+    # ------------------------------------------------------------------ events
+
+    def _on_event(self, method: str, params: dict[str, Any], session_id: str) -> None:
+        handler = {
+            "Network.requestWillBeSent": self._on_request,
+            "Network.requestWillBeSentExtraInfo": self._on_request_extra,
+            "Network.responseReceived": self._on_response,
+            "Network.responseReceivedExtraInfo": self._on_response_extra,
+            "Network.loadingFinished": lambda p, s: self._on_finished(p, s),
+            "Network.loadingFailed": self._on_failed,
+            "Page.frameNavigated": self._on_frame_navigated,
+            "Media.playerEventsAdded": self._on_player_events,
+            "Media.playerErrorsRaised": self._on_player_errors,
+            "Target.attachedToTarget": self._on_attached,
+        }.get(method)
+        if handler is not None:
+            handler(params, session_id)
+
+    def _record(self, request_id: str) -> _Pending:
+        pending = self._pending.get(request_id)
+        if pending is None:
+            pending = self._pending[request_id] = _Pending(request_id, self._page_url)
+        return pending
+
+    def _on_frame_navigated(self, params: dict[str, Any], session_id: str) -> None:
+        frame = params.get("frame", {})
+        if not frame.get("parentId") and not session_id:
+            self._main_frame = str(frame.get("id", self._main_frame))
+
+    def _on_request(self, params: dict[str, Any], session_id: str) -> None:
+        request_id = str(params.get("requestId", ""))
+        request = params.get("request", {})
+        is_main_document = (params.get("type") == "Document" and params.get("loaderId") == request_id
+                            and not session_id and (not self._main_frame or params.get("frameId") == self._main_frame))
+        redirect = params.get("redirectResponse")
+        if redirect and request_id in self._pending:
+            hop = self._pending.pop(request_id)
+            hop.response = redirect
+            hop.finished = True
+            self._done.append(hop)
+        elif is_main_document and request_id not in self._pending:
+            self.flush()  # a new page: what came before was the last page's
+        if is_main_document:
+            self._page_url = str(request.get("url", ""))
+        pending = self._record(request_id)
+        if is_main_document:
+            pending.page_url = self._page_url
+        pending.method = str(request.get("method", "GET"))
+        pending.url = str(request.get("url", "")) + str(request.get("urlFragment", ""))
+        pending.started = float(params.get("wallTime", time.time()))
+        pending.resource_type = str(params.get("type", ""))
+        pending.request_headers = pending.request_headers or _headers(request.get("headers"))
+
+    def _on_request_extra(self, params: dict[str, Any], session_id: str) -> None:
+        # The headers as really sent (cookies included), which the plain event leaves out.
+        self._record(str(params.get("requestId", ""))).request_headers = _headers(params.get("headers"))
+
+    def _on_response(self, params: dict[str, Any], session_id: str) -> None:
+        pending = self._record(str(params.get("requestId", "")))
+        pending.response = dict(params.get("response", {}))
+        pending.resource_type = str(params.get("type", pending.resource_type))
+        if pending.response.get("securityDetails"):
+            origin = _origin(str(pending.response.get("url", pending.url)))
+            if origin not in self._asked_chain:
+                self._asked_chain.add(origin)
+                self.channel.send("Network.getCertificate", {"origin": origin},
+                                  lambda reply, o=origin: self._on_chain(o, reply), session_id)
+
+    def _on_chain(self, origin: str, reply: Reply) -> None:
+        import base64
+
+        if reply.ok and reply.result:
+            self._chains[origin] = tuple(base64.b64decode(c) for c in reply.result.get("tableNames", []))
+
+    def _on_response_extra(self, params: dict[str, Any], session_id: str) -> None:
+        self._record(str(params.get("requestId", ""))).raw_response_headers = _headers(params.get("headers"))
+
+    def _on_finished(self, params: dict[str, Any], session_id: str) -> None:
+        pending = self._pending.get(str(params.get("requestId", "")))
+        if pending is None:
+            return
+        pending.size = int(params.get("encodedDataLength", 0) or 0)
+        pending.finished = True
+        pending.waiting_for_body = True
+        self._bodies.append((pending, session_id))
+        if not self._page.isLoading():
+            self._ask_bodies()  # hashed at once when the page is idle; during a load, when it has loaded
+
+    def _ask_bodies(self) -> None:
+        """Have every queued body hashed (kept when text-like), now that the page is not loading."""
+        queued, self._bodies = self._bodies, []
+        for pending, session_id in queued:
+            rule = body_rule(str(pending.response.get("mimeType", "")), pending.resource_type)
+            self.channel.body(pending.request_id, lambda digest, p=pending, r=rule: self._on_body(p, r, digest),
+                              keep=rule is BodyRule.KEEP, session_id=session_id)
+
+    def _on_body(self, pending: _Pending, rule: BodyRule, digest: BodyDigest) -> None:
+        pending.waiting_for_body = False
+        if digest.error:
+            pending.body = BodyRecord(BodyRule.HASH_ONLY, "", 0, note=f"The browser no longer had the body ({digest.error}).")
+        elif digest.withheld:
+            pending.body = BodyRecord(BodyRule.HASH_ONLY, digest.sha256, digest.size, digest.decoded_text,
+                                      note=digest.withheld)
+        elif rule is BodyRule.KEEP and digest.body is not None and not looks_like_media(digest.body[:16]):
+            pending.body = BodyRecord(BodyRule.KEEP, digest.sha256, digest.size, digest.decoded_text)
+            pending.body_bytes = digest.body
+        else:
+            pending.body = BodyRecord(BodyRule.HASH_ONLY, digest.sha256, digest.size, digest.decoded_text)
+        if is_media(str(pending.response.get("mimeType", ""))) and pending.url in self._told:
+            self._journal_unplayable(pending)
+        self._flush_soon()
+
+    def _flush_soon(self) -> None:
+        """A response completed after the page had loaded (a late body, a script's fetch): journal it too."""
+        if not self._page.isLoading() and not self._settle.isActive():
+            self._settle.start(SETTLE_MS)
+
+    def _on_failed(self, params: dict[str, Any], session_id: str) -> None:
+        pending = self._pending.get(str(params.get("requestId", "")))
+        if pending is None:
+            return
+        pending.error = str(params.get("errorText", "")) + (" (blocked)" if params.get("blockedReason") else "")
+        pending.finished = True
+        self._flush_soon()
+
+    # ------------------------------------------------------------------ media the browser cannot play
+
+    def _on_player_events(self, params: dict[str, Any], session_id: str) -> None:
+        """The media player's log names what it loads: ``{"event": "kLoad", "url": ...}``."""
+        for entry in params.get("events", []):
+            try:
+                value = json.loads(entry.get("value", "{}"))
+            except (TypeError, ValueError):
+                continue
+            if isinstance(value, dict) and value.get("event") == "kLoad" and value.get("url"):
+                self._players[str(params.get("playerId"))] = str(value["url"])
+
+    def _on_player_errors(self, params: dict[str, Any], session_id: str) -> None:
+        url = self._players.get(str(params.get("playerId")), "")
+        if not url or url in self._told:
+            return
+        self._told.add(url)
+        self.unplayable.emit(url, "This video or sound cannot play in the recorded browser (it uses a "
+                                  "format the browser does not have). Its address and its fingerprint "
+                                  "(hash) have been recorded; nothing of it was kept.")
+        for pending in [*self._done, *self._pending.values()]:
+            if pending.url == url and pending.body is not None:
+                self._journal_unplayable(pending)
+
+    def _journal_unplayable(self, pending: _Pending) -> None:
+        body = pending.body
+        if self._record_unplayable is not None:
+            self._record_unplayable(pending.url, body.sha256 if body else "", body.size if body else 0,
+                                    str(pending.response.get("mimeType", "")), pending.page_url)
+
+    # ------------------------------------------------------------------ writing
+
+    def flush(self) -> None:
+        """Hand over every finished response of the page (those still waiting for a body wait)."""
+        self._settle.stop()
+        finished = [p for p in self._pending.values() if p.finished and not p.waiting_for_body]
+        for pending in finished:
+            del self._pending[pending.request_id]
+        records = [*self._done, *finished]
+        self._done = []
+        pages: dict[str, list[_Pending]] = {}
+        for pending in records:
+            pages.setdefault(pending.page_url or pending.url, []).append(pending)
+        for page_url, group in pages.items():
+            responses = tuple(self._as_record(p) for p in sorted(group, key=lambda p: p.started))
+            bodies = {p.body.sha256: p.body_bytes for p in group
+                      if p.body is not None and p.body.rule is BodyRule.KEEP and p.body_bytes is not None}
+            self._deliver(PageResponses(page_url, responses, bodies))
+
+    def finish(self) -> None:
+        """The tab is closing: everything recorded so far goes, finished or not."""
+        self._body_timer.stop()
+        for pending in self._pending.values():
+            pending.finished = True
+            pending.waiting_for_body = False
+        self.flush()
+        self.channel.close()
+
+    def _as_record(self, pending: _Pending) -> ResponseRecord:
+        response = pending.response
+        details = response.get("securityDetails")
+        url = str(response.get("url", pending.url)) or pending.url
+        tls = _tls(details, self._chains.get(_origin(url), ())) if details else None
+        timing = {str(k): float(v) for k, v in (response.get("timing") or {}).items() if isinstance(v, (int, float))}
+        return ResponseRecord(
+            method=pending.method, url=url, status=int(response.get("status", 0) or 0),
+            request_headers=pending.request_headers,
+            response_headers=pending.raw_response_headers or _headers(response.get("headers")),
+            remote_ip=str(response.get("remoteIPAddress", "")), remote_port=int(response.get("remotePort", 0) or 0),
+            protocol=str(response.get("protocol", "")), mime_type=str(response.get("mimeType", "")),
+            resource_type=pending.resource_type, size=pending.size or int(response.get("encodedDataLength", 0) or 0),
+            started=pending.started, status_text=str(response.get("statusText", "")), timing=timing,
+            body=pending.body, tls=tls, error=pending.error)
