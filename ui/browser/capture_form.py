@@ -12,7 +12,7 @@ while it is chosen.
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from evidence_app.policy.concerns import Concern, ConcernTable
 from ui.browser.concern_box import NO_CONCERN, concern_box

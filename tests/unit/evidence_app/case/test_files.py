@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 import subprocess
 import sys
 import threading
@@ -17,14 +16,7 @@ from evidence_app.errors import Cancelled, CaseSealed, InvalidInput, Quarantined
 from evidence_app.vault.streams import CHUNK
 from tests.helpers.cases import OTHER_MACHINE, PASSPHRASES, make_store
 from tests.helpers.images import make_png
-from tests.helpers.evidence_files import OUTLOOK_SAMPLE, email_with_attachments, jpeg_with_exif
-
-
-def _tool_hash(tool: str, path: Path) -> str:
-    """The hash an outside tool gives (coreutils); on Windows, where it is missing, hashlib's."""
-    if shutil.which(tool) is None:
-        return hashlib.new(tool.removesuffix("sum"), path.read_bytes()).hexdigest()
-    return subprocess.run([tool, str(path)], check=True, capture_output=True, text=True).stdout.split()[0]
+from tests.helpers.evidence_files import OUTLOOK_SAMPLE, email_with_attachments, jpeg_with_exif, tool_hash
 
 
 def _file(tmp_path: Path, name: str, data: bytes, mtime: int = 1_700_000_000) -> Path:
@@ -39,7 +31,7 @@ def test_a_file_is_kept_unchanged_with_the_hashes_the_police_tools_give(case, tm
     path = _file(tmp_path, "chat export.txt", data)
     item = case.add_item(path, note="Sent to the pupil on Monday", concern="threatening-behaviour")
     assert (item.sha256, item.md5, item.sha1) == (
-        _tool_hash("sha256sum", path), _tool_hash("md5sum", path), _tool_hash("sha1sum", path))
+        tool_hash("sha256sum", path), tool_hash("md5sum", path), tool_hash("sha1sum", path))
     assert (item.name, item.size, item.modified) == ("chat export.txt", len(data), "2023-11-14T22:13:20Z")
     assert item.by == ("Alice Hughes", "Bartosz Nowak") and item.added_at.endswith("Z")
     assert (item.note, item.concern, item.visual, item.quarantined) == (

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import subprocess
 from pathlib import Path
 
 from evidence_app import verify_bundle
 from tests.helpers.bundles import export, forge, members, repack
-from tests.helpers.evidence_files import email_with_attachments, jpeg_with_exif, sparse_file
+from tests.helpers.evidence_files import email_with_attachments, jpeg_with_exif, sparse_file, tool_hash
 
 
 def _file(tmp_path: Path, name: str, data: bytes) -> Path:
@@ -31,8 +30,7 @@ def test_each_file_is_in_the_bag_whole_with_its_metadata_and_hashes(case, tmp_pa
     bag = _bag(result)
     assert bag["data/items/I0001.jpg"] == photo_path.read_bytes()
     described = json.loads(bag["data/items/I0001.json"])
-    tools = {tool: subprocess.run([f"{tool}sum", str(photo_path)], capture_output=True, text=True,
-                                  check=True).stdout.split()[0] for tool in ("sha256", "md5", "sha1")}
+    tools = {tool: tool_hash(f"{tool}sum", photo_path) for tool in ("sha256", "md5", "sha1")}
     assert {k: described[k] for k in ("sha256", "md5", "sha1")} == tools
     assert (described["original_name"], described["note"], described["device"]["present"]) == (
         "IMG_2041.JPG", "The group chat", "Both investigators, the pupil and a parent")
@@ -83,6 +81,5 @@ def test_a_file_larger_than_memory_would_like_streams_into_the_bag(case, tmp_pat
     item = case.add_item(big)
     result = export(case, usb)
     digest = hashlib.sha256(_bag(result)["data/items/I0001.mp4"]).hexdigest()
-    assert digest == item.sha256 == subprocess.run(["sha256sum", str(big)], capture_output=True, text=True,
-                                                   check=True).stdout.split()[0]
+    assert digest == item.sha256 == tool_hash("sha256sum", big)
     assert verify_bundle(result.folder, result.passphrase).ok

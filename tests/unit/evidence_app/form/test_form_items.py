@@ -10,7 +10,9 @@ import pytest
 from evidence_app import render_form
 from evidence_app.form.data import gather
 from tests.helpers.evidence_files import email_with_attachments, jpeg_with_exif
-from tests.helpers.pdf import pdf_text
+from tests.helpers.pdf import needs_poppler, pdf_text
+
+pytestmark = needs_poppler  # pdftotext and pdftoppm (poppler-utils; not on the Windows leg)
 
 
 def _file(tmp_path: Path, name: str, data: bytes) -> Path:

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from evidence_app import CaseSealed, Kind, Status
 from evidence_app.policy.referral import load_referral
-from evidence_app.school.settings import Settings, SettingsError
+from evidence_app.school.settings import Settings
 from tests.helpers.cases import make_case
 from tests.helpers.images import make_png
 from ui.case_window.referral import (
