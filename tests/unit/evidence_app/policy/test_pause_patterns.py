@@ -72,7 +72,7 @@ def test_wildcards_in_a_host_are_escaped() -> None:
 
 LABEL = st.text(string.ascii_lowercase + string.digits, min_size=1, max_size=8)
 HOST = st.lists(LABEL, min_size=1, max_size=3).map(lambda labels: ".".join(labels) + ".example")
-PATH = st.lists(st.text(string.ascii_letters + string.digits + "-_", min_size=1, max_size=6), max_size=3).map(
+PATH = st.lists(st.text(string.ascii_letters + string.digits + "-_", min_size=1, max_size=6), min_size=1, max_size=3).map(
     lambda parts: "/" + "/".join(parts))
 
 
