@@ -8,7 +8,9 @@ there, in front of any rules already set, replacing the ones an earlier call put
 that, a list changed while the application runs is still checked by the request
 guard at once, but connections to its new hosts are blocked only from the next
 start: :meth:`EngineFlags.restart_note` says so, naming them, for the start
-screen and the settings.
+screen and the settings, and :meth:`EngineFlags.restart_would_block` tells the
+application when to offer a restart (:mod:`ui.restart`), which starts again with
+:meth:`EngineFlags.environment_for_restart` (the flags as they were before ours).
 
 :data:`ENGINE` is the process's one engine; the application uses it, tests may
 make their own with a dictionary for an environment. No QtWebEngine import here:
