@@ -187,3 +187,27 @@ def test_restart_now_locks_an_open_case_first_and_the_offer_says_so(qtbot, qapp:
         assert case.locked and controller.case_windows == [] and len(restarts.launched) == 1
     finally:
         controller.shutdown()
+
+
+def test_a_real_restart_starts_the_same_command_with_the_flags_from_before_and_the_first_exits_cleanly(
+        tmp_path: Path) -> None:
+    import json
+    import os
+    import subprocess
+
+    log = tmp_path / "runs.jsonl"
+    env = dict(os.environ, QTWEBENGINE_CHROMIUM_FLAGS="--lang=en", QT_QPA_PLATFORM="offscreen")
+    command = [sys.executable, "-m", "tests.helpers.restart_app", str(log), str(tmp_path)]
+    first = subprocess.run(command, cwd=Path(__file__).resolve().parents[3], env=env, capture_output=True,
+                           text=True, timeout=120, check=False)
+    assert first.returncode == 0, first.stderr[-3000:]
+    deadline = time.monotonic() + 60
+    while len(log.read_text().splitlines()) < 2 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    runs = [json.loads(line) for line in log.read_text().splitlines()]
+    assert len(runs) == 2, runs
+    by_exit = {("exit" in run): run for run in runs}
+    started, restarted = by_exit[True], by_exit[False]
+    assert started["exit"] == 0 and "MAP old.example ~NOTFOUND" in started["ours"]
+    assert restarted["pid"] != started["pid"] and restarted["argv"] == started["argv"] == command[1:]
+    assert restarted["flags"] == "--lang=en"  # the flags as before: the new run makes its own rules
