@@ -43,6 +43,9 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args()
     runs = 5 if args.quick else 11
+    from ui import bindings
+
+    bindings.install()  # as the application does: PySide6 6.12 drops references to None (fatal under load)
     app = QApplication.instance() or QApplication(sys.argv)
     web = WebServer().start()
     site = ResponsesSite().start()
