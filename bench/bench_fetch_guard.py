@@ -23,19 +23,19 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 if hasattr(os, "geteuid") and os.geteuid() == 0:
     os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
 
-import shiboken6  # noqa: E402
-from PySide6.QtWebEngineCore import QWebEnginePage  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+import shiboken6
+from PySide6.QtWebEngineCore import QWebEnginePage
+from PySide6.QtWidgets import QApplication
 
-from bench.bench_responses import load_seconds, until  # noqa: E402
-from evidence_app import Blocklist  # noqa: E402
-from tests.helpers.responses_site import ResponsesSite  # noqa: E402
-from tests.helpers.webserver import WebServer  # noqa: E402
-from ui.browser import fetch_guard  # noqa: E402
-from ui.browser.fetch_guard import FetchGuard  # noqa: E402
-from ui.browser.guard import RequestGuard  # noqa: E402
-from ui.browser.profile import make_profile  # noqa: E402
-from ui.browser.responses import ResponseRecorder  # noqa: E402
+from bench.bench_responses import load_seconds, until
+from evidence_app import Blocklist
+from tests.helpers.responses_site import ResponsesSite
+from tests.helpers.webserver import WebServer
+from ui.browser import fetch_guard
+from ui.browser.fetch_guard import FetchGuard
+from ui.browser.guard import RequestGuard
+from ui.browser.profile import make_profile
+from ui.browser.responses import ResponseRecorder
 
 
 def main() -> int:

@@ -10,7 +10,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from evidence_app import Blocklist
-from evidence_app.policy.pause_patterns import EVERYTHING, pause_patterns, patterns_for_host
+from evidence_app.policy.pause_patterns import (
+    EVERYTHING,
+    patterns_for_host,
+    pause_patterns,
+)
 
 
 def chromium_matches(pattern: str, url: str) -> bool:

@@ -13,8 +13,8 @@ from PySide6.QtCore import QUrl
 from PySide6.QtWebEngineCore import QWebEnginePage
 
 from evidence_app import Blocklist
-from tests.helpers.browser import WAIT_MS
 from tests.helpers import webserver
+from tests.helpers.browser import WAIT_MS
 from tests.helpers.webserver import Response, WebServer, _page
 from ui.browser import fetch_guard
 from ui.browser.fetch_guard import FetchGuard
