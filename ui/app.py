@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import importlib
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from evidence_app import Blocklist, Case, CaseStore, EvidenceError, KdfParams
 from evidence_app.school import settings as settings_file
 from evidence_app.school.settings import Settings, SettingsError
-from ui import engine_flags
+from ui import engine_flags, restart
 from ui.background import wait_for_background
 from ui.case_window.idle import IdleWatcher
 from ui.errors import show_error
@@ -31,6 +31,7 @@ from ui.start.window import StartWindow
 if TYPE_CHECKING:  # the case window and sign-in load when first needed, not at start-up
     from evidence_app.school.first_run import Location, Places
     from ui.case_window.window import CaseWindow
+    from ui.settings.restart_dialog import RestartDialog
     from ui.start.sign_in import SignInDialog
 
 BROWSER_MODULE = "ui.browser"
@@ -54,9 +55,12 @@ class Controller(QObject):
     def __init__(self, app: QApplication, *, cases_root: str | Path | None = None,
                  settings_path: str | Path | None = None, store: CaseStore | None = None,
                  kdf: KdfParams | None = None, with_browser: bool = True,
-                 engine: engine_flags.EngineFlags | None = None) -> None:
+                 engine: engine_flags.EngineFlags | None = None,
+                 launch: Callable[[Sequence[str], Mapping[str, str]], bool] | None = None) -> None:
         super().__init__()
         self.app = app
+        self.launch = launch if launch is not None else restart.launch_detached  # starts the app again
+        self.quit_application: Callable[[], None] = app.quit  # after a restart was launched
         self.settings_path = Path(settings_path) if settings_path is not None else None
         self.settings_problem = ""
         try:
@@ -197,6 +201,39 @@ class Controller(QObject):
             self.save_settings(value)
         except EvidenceError as exc:
             show_error(self.start, exc, "The settings were not saved")
+            return
+        self.offer_restart()
+
+    def offer_restart(self) -> "RestartDialog | None":
+        """After a save: if a restart would block listed hosts this run cannot, offer it (None when not)."""
+        from ui.settings.restart_dialog import RestartDialog
+
+        hosts = self.engine.restart_would_block(self._listed_now())
+        if not hosts:
+            return None
+        dialog = RestartDialog(hosts, open_cases=len(self.case_windows), parent=self.start)
+        dialog.accepted.connect(self.restart_now)
+        self._keep(dialog)
+        dialog.open()
+        return dialog
+
+    def restart_command(self) -> list[str]:
+        """What :meth:`restart_now` runs: this application as it was started."""
+        return restart.restart_command()
+
+    def restart_now(self) -> bool:
+        """Lock every open case, start Evidence App again, and quit this one; False (and told) if it cannot start."""
+        for window in list(self.case_windows):
+            window.close()  # locks the case: the pair sign in again in the new process
+        wait_for_background()
+        if not self.launch(self.restart_command(), self.engine.environment_for_restart()):
+            self.show_start()
+            self.start.problem.setText("Evidence App could not start again by itself. Close it and start it again "
+                                       "to block the newly listed hosts fully.")
+            self.start.problem.show()
+            return False
+        self.quit_application()
+        return True
 
     def save_settings(self, value: Settings) -> None:
         """Save and apply; :class:`EvidenceError` (SettingsError, StorageError) if not saved."""

@@ -8,7 +8,9 @@ there, in front of any rules already set, replacing the ones an earlier call put
 that, a list changed while the application runs is still checked by the request
 guard at once, but connections to its new hosts are blocked only from the next
 start: :meth:`EngineFlags.restart_note` says so, naming them, for the start
-screen and the settings.
+screen and the settings, and :meth:`EngineFlags.restart_would_block` tells the
+application when to offer a restart (:mod:`ui.restart`), which starts again with
+:meth:`EngineFlags.environment_for_restart` (the flags as they were before ours).
 
 :data:`ENGINE` is the process's one engine; the application uses it, tests may
 make their own with a dictionary for an environment. No QtWebEngine import here:
@@ -47,8 +49,7 @@ class EngineFlags:
             return self.rules
         if self.before is None:
             self.before = self.environ.get(ENV, "")
-        room = MAX_FLAGS_CHARS - len(self.before) - 100  # the switches' names, quotes and separators
-        rules = resolver_rules(blocklist, max_chars=max(0, min(MAX_RULES_CHARS, room)))
+        rules = resolver_rules(blocklist, max_chars=self._room(self.before))
         merged = with_resolver_rules(self.before, rules)
         if merged:
             self.environ[ENV] = merged
@@ -57,6 +58,11 @@ class EngineFlags:
         self.rules = rules
         return rules
 
+    @staticmethod
+    def _room(before: str) -> int:
+        room = MAX_FLAGS_CHARS - len(before) - 100  # the switches' names, quotes and separators
+        return max(0, min(MAX_RULES_CHARS, room))
+
     def started(self) -> None:
         """The engine has read its flags (its first profile exists): the rules cannot change any more."""
         self.has_started = True
@@ -64,6 +70,25 @@ class EngineFlags:
     def waiting_for_restart(self, blocklist: Blocklist | None) -> tuple[str, ...]:
         """Listed hosts whose connections are not blocked in this run (only the request guard refuses them)."""
         return self.rules.not_covered(blocklist)
+
+    def restart_would_block(self, blocklist: Blocklist | None) -> tuple[str, ...]:
+        """Listed hosts a restart would block at the connection level that this run does not (list order).
+
+        Empty before the engine has started: :meth:`block_listed_hosts` still puts every host in then.
+        """
+        if not self.has_started:
+            return ()
+        fresh = resolver_rules(blocklist, max_chars=self._room(self.before or ""))
+        return tuple(host for host in self.waiting_for_restart(blocklist) if host in fresh.hosts)
+
+    def environment_for_restart(self) -> dict[str, str]:
+        """This process's environment with the engine flags as they were before this run added its rules."""
+        env = dict(self.environ)
+        if self.before is not None:
+            env.pop(ENV, None)
+            if self.before:
+                env[ENV] = self.before
+        return env
 
     def restart_note(self, blocklist: Blocklist | None) -> str:
         """Plain sentences about listed hosts the engine does not block, or "" when there are none."""

@@ -25,9 +25,8 @@ starts, reach below both, whatever kind of request or hint names a listed host:
 What the rules cannot cover, so the request guard alone stands there:
 
 * URL, folder and prefix entries: their host serves other, allowed pages, so it
-  must stay reachable. A redirect to such a page is followed once before the
-  guard refuses it (one connection to the allowed host, no content shown) and
-  the stop follows;
+  must stay reachable. A redirect to such a page is paused and refused before it
+  is sent by the browser's Fetch guard (:mod:`~evidence_app.policy.pause_patterns`);
 * hashed entries: a hash cannot be turned back into a host name;
 * a host whose name holds anything but letters, digits, ``-`` and ``_`` after
   international processing (``a，b.example`` becomes ``a,b.example``): written

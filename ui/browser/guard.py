@@ -81,6 +81,11 @@ class RequestGuard(QObject):
         return self._halted
 
     @property
+    def blocklist(self) -> Blocklist | None:
+        """The school's list this guard refuses (None when there is none)."""
+        return self._blocklist
+
+    @property
     def has_blocklist(self) -> bool:
         return self._blocklist is not None
 

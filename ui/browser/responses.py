@@ -101,14 +101,16 @@ class ResponseRecorder(QObject):
 
     def __init__(self, page: QWebEnginePage, deliver: Callable[[PageResponses], None],
                  parent: QObject | None = None, *,
-                 record_unplayable: Callable[[str, str, int, str, str], None] | None = None) -> None:
+                 record_unplayable: Callable[[str, str, int, str, str], None] | None = None,
+                 also_events: tuple[str, ...] = ()) -> None:
         super().__init__(parent)
         self._page = page
         self._deliver = deliver
         self._record_unplayable = record_unplayable
         # Attached from the event loop: a page made for window.open is given its engine-side contents
         # only after createWindow returns, and a DevTools page attached before then never answers.
-        self.channel = DevToolsChannel(page, EVENTS, self, attach_later=True)
+        # ``also_events``: what another listener on the same channel needs (the fetch guard's pauses).
+        self.channel = DevToolsChannel(page, EVENTS + also_events, self, attach_later=True)
         self._pending: dict[str, _Pending] = {}
         self._done: list[_Pending] = []
         self._page_url = ""

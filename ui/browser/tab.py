@@ -18,6 +18,8 @@ from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from evidence_app import Case
+from ui.browser import fetch_guard
+from ui.browser.fetch_guard import FetchGuard
 from ui.browser.interceptor import RequestInterceptor
 from ui.browser.page import RecordedPage
 from ui.browser.recorder import VisitRecorder
@@ -41,7 +43,9 @@ class BrowserTab(QWidget):
             page, lambda record: writer.submit(lambda: case.record_responses(record), what="the page's responses"),
             self, record_unplayable=lambda url, sha256, size, kind, page_url: writer.submit(
                 lambda: case.record_unplayable(url, sha256=sha256, size=size, media_type=kind, page_url=page_url),
-                what="the video that cannot play"))
+                what="the video that cannot play"), also_events=fetch_guard.EVENTS)
+        # After the recorder: its set-up and Fetch.enable go out in one turn, before the first navigation.
+        self.fetch_guard = FetchGuard(self.responses.channel, page.guard, self) if page.guard is not None else None
         self._waiting_url: QUrl | None = None
         self.responses.ready.connect(self._on_recording)
         if page.opened_by_page:  # the page's opener navigates it at once: hold that until the recorder listens

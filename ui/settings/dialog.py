@@ -60,9 +60,10 @@ BLOCKLIST_HELP = (
     "• A SHA-256 hash (64 characters) of an address, for lists the school receives hashed.\n"
     "A listed address is refused before anything is requested from it, and the case is sealed.\n"
     "Host names and IP addresses are also made unreachable when Evidence App starts, so that nothing can "
-    "even connect to them (a page's hints to connect early, a redirect). Hosts listed while it runs are "
-    "refused at once, and blocked that fully after it is restarted. Pages, folders and hashed entries are "
-    "refused before any request; their hosts stay reachable for their other pages.")
+    "even connect to them (a page's hints to connect early). Hosts listed while it runs are refused at "
+    "once, redirects included, and blocked that fully after it is restarted: saving offers to restart now. "
+    "Pages, folders and hashed entries are refused before any request, redirects included; their hosts "
+    "stay reachable for their other pages.")
 
 
 class SettingsDialog(QDialog):
