@@ -99,6 +99,9 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="fewer rounds")
     args = parser.parse_args()
     rounds_view, rounds_page = (8, 3) if args.quick else (30, 10)
+    from ui import bindings
+
+    bindings.install()  # as the application does: PySide6 6.12.0 drops references to None and True
     app = QApplication.instance() or QApplication(sys.argv)
     server = WebServer().start()
     with tempfile.TemporaryDirectory(prefix="bench-browser-") as tmp:

@@ -84,6 +84,9 @@ def main() -> int:
     parser.add_argument("--captures", type=int, default=8, help="screenshots in the case (8 make 12 pages)")
     parser.add_argument("--with-before", action="store_true", help="also time the old way (40 s or more)")
     args = parser.parse_args()
+    from ui import bindings
+
+    bindings.install()  # as the application does: PySide6 6.12.0 drops references to None and True
     app = QApplication.instance() or QApplication(sys.argv[:1])
     with tempfile.TemporaryDirectory() as folder_name:
         folder = Path(folder_name)

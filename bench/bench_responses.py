@@ -70,6 +70,9 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args()
     runs = 5 if args.quick else 15
+    from ui import bindings
+
+    bindings.install()  # as the application does: PySide6 6.12.0 drops references to None and True
     app = QApplication.instance() or QApplication(sys.argv)
     web = WebServer().start()
     site = ResponsesSite().start()
@@ -121,8 +124,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    code = main()
-    sys.stdout.flush()
-    # PySide6 6.12 can abort while collecting garbage at interpreter exit after many pages
-    # ("none_dealloc"); the figures are printed, so leave without that collection.
-    os._exit(code)
+    sys.exit(main())
