@@ -125,17 +125,23 @@ def test_saving_a_list_with_a_new_host_offers_a_restart_and_later_changes_nothin
         controller.shutdown()
 
 
+def _list_a_new_host_and_restart(controller, person: Person, listed: Path):  # type: ignore[no-untyped-def]
+    """A host added to the list, Settings saved, and "Restart Evidence App now" pressed; the start screen."""
+    start = controller.show_start()
+    listed.write_text("old.example\nnew.example\n", encoding="utf-8")
+    person.press_button(start, "Settings")
+    person.press_button(person.window("Settings"), "Save the settings")
+    person.press_button(person.window("Restart Evidence App?"), "Restart Evidence App now")
+    return start
+
+
 def test_restart_now_starts_the_same_program_with_the_flags_from_before_and_quits(
         qtbot, qapp: QApplication, tmp_path: Path) -> None:
     restarts = Restarts()
     controller, _engine, listed = _started_app(qapp, tmp_path, restarts)
     person = Person(qtbot, qapp)
     try:
-        start = controller.show_start()
-        listed.write_text("old.example\nnew.example\n", encoding="utf-8")
-        person.press_button(start, "Settings")
-        person.press_button(person.window("Settings"), "Save the settings")
-        person.press_button(person.window("Restart Evidence App?"), "Restart Evidence App now")
+        start = _list_a_new_host_and_restart(controller, person, listed)
         person.wait_for(lambda: restarts.quit == 1)
         [(command, environment)] = restarts.launched
         assert command == [sys.executable, *sys.orig_argv[1:]] and environment == {ENV: "--lang=en"}
@@ -149,11 +155,7 @@ def test_a_restart_that_cannot_start_says_so_and_keeps_running(qtbot, qapp: QApp
     controller, _engine, listed = _started_app(qapp, tmp_path, restarts)
     person = Person(qtbot, qapp)
     try:
-        start = controller.show_start()
-        listed.write_text("old.example\nnew.example\n", encoding="utf-8")
-        person.press_button(start, "Settings")
-        person.press_button(person.window("Settings"), "Save the settings")
-        person.press_button(person.window("Restart Evidence App?"), "Restart Evidence App now")
+        start = _list_a_new_host_and_restart(controller, person, listed)
         person.wait_for(lambda: start.problem.isVisible())
         assert "could not start again" in start.problem.text() and restarts.quit == 0
     finally:
