@@ -8,6 +8,10 @@ ratios, because the machines are shared and noisy.
 * capture: ``case.add_capture`` of a 1920x1080 PNG, against the floor of the
   same bytes' SHA-256 + AES-256-GCM + write of a new file + fsync of the file
   and its folder (the least any durable, encrypted, hashed store must do).
+  ``add_capture`` hashes beside the write and syncs the folder entry beside
+  the bytes (``vault.alongside``); the same overlaps applied to the floor give
+  a second, stricter floor, printed too: our cost over the least work done as
+  cleverly as we do it (one more file, the journal record, and its sync).
 * journal: appends per second (each fsync'd), against bare fsync'd appends.
 * open: opening a case of 10,000 events and 1,000 captures, with the KDF's
   own time measured apart and taken out.
@@ -27,6 +31,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from evidence_app.vault import crypto
+from evidence_app.vault.alongside import begin
 from evidence_app.vault.crypto import KdfParams
 from evidence_app.vault.durable import fsync_dir
 from tests.helpers.cases import PASSPHRASES, make_case, make_store
@@ -53,25 +58,45 @@ def floor_store(folder: Path, data: bytes, n: int) -> None:
     fsync_dir(folder)
 
 
+def overlapped_floor_store(folder: Path, data: bytes, n: int) -> None:
+    """The floor with the overlaps ``add_capture`` uses: hash beside the write, entry synced beside the bytes."""
+    hashing = begin(hashlib.sha256, data)
+    nonce = os.urandom(12)
+    sealed = nonce + AESGCM(b"k" * 32).encrypt(nonce, data, b"aad")
+    path = folder / f"overlapped-{n}.bin"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        os.write(fd, sealed)
+        entry = begin(fsync_dir, folder)
+        os.fdatasync(fd)
+        entry.result()
+    finally:
+        os.close(fd)
+    hashing.result().hexdigest()
+
+
 def bench_capture(work: Path, rounds: int) -> dict[str, float]:
     store = make_store(work / "capture-cases")
     case = make_case(store)
     png = make_png(1920, 1080, seed=1, noise=0.05)
     floor_dir = work / "floor"
     floor_dir.mkdir()
-    ours, floor = [], []
-    for n in range(rounds):  # interleaved, so both see the same machine
-        start = time.perf_counter()
-        floor_store(floor_dir, png, n)
-        floor.append(time.perf_counter() - start)
-        start = time.perf_counter()
-        case.add_capture(png, kind="screen", url="https://example.org/", note="bench")
-        ours.append(time.perf_counter() - start)
+    ours, floor, overlapped = [], [], []
+    steps = [(floor, lambda n: floor_store(floor_dir, png, n)),
+             (overlapped, lambda n: overlapped_floor_store(floor_dir, png, n)),
+             (ours, lambda n: case.add_capture(png, kind="screen", url="https://example.org/", note="bench"))]
+    for n in range(rounds):  # interleaved, each first in turn, so all three see the same machine
+        for times, step in steps[n % 3:] + steps[:n % 3]:
+            start = time.perf_counter()
+            step(n)
+            times.append(time.perf_counter() - start)
     case.lock()
     return {"size_kb": len(png) / 1024, "median_ms": statistics.median(ours) * 1000,
             "p95_ms": percentile(ours, 0.95) * 1000, "floor_median_ms": statistics.median(floor) * 1000,
             "floor_p95_ms": percentile(floor, 0.95) * 1000,
-            "ratio": statistics.median(ours) / statistics.median(floor)}
+            "ratio": statistics.median(ours) / statistics.median(floor),
+            "overlapped_floor_median_ms": statistics.median(overlapped) * 1000,
+            "overlapped_ratio": statistics.median(ours) / statistics.median(overlapped)}
 
 
 def bench_journal(work: Path, count: int) -> dict[str, float]:
@@ -137,6 +162,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  add_capture     median {cap['median_ms']:.2f} ms  p95 {cap['p95_ms']:.2f} ms")
         print(f"  floor           median {cap['floor_median_ms']:.2f} ms  p95 {cap['floor_p95_ms']:.2f} ms")
         print(f"  ratio to floor  {cap['ratio']:.2f}x   (target <= 1.5x)")
+        print(f"  floor with the same overlaps (hash beside the write, folder entry synced beside the bytes): "
+              f"median {cap['overlapped_floor_median_ms']:.2f} ms, ratio {cap['overlapped_ratio']:.2f}x")
         jr = bench_journal(work, appends)
         print(f"journal appends: {jr['appends_per_s']:.0f}/s, bare fsync'd appends {jr['bare_fsync_appends_per_s']:.0f}/s, "
               f"ratio {jr['ratio']:.2f}x")

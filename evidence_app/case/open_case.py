@@ -46,6 +46,7 @@ from evidence_app.vault.blobs import BlobStore
 from evidence_app.vault.durable import fsync_dir, rename, storage_error
 from evidence_app.vault.events import Event, Kind
 from evidence_app.vault.filelock import CaseFileLock
+from evidence_app.vault.hashing import sha256_begun
 from evidence_app.vault.header import Header, unwrap_data_key, unwrap_with_school_key
 from evidence_app.vault.journal import FILE_NAME as JOURNAL_FILE
 from evidence_app.vault.journal import TORN_PREFIX, Journal, LoadedJournal
@@ -578,12 +579,12 @@ class Case(FilesAndDevices):
             raise InvalidInput(f"Unknown kind of capture {kind!r}; expected one of {', '.join(CAPTURE_KINDS)}.")
         if not isinstance(png_bytes, (bytes, bytearray, memoryview)) or not bytes(png_bytes[:8]) == PNG_SIGNATURE:
             raise InvalidInput("A capture must be a PNG image.")
-        check_png(png_bytes)
+        data = bytes(png_bytes)
+        digest = sha256_begun(data)  # runs while the PNG is checked and its encrypted copy is written
+        check_png(data)
         checked_text(url, "web address", MAX_URL_CHARS)
         checked_text(note, "note")
         self._check_concern(concern)
-        data = bytes(png_bytes)
-        digest = hashlib.sha256(data).hexdigest()
         with self._mutex:
             self._require_evidence_allowed()
             self._stop_if_listed(url)
@@ -596,8 +597,8 @@ class Case(FilesAndDevices):
             capture_id = f"C{self._counts[Kind.CAPTURE] + 1:04d}"
             event = self._store_and_journal(data, f"capture {capture_id}", Kind.CAPTURE, lambda blob_id: {
                 "id": capture_id, "blob": blob_id, "kind": kind, "url": url, "note": note,
-                "concern": concern, "sha256": digest, "captured_at": captured_at, "size": len(data),
-                "media_type": "image/png"})
+                "concern": concern, "sha256": digest.hexdigest(), "captured_at": captured_at,
+                "size": len(data), "media_type": "image/png"})
             return self._capture_from(event, False)
 
     def _store_and_journal(self, data: bytes, what: str, kind: Kind,

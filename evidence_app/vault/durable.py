@@ -15,9 +15,11 @@ from __future__ import annotations
 import errno
 import os
 import time
+from concurrent.futures import Future
 from pathlib import Path
 
 from evidence_app.errors import StorageError
+from evidence_app.vault.alongside import begin
 
 _HAS_DIR_FSYNC = os.name == "posix"
 _sync = getattr(os, "fdatasync", os.fsync)
@@ -75,17 +77,24 @@ def write_new_file(path: Path, data: bytes, what: str, *more: bytes) -> None:
         fd = os.open(path, flags, 0o600)
     except OSError as exc:
         raise storage_error(exc, what) from exc
+    entry_synced: Future[None] | None = None
     try:
         for part in (data, *more):
             write_all(fd, part)
+        # The folder entry and the bytes are synced at the same time: both are done before this
+        # returns, and a crash between them leaves a file no record names (set aside at the next
+        # opening) or nothing at all; never a record naming a file that is not whole.
+        entry_synced = begin(fsync_dir, path.parent) if _HAS_DIR_FSYNC else None
         _sync(fd)
     except OSError as exc:
         _close_quietly(fd)
+        _wait_quietly(entry_synced)
         _remove_quietly(path)
         raise storage_error(exc, what) from exc
     try:
         os.close(fd)
-        fsync_dir(path.parent)
+        if entry_synced is not None:
+            entry_synced.result()
     except OSError as exc:
         raise storage_error(exc, what) from exc
 
@@ -121,6 +130,15 @@ def rename(source: Path, target: Path, what: str, *, seconds: float | None = Non
                 raise error from exc
             time.sleep(pause)
             pause = min(pause * 2, 0.25)
+
+
+def _wait_quietly(task: Future[None] | None) -> None:
+    """Let a sync begun beside a failed write finish; its own outcome adds nothing to the failure."""
+    if task is not None:
+        try:
+            task.result()
+        except OSError:
+            pass
 
 
 def _close_quietly(fd: int) -> None:

@@ -141,3 +141,33 @@ def test_whatever_the_other_program_does_the_file_is_old_or_new_and_nothing_is_l
             assert "another program has one of its files open" in str(exc)
             assert path.read_bytes() == old
     assert [p.name for p in folder.iterdir()] == ["state.json"]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="only POSIX syncs a folder")
+def test_a_new_file_returns_only_once_its_folder_entry_is_synced_too(tmp_path: Path, monkeypatch) -> None:
+    """The folder's sync runs beside the bytes' sync, but a new file is never acknowledged before it ends."""
+    real = durable.fsync_dir
+    events: list[str] = []
+
+    def slow_folder_sync(folder: Path) -> None:
+        events.append(f"folder sync begun on {threading.current_thread().name}")
+        time.sleep(0.3)
+        real(folder)
+        events.append("folder synced")
+
+    monkeypatch.setattr(durable, "fsync_dir", slow_folder_sync)
+    durable.write_new_file(tmp_path / "new.bin", b"evidence", "the test file")
+    events.append("returned")
+    assert events[-2:] == ["folder synced", "returned"]
+    assert "alongside" in events[0]  # begun beside the bytes' sync, not after it
+    assert (tmp_path / "new.bin").read_bytes() == b"evidence"
+
+
+@pytest.mark.skipif(os.name != "posix", reason="only POSIX syncs a folder")
+def test_a_folder_sync_that_fails_is_a_sentence_not_an_acknowledged_file(tmp_path: Path, monkeypatch) -> None:
+    def failing_folder_sync(folder: Path) -> None:
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(durable, "fsync_dir", failing_folder_sync)
+    with pytest.raises(StorageError, match="Could not save the test file: the disk reported an input/output error"):
+        durable.write_new_file(tmp_path / "new.bin", b"evidence", "the test file")
