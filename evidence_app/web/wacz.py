@@ -32,6 +32,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 import uuid
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
@@ -95,7 +96,7 @@ def surt_key(url: str) -> str:
     if not host:
         return url.lower()
     labels = host.split(".")
-    if labels[0].startswith("www") and labels[0][3:].isdigit() and len(labels) > 1:
+    if re.fullmatch(r"www\d*", labels[0]) and len(labels) > 1:
         labels = labels[1:]
     key = ",".join(reversed(labels))
     if port is not None and port != {"http": 80, "https": 443}.get(parts.scheme.lower()):
@@ -256,10 +257,13 @@ class _Archive:
             if response.body is not None and response.body.decoded_text:
                 headers["WARC-Evidence-Body"] = "the browser's decoded text, as UTF-8"
             offset = self._write(response.url, "response", headers, payload, http)
-            self.index.append(f"{surt_key(response.url)} {_timestamp14(date)} " + json.dumps({
-                "url": response.url, "mime": essence(response.mime_type) or "unk", "status": str(response.status),
-                "digest": headers["WARC-Payload-Digest"], "length": str(self._out.offset - offset),
-                "offset": str(offset), "filename": WARC_NAME}))
+            entry = {"url": response.url}
+            content_type = http.get_header("Content-Type")
+            if content_type:  # as the record's own header says (Webrecorder's indexer reads it there)
+                entry["mime"] = essence(content_type)
+            entry |= {"status": str(response.status), "digest": headers["WARC-Payload-Digest"],
+                      "length": str(self._out.offset - offset), "offset": str(offset), "filename": WARC_NAME}
+            self.index.append(f"{surt_key(response.url)} {_timestamp14(date)} {json.dumps(entry)}")
             return
         self._write(response.url, "metadata", common | {"WARC-Record-ID": response_id,
                                                          "WARC-Concurrent-To": request_id},
