@@ -126,6 +126,8 @@ def test_the_same_pages_make_the_same_bytes_and_a_change_is_refused() -> None:
     other = [pages[0], replace(pages[1], record_id="R0009")]
     with pytest.raises(ValueError, match="came out differently"):
         b"".join(checked(wacz_chunks(other, case_id="EV-TEST", created=CREATED), size, sha256))
+    with pytest.raises(ValueError, match="came out differently"):  # as many bytes, other bytes
+        b"".join(checked(wacz_chunks(pages, case_id="EV-TEST", created=CREATED), size, "0" * 64))
 
 
 def test_an_empty_case_still_makes_a_valid_wacz(tmp_path: Path) -> None:
