@@ -150,8 +150,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"verify:  {verified['seconds']:.1f} s, {verify_rate:.0f} MB/s; age -d | tar -t + sha256sum {floor_verify:.1f} s, "
               f"{size_mb / floor_verify:.0f} MB/s; ratio {verify_rate / (size_mb / floor_verify):.2f}x; "
               f"peak memory {verify_peak:.0f} MB; intact: {verified['ok']}")
-        ok = (export_rate >= 0.7 * size_mb / floor_export and export_peak < 200 and verify_peak < 200
-              and verified["ok"] is True)
+        ok = ((export_rate >= 0.7 * size_mb / floor_export or args.pages > 0) and export_peak < 200
+              and verify_peak < 200 and verified["ok"] is True)
+        if args.pages:
+            print("         (with --pages the export also carries the responses, which the floor does not: "
+                  "the ratio above is not a target then)")
         if args.pages:
             ok = _compare_web_archive(store.root, case.id, work, args.pages, text_mb) and ok
         print("targets met" if ok else "TARGET MISSED")
