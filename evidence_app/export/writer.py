@@ -154,7 +154,7 @@ def _summary(case: Case, events: list[Event], recipient: Recipient | None, expor
         f"Files brought in:     {counts[Kind.ITEM]} ({sum(1 for i in case.items() if i.quarantined)} flagged), "
         f"from {counts[Kind.DEVICE]} device(s) reviewed and elsewhere",
         f"Pages' responses:     {sum(1 for e in events if e.kind == Kind.RESPONSES)} records "
-        "(server, headers, certificates, hashes; text bodies only)",
+        "(server, headers, certificates, hashes; text bodies only; also as web-archive/responses.wacz)",
         f"Journal records:      {len(events)}",
         f"Journal head SHA-256: {events[-1].hash}",
         f"Case key fingerprint: {case.signing_key.fingerprint}",

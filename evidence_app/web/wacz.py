@@ -32,15 +32,16 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import math
 import re
 import uuid
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from io import BytesIO
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, quote_from_bytes, unquote_to_bytes, urlsplit
 
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
@@ -57,6 +58,7 @@ PAGES_PATH = "pages/pages.jsonl"
 GZIP_LEVEL = 1  # each record's gzip member: 100 MB/s on text, against 9 MB/s at level 9, for 20 % more bytes
 # Headers that describe the bytes on the wire, not the body kept (the browser gives bodies decoded):
 # kept under another name so a replay tool does not try to decode the body a second time.
+_URL_SAFE = "/?&=;:@!$'()*+,~%#[]-._"  # kept as they are in a request line's target; the rest escaped
 _WIRE_HEADERS = frozenset({"content-encoding", "transfer-encoding", "content-length"})
 _HTTP_STATUS_TEXT = {200: "OK", 201: "Created", 204: "No Content", 206: "Partial Content", 301: "Moved Permanently",
                      302: "Found", 303: "See Other", 304: "Not Modified", 307: "Temporary Redirect",
@@ -103,13 +105,28 @@ def surt_key(url: str) -> str:
     key = ",".join(reversed(labels))
     if port is not None and port != {"http": 80, "https": 443}.get(parts.scheme.lower()):
         key += f":{port}"
-    path = parts.path or "/"
-    query = "&".join(sorted(parts.query.split("&"))) if parts.query else ""
+    path = _minimal_escape(parts.path or "/")
+    query = "&".join(sorted(_minimal_escape(parts.query).lower().split("&"))) if parts.query else ""
     return f"{key}){path}{'?' + query if query else ''}".lower()
 
 
+def _minimal_escape(text: str) -> str:
+    """Unescaped until nothing changes, then escaped once outside printable ASCII (as the SURT canonicalizer does)."""
+    data = text.encode("utf-8", "surrogatepass")
+    while (unescaped := unquote_to_bytes(data)) != data:
+        data = unescaped
+    return quote_from_bytes(data, safe="!\"$&'()*+,-./:;<=>?@[\\]^_`{|}~")
+
+
+def safe_uri(url: str) -> str:
+    """The address with spaces and control characters escaped: a WARC header and a CDXJ line are one line each."""
+    return re.sub(r"[\x00-\x20\x7f]", lambda found: f"%{ord(found.group()):02X}", url)
+
+
 def _iso(seconds: float) -> str:
-    moment = dt.datetime.fromtimestamp(max(seconds, 0.0), dt.UTC)
+    if not math.isfinite(seconds):
+        seconds = 0.0
+    moment = dt.datetime.fromtimestamp(min(max(seconds, 0.0), 253_402_300_799.0), dt.UTC)  # up to 9999
     return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
@@ -117,11 +134,23 @@ def _timestamp14(iso: str) -> str:
     return iso[:19].replace("-", "").replace(":", "").replace("T", "")
 
 
+_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # a header's name (RFC 9110)
+
+
+def _ascii(text: str) -> str:
+    """A status line's words as HTTP carries them: printable ASCII (the record's JSON keeps the original)."""
+    return "".join(c if " " <= c < "\x7f" else "?" for c in text)
+
+
 def _header_lines(headers: dict[str, str] | Any) -> list[tuple[str, str]]:
-    """Headers as lines: the protocol joins repeated ones with a newline; HTTP/2's ``:`` names are left out."""
+    """Headers as lines: the protocol joins repeated ones with a newline; HTTP/2's ``:`` names are left out.
+
+    A name that is not a header name in HTTP is left out too (the record's JSON keeps every one);
+    warcio percent-encodes a value that is not ASCII.
+    """
     lines = []
     for name, value in headers.items():
-        if not name or name.startswith(":") or any(c in name for c in "\r\n: "):
+        if not _TOKEN.fullmatch(name):
             continue
         for part in str(value).split("\n"):
             lines.append((name, part.replace("\r", "")))
@@ -227,35 +256,44 @@ class _Archive:
         page = recorded.page
         document = next((r for r in page.responses if r.url == page.page_url), None)
         when = _iso(document.started) if document is not None else recorded.recorded_at
-        self.pages.append({"id": recorded.record_id, "url": page.page_url, "ts": when[:19] + "Z",
+        self.pages.append({"id": recorded.record_id, "url": safe_uri(page.page_url), "ts": when[:19] + "Z",
                            "title": f"Recorded responses {recorded.record_id}"})
         for number, response in enumerate(page.responses, start=1):
             self._response(recorded.record_id, number, response, page.bodies.get(response.body.sha256)
                            if response.body is not None else None)
 
     def _response(self, record_id: str, number: int, response: ResponseRecord, body: bytes | None) -> None:
+        response = replace(response, url=safe_uri(response.url) or "about:blank")
         date = _iso(response.started)
         request_id, response_id = self._id(record_id, number, "request"), self._id(record_id, number, "response")
         common = {"WARC-Date": date, "WARC-Evidence-Record": f"{record_id} response {number}"}
+        try:
+            parts = urlsplit(response.url)
+        except ValueError:
+            parts = None
+        if parts is None or not response.url.startswith(("http:", "https:")):  # no HTTP exchange (data:, blob:)
+            self._write(response.url, "metadata", common | {"WARC-Record-ID": response_id},
+                        _withheld_fields(response), content_type="application/warc-fields")
+            return
         if response.remote_ip:
             common["WARC-IP-Address"] = response.remote_ip
         protocol = ", ".join(p for p in (response.protocol, response.tls.protocol.lower().replace(" ", "/")
                                          if response.tls is not None else "") if p)
         if protocol:
             common["WARC-Protocol"] = protocol
-        parts = urlsplit(response.url)
-        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        target = quote((parts.path or "/") + (f"?{parts.query}" if parts.query else ""), safe=_URL_SAFE)
         request_headers = _header_lines(response.request_headers)
         if not any(name.lower() == "host" for name, _ in request_headers) and parts.netloc:
             request_headers.insert(0, ("Host", parts.netloc))
-        request = StatusAndHeaders(f"{response.method} {target} HTTP/1.1", request_headers, protocol="")
+        method = response.method if _TOKEN.fullmatch(response.method) else "GET"
+        request = StatusAndHeaders(f"{method} {target} HTTP/1.1", request_headers, protocol="")
         self._write(response.url, "request", common | {"WARC-Record-ID": request_id,
                                                         "WARC-Concurrent-To": response_id}, b"", request)
         kept = payload_allowed(response, body)
         redirect = 300 <= response.status < 400 and (response.body is None or response.body.size == 0)
         if kept or redirect:
             payload = body if kept and body is not None else b""
-            status = f"{response.status} {response.status_text or _HTTP_STATUS_TEXT.get(response.status, '')}"
+            status = f"{response.status} {_ascii(response.status_text or _HTTP_STATUS_TEXT.get(response.status, ''))}"
             lines = [((f"X-Archive-Orig-{name}" if name.lower() in _WIRE_HEADERS else name), value)
                      for name, value in _header_lines(response.response_headers)]
             lines.append(("Content-Length", str(len(payload))))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
 import zipfile
 from dataclasses import replace
 from pathlib import Path
@@ -141,8 +142,10 @@ def test_warcio_is_never_allowed_to_buffer_a_record_on_disk() -> None:
 
 
 hosts = st.lists(st.from_regex(r"[a-z][a-z0-9-]{0,8}[a-z0-9]", fullmatch=True), min_size=1, max_size=4)
-paths = st.lists(st.from_regex(r"[A-Za-z0-9._~-]{1,8}", fullmatch=True), max_size=3)
-queries = st.lists(st.from_regex(r"[a-z]{1,4}=[A-Za-z0-9]{0,4}", fullmatch=True), max_size=3)
+segment = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc"), exclude_characters="/?#\\"),
+                  min_size=1, max_size=8).filter(lambda t: t not in (".", ".."))
+paths = st.lists(st.one_of(st.from_regex(r"[A-Za-z0-9._~-]{1,8}", fullmatch=True), segment), max_size=3)
+queries = st.lists(st.from_regex(r"[a-z]{1,4}=[A-Za-z0-9%]{0,4}", fullmatch=True), max_size=3)
 
 
 @settings(max_examples=200, deadline=None)
@@ -158,3 +161,37 @@ def test_the_sort_key_is_the_one_the_webrecorder_tools_make(scheme, www, labels,
                                  "http://www2.example.org:80/?b=1&a=2#frag"])
 def test_the_sort_key_of_addresses_the_review_meets(url: str) -> None:
     assert surt_key(url) == surt.surt(url)
+
+
+text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=40)
+header_maps = st.dictionaries(text, text, max_size=4)
+any_response = st.builds(
+    ResponseRecord, method=st.sampled_from(["GET", "POST", "OPTIONS"]),
+    url=st.one_of(text.map(lambda t: f"https://h.example/{t}"), text), status=st.integers(0, 999),
+    request_headers=header_maps, response_headers=header_maps, remote_ip=st.sampled_from(["", "127.0.0.1", "::1"]),
+    remote_port=st.integers(0, 65535), protocol=text, mime_type=st.sampled_from(["text/html", "image/png", "", "x"]),
+    resource_type=st.sampled_from(["Document", "Image", "XHR", ""]), size=st.integers(0, 10**9),
+    started=st.floats(allow_nan=True, allow_infinity=True), status_text=text,
+    body=st.one_of(st.none(), st.builds(BodyRecord, st.sampled_from(list(BodyRule)), st.just("00" * 32),
+                                        st.integers(0, 10**6))))
+
+
+@settings(max_examples=60, deadline=None)
+@given(responses=st.lists(any_response, max_size=4), body=st.binary(max_size=64), page_url=text)
+def test_whatever_a_record_holds_the_archive_reads_back_record_for_record(responses, body, page_url) -> None:
+    """Hostile or odd records (newlines in addresses and headers, odd times and statuses) still make one record each."""
+    digest = hashlib.sha256(body).hexdigest()
+    responses = [replace(r, body=replace(r.body, sha256=digest, size=len(body))) if r.body is not None else r
+                 for r in responses]
+    page = PageResponses(page_url, tuple(responses), {digest: body})
+    data = wacz_of([RecordedPage("R0001", "2026-11-29T06:00:00.000Z", page)])
+    records = warc_records(data)
+    web = [r for r in responses if r.url.startswith(("http:", "https:")) and " " not in r.url[:6]]
+    assert len(records) == 1 + len(responses) + len(web)  # one record, and a request for each HTTP(S) exchange
+    assert [kind for kind, *_ in records].count("request") <= len(web)
+    if all(re.fullmatch(r"https://h\.example/[\x21-\x7e]*", r.url) for r in responses):
+        assert our_index(data) == indexed_by_webrecorder(data)
+    for kind, headers, _, payload in records[1:]:
+        assert "\n" not in headers["WARC-Target-URI"] and " " not in headers["WARC-Target-URI"]
+        if kind == "response" and payload:
+            assert payload == body and any(payload_allowed(r, body) for r in responses)
