@@ -67,3 +67,24 @@ def test_a_changed_wacz_is_caught_and_named(case, usb: Path) -> None:
 
 def test_a_case_without_recorded_responses_has_no_web_archive(case, usb: Path) -> None:
     assert WACZ not in _files(export(case, usb))
+
+
+def test_a_responses_record_swapped_for_another_is_caught_against_the_journal(case, usb: Path) -> None:
+    """Someone re-makes the bag (manifests and all, as bundles.forge does) with another page's record."""
+    from tests.helpers.bundles import forge, reseal, tar_of
+    from tests.unit.evidence_app.web.test_responses import make_record
+
+    case.record_responses(make_record())
+    result = export(case, usb)
+    report = verify_bundle(result.folder, result.passphrase)
+    assert report.ok and any("recorded responses against the hash in the journal" in c for c in report.checks)
+
+    def swap(files: dict[str, bytes]) -> None:
+        files["data/responses/R0001.json"] = files["data/responses/R0001.json"].replace(b"192.0.2.7", b"192.0.2.8")
+
+    _, forged = forge(result, swap)
+    reseal(result, tar_of(forged))
+    report = verify_bundle(result.folder, result.passphrase)
+    assert not report.ok
+    assert any(problem.file == "data/responses/R0001.json" and "journal recorded" in problem.detail
+               for problem in report.problems), report.text()
