@@ -15,13 +15,27 @@ from warcio.archiveiterator import ArchiveIterator
 from evidence_app.web.wacz import INDEX_PATH, WARC_PATH
 
 
-def wacz_validate(data: bytes, folder: Path) -> tuple[int, str]:
-    """``wacz validate -f`` (py-wacz, as an examiner runs it) on the WACZ's bytes: its exit code and what it printed."""
+def assert_py_wacz_valid(data: bytes, folder: Path) -> str:
+    """``wacz validate -f`` (py-wacz, as an examiner runs it) passes on the WACZ's bytes; what it printed.
+
+    ``python -m wacz`` exits 0 whatever it finds, so its answer is taken from ``main()``'s return
+    and its last line. On Windows py-wacz's validator finds every file "not listed" (it splits the
+    extracted paths on "/"), whatever the WACZ: there the checks before that one must pass
+    (version, datapackage by frictionless, required files) and the only complaint must be that one.
+    """
     path = folder / "checked.wacz"
     path.write_bytes(data)
-    run = subprocess.run([sys.executable, "-m", "wacz", "validate", "-f", str(path)], capture_output=True,
-                         text=True, timeout=300, cwd=folder)
-    return run.returncode, run.stdout + run.stderr
+    run = subprocess.run([sys.executable, "-c", "import sys; from wacz.main import main; "
+                          "sys.exit(main(['validate', '-f', sys.argv[1]]))", str(path)],
+                         capture_output=True, text=True, timeout=300, cwd=folder)
+    printed = run.stdout + run.stderr
+    if sys.platform == "win32":
+        complaints = [line for line in printed.splitlines() if "is not listed in the datapackage" in line]
+        assert "Version detected as 1.1.1" in printed and len(complaints) == 1 and "\\" in complaints[0], printed
+        return printed
+    assert run.returncode == 0 and printed.rstrip().endswith("Validation succeeded, the passed WACZ is valid"), \
+        printed
+    return printed
 
 
 def warc_records(data: bytes) -> list[tuple[str, dict[str, str], bytes, bytes]]:

@@ -8,7 +8,7 @@ from pathlib import Path
 from evidence_app import verify_bundle
 from evidence_app.export.web_archive import WACZ_FILE
 from tests.helpers.bundles import export, members, plaintext, repack
-from tests.helpers.web_archive import every_layer, wacz_validate, warc_records
+from tests.helpers.web_archive import assert_py_wacz_valid, every_layer, warc_records
 from tests.helpers.writes import files_written
 from tests.unit.evidence_app.web.test_wacz import MARKER, pages_with_a_picture
 
@@ -32,8 +32,7 @@ def test_the_bag_holds_a_valid_wacz_listed_in_the_manifest(case, usb: Path, tmp_
     wacz = files[WACZ]
     manifest = files["manifest-sha256.txt"].decode()
     assert f"{hashlib.sha256(wacz).hexdigest()}  {WACZ}" in manifest.splitlines()
-    code, printed = wacz_validate(wacz, tmp_path)
-    assert code == 0, printed
+    assert_py_wacz_valid(wacz, tmp_path)
     records = warc_records(wacz)
     assert {headers.get("WARC-Evidence-Record", " ").split(" ")[0] for _, headers, _, _ in records} >= {"R0001", "R0002"}
     assert verify_bundle(result.folder, result.passphrase).ok
