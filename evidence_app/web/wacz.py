@@ -276,9 +276,9 @@ class _Archive:
                         _withheld_fields(response), content_type="application/warc-fields")
             return
         if response.remote_ip:
-            common["WARC-IP-Address"] = response.remote_ip
-        protocol = ", ".join(p for p in (response.protocol, response.tls.protocol.lower().replace(" ", "/")
-                                         if response.tls is not None else "") if p)
+            common["WARC-IP-Address"] = _field(response.remote_ip)
+        protocol = ", ".join(_field(p) for p in (response.protocol, response.tls.protocol.lower().replace(" ", "/")
+                                                 if response.tls is not None else "") if _field(p))
         if protocol:
             common["WARC-Protocol"] = protocol
         target = quote((parts.path or "/") + (f"?{parts.query}" if parts.query else ""), safe=_URL_SAFE)

@@ -185,7 +185,7 @@ header_maps = st.dictionaries(text, text, max_size=4)
 any_response = st.builds(
     ResponseRecord, method=st.sampled_from(["GET", "POST", "OPTIONS"]),
     url=st.one_of(text.map(lambda t: f"https://h.example/{t}"), text), status=st.integers(0, 999),
-    request_headers=header_maps, response_headers=header_maps, remote_ip=st.sampled_from(["", "127.0.0.1", "::1"]),
+    request_headers=header_maps, response_headers=header_maps, remote_ip=st.one_of(st.sampled_from(["", "127.0.0.1", "::1"]), text),
     remote_port=st.integers(0, 65535), protocol=text, mime_type=st.sampled_from(["text/html", "image/png", "", "x"]),
     resource_type=st.sampled_from(["Document", "Image", "XHR", ""]), size=st.integers(0, 10**9),
     started=st.floats(allow_nan=True, allow_infinity=True), status_text=text,
@@ -210,5 +210,26 @@ def test_whatever_a_record_holds_the_archive_reads_back_record_for_record(respon
         assert our_index(data) == indexed_by_webrecorder(data)
     for kind, headers, _, payload in records[1:]:
         assert "\n" not in headers["WARC-Target-URI"] and " " not in headers["WARC-Target-URI"]
+        assert set(headers) <= {"WARC-Type", "WARC-Record-ID", "WARC-Date", "WARC-Target-URI", "WARC-IP-Address",
+                                "WARC-Protocol", "WARC-Concurrent-To", "WARC-Evidence-Record", "WARC-Evidence-Body",
+                                "WARC-Block-Digest", "WARC-Payload-Digest", "Content-Type", "Content-Length"}, headers
         if kind == "response" and payload:
             assert payload == body and any(payload_allowed(r, body) for r in responses)
+
+
+def test_a_record_cannot_add_warc_headers_of_its_own() -> None:
+    """A recorded field with a line break in it stays one header's value (else it could forge a record's type)."""
+    html = b"<p>text</p>"
+    response = replace(_response("https://x.test/a b\r\nWARC-Type: resource", "text/html", "Document", html,
+                                 BodyRule.KEEP),
+                       remote_ip="127.0.0.1\r\nWARC-Type: resource", protocol="h2\nWARC-Target-URI: https://forged/")
+    page = PageResponses("https://x.test/", (response,), {hashlib.sha256(html).hexdigest(): html})
+    data = wacz_of([RecordedPage("R0001", "2026-11-29T06:00:00Z", page)])
+    warc = zipfile.ZipFile(io.BytesIO(data)).read("archive/data.warc.gz")
+    from warcio.archiveiterator import ArchiveIterator
+
+    for record in ArchiveIterator(io.BytesIO(warc)):
+        names = [name for name, _ in record.rec_headers.headers]
+        assert names.count("WARC-Type") == 1 and names.count("WARC-Target-URI") <= 1, names
+        assert "forged" not in str(record.rec_headers.get_header("WARC-Target-URI"))
+    assert [kind for kind, *_ in warc_records(data)] == ["warcinfo", "request", "response"]
