@@ -123,10 +123,14 @@ def safe_uri(url: str) -> str:
     return re.sub(r"[\x00-\x20\x7f]", lambda found: f"%{ord(found.group()):02X}", url)
 
 
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
 def _iso(seconds: float) -> str:
     if not math.isfinite(seconds):
         seconds = 0.0
-    moment = dt.datetime.fromtimestamp(min(max(seconds, 0.0), 253_402_300_799.0), dt.UTC)  # up to 9999
+    # Added to 1970 rather than fromtimestamp(), which Windows refuses past the year 3000.
+    moment = _EPOCH + dt.timedelta(seconds=min(max(seconds, 0.0), 253_402_300_799.0))  # up to 9999
     return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 

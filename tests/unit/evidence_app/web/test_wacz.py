@@ -233,3 +233,10 @@ def test_a_record_cannot_add_warc_headers_of_its_own() -> None:
         assert names.count("WARC-Type") == 1 and names.count("WARC-Target-URI") <= 1, names
         assert "forged" not in str(record.rec_headers.get_header("WARC-Target-URI"))
     assert [kind for kind, *_ in warc_records(data)] == ["warcinfo", "request", "response"]
+
+
+@pytest.mark.parametrize("started", [0.0, 1.76e9, 4e10, 1e300, float("inf"), float("nan"), -5.0])
+def test_any_recorded_time_gives_a_warc_date(started: float) -> None:
+    from evidence_app.web.wacz import _iso
+
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z", _iso(started))
