@@ -126,7 +126,8 @@ def safe_uri(url: str) -> str:
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
-def _iso(seconds: float) -> str:
+def warc_date(seconds: float) -> str:
+    """A time in seconds since 1970 as WARC 1.1 writes it, to the microsecond; odd values (NaN, far future) clamped."""
     if not math.isfinite(seconds):
         seconds = 0.0
     # Added to 1970 rather than fromtimestamp(), which Windows refuses past the year 3000.
@@ -205,7 +206,7 @@ class _Counting:
         pass
 
 
-class _Writer(WARCWriter):
+class InMemoryWarcWriter(WARCWriter):
     """warcio's writer, never spilling a record to a temporary file (it would be plaintext on disk)."""
 
     @staticmethod
@@ -219,7 +220,7 @@ class _Archive:
     def __init__(self, out: _Counting, namespace: uuid.UUID) -> None:
         self._out = out
         self._record = BytesIO()  # one record, gzipped here as a member of its own (warcio's is level 9: slow)
-        self._writer = _Writer(self._record, gzip=False, warc_version="1.1")
+        self._writer = InMemoryWarcWriter(self._record, gzip=False, warc_version="1.1")
         self._namespace = namespace
         self.index: list[str] = []
         self.pages: list[dict[str, Any]] = []
@@ -259,7 +260,7 @@ class _Archive:
     def page(self, recorded: RecordedPage) -> None:
         page = recorded.page
         document = next((r for r in page.responses if r.url == page.page_url), None)
-        when = _iso(document.started) if document is not None else recorded.recorded_at
+        when = warc_date(document.started) if document is not None else recorded.recorded_at
         self.pages.append({"id": recorded.record_id, "url": safe_uri(page.page_url), "ts": when[:19] + "Z",
                            "title": f"Recorded responses {recorded.record_id}"})
         for number, response in enumerate(page.responses, start=1):
@@ -268,7 +269,7 @@ class _Archive:
 
     def _response(self, record_id: str, number: int, response: ResponseRecord, body: bytes | None) -> None:
         response = replace(response, url=safe_uri(response.url) or "about:blank")
-        date = _iso(response.started)
+        date = warc_date(response.started)
         request_id, response_id = self._id(record_id, number, "request"), self._id(record_id, number, "response")
         common = {"WARC-Date": date, "WARC-Evidence-Record": f"{record_id} response {number}"}
         try:

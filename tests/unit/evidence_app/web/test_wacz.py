@@ -19,7 +19,7 @@ from evidence_app.web.bodies import BodyRule
 from evidence_app.web.responses import BodyRecord, PageResponses, ResponseRecord
 from evidence_app.web.wacz import (
     RecordedPage,
-    _Writer,
+    InMemoryWarcWriter,
     checked,
     measure,
     payload_allowed,
@@ -154,7 +154,7 @@ def test_an_empty_case_still_makes_a_valid_wacz(tmp_path: Path) -> None:
 
 def test_warcio_is_never_allowed_to_buffer_a_record_on_disk() -> None:
     with pytest.raises(RuntimeError, match="on disk"):
-        _Writer._create_temp_file()
+        InMemoryWarcWriter._create_temp_file()
 
 
 hosts = st.lists(st.from_regex(r"[a-z][a-z0-9-]{0,8}[a-z0-9]", fullmatch=True), min_size=1, max_size=4)
@@ -237,6 +237,6 @@ def test_a_record_cannot_add_warc_headers_of_its_own() -> None:
 
 @pytest.mark.parametrize("started", [0.0, 1.76e9, 4e10, 1e300, float("inf"), float("nan"), -5.0])
 def test_any_recorded_time_gives_a_warc_date(started: float) -> None:
-    from evidence_app.web.wacz import _iso
+    from evidence_app.web.wacz import warc_date
 
-    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z", _iso(started))
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z", warc_date(started))
