@@ -44,8 +44,6 @@ from evidence_app.vault.durable import fsync_dir, rename, storage_error
 from evidence_app.vault.events import Event, Kind
 from evidence_app.vault.timestamps import parse_utc, utc_now
 from evidence_app.web.provenance import provenance_lines
-from evidence_app.web.responses import page_responses_from_bytes
-from evidence_app.web.wacz import RecordedPage
 
 if TYPE_CHECKING:
     from evidence_app.case.open_case import Case
@@ -283,9 +281,8 @@ def export_case(case: Case, dest_dir: Path | str, *, passphrase: str | None = No
             for event, data in _prefetched(case, responses):
                 bag.add_payload(f"responses/{event.data['id']}.json", data, sha256=event.data["sha256"])
             if responses:  # the same records as a WACZ, for the Webrecorder tools
-                add_web_archive(bag, lambda: (RecordedPage(e.data["id"], e.time, page_responses_from_bytes(d))
-                                              for e, d in _prefetched(case, responses)),
-                                case_id=case.id, created=exported_at)
+                add_web_archive(bag, events, lambda chosen: _prefetched(case, chosen), case_id=case.id,
+                                created=exported_at)
             provenance = [e for e in events if e.kind == Kind.PROVENANCE]
             if provenance:
                 bag.add_payload("provenance/provenance.jsonl", b"".join(json.dumps(

@@ -37,7 +37,7 @@ import re
 import uuid
 import zipfile
 import zlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from io import BytesIO
 from typing import Any
@@ -73,6 +73,7 @@ class RecordedPage:
     record_id: str
     recorded_at: str   # the journal's UTC time of the ``responses`` record
     page: PageResponses
+    title: str = ""    # the page's title, as its visit journaled it
 
 
 def payload_allowed(response: ResponseRecord, body: bytes | None) -> bool:
@@ -262,7 +263,7 @@ class _Archive:
         document = next((r for r in page.responses if r.url == page.page_url), None)
         when = warc_date(document.started) if document is not None else recorded.recorded_at
         self.pages.append({"id": recorded.record_id, "url": safe_uri(page.page_url), "ts": when[:19] + "Z",
-                           "title": f"Recorded responses {recorded.record_id}"})
+                           "title": recorded.title or f"Recorded responses {recorded.record_id}"})
         for number, response in enumerate(page.responses, start=1):
             self._response(recorded.record_id, number, response, page.bodies.get(response.body.sha256)
                            if response.body is not None else None)
@@ -421,5 +422,3 @@ def checked(chunks: Iterable[bytes], size: int, sha256: str) -> Iterator[bytes]:
     if seen != size or digest.hexdigest() != sha256:
         raise ValueError("the web archive came out differently the second time it was made")
 
-
-PagesSource = Callable[[], Iterable[RecordedPage]]

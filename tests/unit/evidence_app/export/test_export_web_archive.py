@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import io
+import json
+import zipfile
 from pathlib import Path
 
 from evidence_app import verify_bundle
@@ -20,7 +23,9 @@ def _files(result) -> dict[str, bytes]:
 
 
 def test_the_bag_holds_a_valid_wacz_listed_in_the_manifest(case, usb: Path, tmp_path: Path) -> None:
-    for page in pages_with_a_picture():
+    pages = pages_with_a_picture()
+    case.record_visit(pages[0].page.page_url, title="A pupil's profile")
+    for page in pages:
         case.record_responses(page.page)
     with files_written() as written:
         result = export(case, usb)
@@ -35,6 +40,9 @@ def test_the_bag_holds_a_valid_wacz_listed_in_the_manifest(case, usb: Path, tmp_
     assert_py_wacz_valid(wacz, tmp_path)
     records = warc_records(wacz)
     assert {headers.get("WARC-Evidence-Record", " ").split(" ")[0] for _, headers, _, _ in records} >= {"R0001", "R0002"}
+    listed = [json.loads(line) for line in zipfile.ZipFile(io.BytesIO(wacz)).read("pages/pages.jsonl").splitlines()]
+    assert [(page.get("id"), page.get("title")) for page in listed[1:]] == [
+        ("R0001", "A pupil's profile"), ("R0002", "Recorded responses R0002")]  # the visit's title, when there is one
     assert verify_bundle(result.folder, result.passphrase).ok
 
 
