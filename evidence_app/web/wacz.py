@@ -39,6 +39,7 @@ import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
+from http import HTTPStatus
 from io import BytesIO
 from typing import Any
 from urllib.parse import quote, quote_from_bytes, unquote_to_bytes, urlsplit
@@ -56,14 +57,17 @@ WARC_PATH = f"archive/{WARC_NAME}"
 INDEX_PATH = "indexes/index.cdxj"
 PAGES_PATH = "pages/pages.jsonl"
 GZIP_LEVEL = 1  # each record's gzip member: 100 MB/s on text, against 9 MB/s at level 9, for 20 % more bytes
+_URL_SAFE = "/?&=;:@!$'()*+,~%#[]-._"  # kept as they are in a request line's target; the rest escaped
 # Headers that describe the bytes on the wire, not the body kept (the browser gives bodies decoded):
 # kept under another name so a replay tool does not try to decode the body a second time.
-_URL_SAFE = "/?&=;:@!$'()*+,~%#[]-._"  # kept as they are in a request line's target; the rest escaped
 _WIRE_HEADERS = frozenset({"content-encoding", "transfer-encoding", "content-length"})
-_HTTP_STATUS_TEXT = {200: "OK", 201: "Created", 204: "No Content", 206: "Partial Content", 301: "Moved Permanently",
-                     302: "Found", 303: "See Other", 304: "Not Modified", 307: "Temporary Redirect",
-                     308: "Permanent Redirect", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden",
-                     404: "Not Found", 500: "Internal Server Error"}
+
+
+def _reason(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""
 
 
 @dataclass(frozen=True)
@@ -299,7 +303,7 @@ class _Archive:
         redirect = 300 <= response.status < 400 and (response.body is None or response.body.size == 0)
         if kept or redirect:
             payload = body if kept and body is not None else b""
-            status = f"{response.status} {_ascii(response.status_text or _HTTP_STATUS_TEXT.get(response.status, ''))}"
+            status = f"{response.status} {_ascii(response.status_text or _reason(response.status))}"
             lines = [((f"X-Archive-Orig-{name}" if name.lower() in _WIRE_HEADERS else name), value)
                      for name, value in _header_lines(response.response_headers)]
             lines.append(("Content-Length", str(len(payload))))
