@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from evidence_app.errors import StorageError
+from evidence_app.vault.events import Kind
 
 if TYPE_CHECKING:
     from evidence_app.case.open_case import Case
@@ -81,10 +82,12 @@ def inspect(folder: Path | str) -> Destination:
 def estimate_export_bytes(case: Case) -> int:
     """About how large the export will be: the case's files (captures, snapshots, forms, journal), plus a margin.
 
-    The encrypted evidence file holds nearly all of it, so this is also its size.
+    The encrypted evidence file holds nearly all of it, so this is also its size. The pages' recorded
+    responses count twice: as they are, and again as the web archive (the WACZ) made from them.
     """
     total = sum(p.stat().st_size for p in Path(case.folder).rglob("*") if p.is_file())
-    return total + total // 10 + MARGIN
+    responses = sum(int(e.data.get("size", 0)) for e in case.events() if e.kind == Kind.RESPONSES)
+    return total + total // 10 + responses + MARGIN
 
 
 def _size(count: int) -> str:

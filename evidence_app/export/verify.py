@@ -56,6 +56,7 @@ TAG_FILES = ("bagit.txt", "bag-info.txt", "manifest-sha256.txt")
 # manifest, the key that makes it, the time stamp. Anything else unlisted is a failure.
 UNLISTED = ("tagmanifest-sha256.txt", "tagmanifest-sha256.txt.sig", "case-signing-key.pem", TIMESTAMP_FILE)
 _MANIFEST_LINE = re.compile(r"^([0-9a-f]{64})  (.+)$")
+RESPONSES_FILE = re.compile(r"^data/responses/(R[0-9]{4,})\.json$")
 
 
 class BundleUnreadable(EvidenceError):
@@ -180,6 +181,7 @@ class _JournalChecker:
         self.capture_hashes: dict[str, str] = {}
         self.item_hashes: dict[str, str] = {}
         self.item_names: dict[str, str] = {}
+        self.response_hashes: dict[str, str] = {}  # each page's recorded responses (R0001: the blob's SHA-256)
         self.form_hashes: list[str] = []
         self.public_key = ""
         self.certificate = ""
@@ -220,6 +222,8 @@ class _JournalChecker:
             self.item_names[str(data.get("id", ""))] = str(data.get("name", ""))
         elif record.get("kind") == "form":
             self.form_hashes.append(data.get("sha256", ""))
+        elif record.get("kind") == "responses":
+            self.response_hashes[str(data.get("id", ""))] = str(data.get("sha256", ""))
         elif record.get("kind") == "timestamped":
             self.stamps.append((self.records, str(record.get("time", "")), data))
         elif record.get("kind") == "key" and not self.public_key:
@@ -592,6 +596,10 @@ def _check_journal(journal: _JournalChecker, digests: dict[str, str], small: dic
             if journal.item_hashes.get(item.group(1)) != digest:
                 problems.append(BundleProblem(path, "its SHA-256 is not the one the journal recorded when it was "
                                                     "brought in"))
+        elif (page := RESPONSES_FILE.match(path)) is not None:
+            if journal.response_hashes.get(page.group(1)) != digest:
+                problems.append(BundleProblem(path, "its SHA-256 is not the one the journal recorded when the "
+                                                    "page's responses were recorded"))
     form = digests.get(FORM)
     if form is None:
         problems.append(BundleProblem(FORM, "missing: every export holds the signed form"))
@@ -600,6 +608,9 @@ def _check_journal(journal: _JournalChecker, digests: dict[str, str], small: dic
     if not problems:
         checks.append(f"the journal's hash chain ({journal.records} records) and its head")
         checks.append("each capture, each file brought in and the form against the hashes in the journal")
+        if any(RESPONSES_FILE.match(path) for path in digests):
+            checks.append("each page's recorded responses against the hash in the journal (the web archive, "
+                          "data/web-archive/responses.wacz, is made from them)")
     if form is not None:
         _check_form(small.get(FORM), journal, problems, checks)
 

@@ -34,6 +34,7 @@ from evidence_app.errors import EvidenceError, InvalidInput
 from evidence_app.export import age
 from evidence_app.export.bag import BagTarWriter
 from evidence_app.export.items import add_items, exported_items
+from evidence_app.export.web_archive import add_web_archive
 from evidence_app.export.custody import Recipient, custody_entries, custody_text
 from evidence_app.export.destination import refuse_unfit
 from evidence_app.export.timestamping import request_token
@@ -151,7 +152,7 @@ def _summary(case: Case, events: list[Event], recipient: Recipient | None, expor
         f"Files brought in:     {counts[Kind.ITEM]} ({sum(1 for i in case.items() if i.quarantined)} flagged), "
         f"from {counts[Kind.DEVICE]} device(s) reviewed and elsewhere",
         f"Pages' responses:     {sum(1 for e in events if e.kind == Kind.RESPONSES)} records "
-        "(server, headers, certificates, hashes; text bodies only)",
+        "(server, headers, certificates, hashes; text bodies only; also as web-archive/responses.wacz)",
         f"Journal records:      {len(events)}",
         f"Journal head SHA-256: {events[-1].hash}",
         f"Case key fingerprint: {case.signing_key.fingerprint}",
@@ -279,6 +280,9 @@ def export_case(case: Case, dest_dir: Path | str, *, passphrase: str | None = No
             add_items(case, bag, items, items_withheld)
             for event, data in _prefetched(case, responses):
                 bag.add_payload(f"responses/{event.data['id']}.json", data, sha256=event.data["sha256"])
+            if responses:  # the same records as a WACZ, for the Webrecorder tools
+                add_web_archive(bag, events, lambda chosen: _prefetched(case, chosen), case_id=case.id,
+                                created=exported_at)
             provenance = [e for e in events if e.kind == Kind.PROVENANCE]
             if provenance:
                 bag.add_payload("provenance/provenance.jsonl", b"".join(json.dumps(

@@ -13,6 +13,9 @@ short place and can be tested without reading a PDF:
   SHA-256 only (not its name, note or contents), and no file's bytes are ever read for the form;
 * a sealed case prints no pictures at all (the design's "print the form
   without images"), only the list of captures;
+* each visit, and each row of the table whose address is a recorded page, names the server that
+  answered the page (its IP address and port) and its certificate's subject, from the page's
+  recorded responses (the journal's summary of the main document's response; no blob is read);
 * the visited-address log is every ``visit`` event, in order, up to
   :data:`VISIT_LIST_LIMIT`; a longer review prints a summary instead (how
   many, when, and each site with its number of visits), and the full list
@@ -23,7 +26,7 @@ short place and can be tested without reading a PDF:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -41,6 +44,32 @@ _URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
+class Server:
+    """Who answered a page: the document's server (IP address and port) and, over HTTPS, its certificate."""
+
+    ip: str
+    port: int
+    subject: str = ""   # the certificate's subject ("" over plain HTTP)
+    issuer: str = ""
+
+    @property
+    def address(self) -> str:
+        if not self.ip:
+            return "not recorded"
+        return f"[{self.ip}]:{self.port}" if ":" in self.ip else f"{self.ip}:{self.port}"
+
+    @staticmethod
+    def of(summary: dict) -> Server | None:  # type: ignore[type-arg]
+        """From a ``responses`` record's journal summary, or None if it names no document."""
+        document = summary.get("document") if isinstance(summary, dict) else None
+        if not isinstance(document, dict):
+            return None
+        tls = document.get("tls") if isinstance(document.get("tls"), dict) else {}
+        return Server(str(document.get("ip", "")), int(document.get("port", 0) or 0),
+                      str(tls.get("subject", "")), str(tls.get("issuer", "")))
+
+
+@dataclass(frozen=True)
 class ConcernRow:
     """One row of the form's table: a web site address or device, and the reason for concern."""
 
@@ -49,6 +78,7 @@ class ConcernRow:
     detail: str         # the pair's note
     time: str           # UTC
     reference: str      # capture id, or journal record number
+    server: Server | None = None  # when the address is a page whose responses were recorded
 
 
 @dataclass(frozen=True)
@@ -58,6 +88,7 @@ class Visit:
     url: str
     title: str
     cause: str
+    server: Server | None = None  # the server that answered this visit, from its recorded responses
 
 
 @dataclass(frozen=True)
@@ -68,6 +99,7 @@ class SiteVisits:
     visits: int
     first: str
     last: str
+    servers: tuple[str, ...] = ()   # the servers' IP addresses seen for the site (at most SERVER_LIMIT)
 
 
 @dataclass(frozen=True)
@@ -130,6 +162,7 @@ class FormData:
 VISIT_LIST_LIMIT = 500
 """Up to this many visits the form lists each one; beyond, it prints a summary of sites."""
 SITE_LIMIT = 200
+SERVER_LIMIT = 4
 
 
 def _site(url: str) -> str:
@@ -143,13 +176,38 @@ def _site(url: str) -> str:
 def summarise_visits(visits: list[Visit]) -> VisitSummary:
     sites: dict[str, list] = {}
     for visit in visits:
-        entry = sites.setdefault(_site(visit.url), [0, visit.time, visit.time])
+        entry = sites.setdefault(_site(visit.url), [0, visit.time, visit.time, {}])
         entry[0] += 1
         entry[2] = visit.time
+        if visit.server is not None and visit.server.ip:
+            entry[3][visit.server.ip] = None
     ranked = sorted(sites.items(), key=lambda item: (-item[1][0], item[0]))
     return VisitSummary(total=len(visits), addresses=len({v.url for v in visits}), first=visits[0].time,
                         last=visits[-1].time, sites_total=len(sites),
-                        sites=tuple(SiteVisits(site, n, first, last) for site, (n, first, last) in ranked[:SITE_LIMIT]))
+                        sites=tuple(SiteVisits(site, n, first, last, tuple(ips)[:SERVER_LIMIT])
+                                    for site, (n, first, last, ips) in ranked[:SITE_LIMIT]))
+
+
+def page_servers(events: list) -> tuple[dict[int, Server], dict[str, Server]]:  # type: ignore[type-arg]
+    """Each visit's server (by the visit's record number), and the last server seen for each page address.
+
+    A page's responses are journaled after its visit, once it has settled: a ``responses`` record
+    belongs to the earliest visit of its address that has none yet.
+    """
+    waiting: dict[str, list[int]] = {}
+    by_visit: dict[int, Server] = {}
+    by_url: dict[str, Server] = {}
+    for event in events:
+        if event.kind == Kind.VISIT:
+            waiting.setdefault(event.data["url"], []).append(event.seq)
+        elif event.kind == Kind.RESPONSES:
+            server = Server.of(event.data.get("summary", {}))
+            if server is None:
+                continue
+            by_url[event.data["page_url"]] = server
+            if waiting.get(event.data["page_url"]):
+                by_visit[waiting[event.data["page_url"]].pop(0)] = server
+    return by_visit, by_url
 
 
 def conclusion_text(conclusion: Conclusion, time: str) -> ConclusionText:
@@ -235,9 +293,11 @@ def gather(case: Case) -> FormData:
             exports.append(ExportRow(event.time, f"{to['name']}, {to['force']}, reference {to['reference']}"
                                      if to else "not recorded", event.data["sha256"], event.seq))
     rows.extend(_item_rows(case, concerns))
+    by_visit, by_url = page_servers(events)
+    rows = [replace(row, server=by_url[row.where]) if row.where in by_url else row for row in rows]
     rows.sort(key=lambda row: row.time)
-    every_visit = [Visit(e.seq, e.time, e.data["url"], e.data.get("title", ""), e.data.get("cause", ""))
-                   for e in events if e.kind == Kind.VISIT]
+    every_visit = [Visit(e.seq, e.time, e.data["url"], e.data.get("title", ""), e.data.get("cause", ""),
+                         by_visit.get(e.seq)) for e in events if e.kind == Kind.VISIT]
     summary = summarise_visits(every_visit) if len(every_visit) > VISIT_LIST_LIMIT else None
     visits = () if summary is not None else tuple(every_visit)
     status = case.status

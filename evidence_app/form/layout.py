@@ -41,7 +41,7 @@ from reportlab.platypus import (
 )
 
 from evidence_app.case.records import Capture
-from evidence_app.form.data import ConcernRow, FormData, VisitSummary
+from evidence_app.form.data import ConcernRow, FormData, Server, VisitSummary
 from evidence_app.form.images import UNREADABLE, CaptureImage, PdfImage
 from evidence_app.typesetting.qr import qr_drawing
 from evidence_app.typesetting.text import MONO, SANS, SANS_BOLD, TextBlock, markup, register_fonts
@@ -64,6 +64,7 @@ ALERT = colors.HexColor("#9b1c1c")
 URL_LIMIT = 600     # characters of an address printed in tables; the journal keeps all
 NOTE_LIMIT = 4_000
 TABLE_NOTE_LIMIT = 400  # a note in the table of concerns; the capture's page prints more
+SERVER_LIMIT = 300  # characters of a server's line (a certificate's subject); the export keeps all
 
 
 def _style(name: str, size: float = 9, *, font: str = SANS, leading: float | None = None,
@@ -233,8 +234,26 @@ class _Layout:
         reason: list[Flowable] = [self.text(row.reason, s.cell_bold)]
         if row.detail.strip():
             reason.append(self.text(row.detail, s.cell, limit=TABLE_NOTE_LIMIT))
-        return [self.text(row.where, s.cell, limit=URL_LIMIT), reason,
-                self.para(f"{when(row.time)}\n{row.reference}", s.small)]
+        where: list[Flowable] = [self.text(row.where, s.cell, limit=URL_LIMIT)]
+        if row.server is not None:
+            where.append(self.text(f"Server {row.server.address}; "
+                                   + (f"certificate: {row.server.subject}" if row.server.subject
+                                      else "no certificate (not HTTPS)"), s.small_grey, limit=SERVER_LIMIT))
+        return [where, reason, self.para(f"{when(row.time)}\n{row.reference}", s.small)]
+
+    def _server_cell(self, server: Server | None) -> list[Flowable]:
+        """A visit's server: its IP address and port, and the certificate's subject and issuer."""
+        s = self.s
+        if server is None:
+            return [Paragraph("not recorded", s.small_grey)]
+        cell: list[Flowable] = [self.text(server.address, s.small, limit=SERVER_LIMIT)]
+        if server.subject:
+            cell.append(self.text(server.subject, s.small, limit=SERVER_LIMIT))
+            if server.issuer:
+                cell.append(self.text(f"issued by {server.issuer}", s.small_grey, limit=SERVER_LIMIT))
+        else:
+            cell.append(Paragraph("no certificate (not HTTPS)", s.small_grey))
+        return cell
 
     def conclusion(self) -> list[Flowable]:
         s = self.s
@@ -386,11 +405,13 @@ class _Layout:
                       "export: journal/journal.jsonl, each record of kind \"visit\", under the journal head "
                       "printed on this form.", s.body),
             Spacer(1, 3)]
-        body = [[Paragraph(t, s.cell_bold) for t in ("Visits", "First and last (UTC)", "Site")]]
+        body = [[Paragraph(t, s.cell_bold) for t in ("Visits", "First and last (UTC)", "Site and its servers (IP)")]]
         for site in summary.sites:
+            cell: list[Flowable] = [self.text(site.site, s.cell, limit=URL_LIMIT)]
+            if site.servers:
+                cell.append(self.text("Servers: " + ", ".join(site.servers), s.small_grey, limit=SERVER_LIMIT))
             body.append([Paragraph(f"{site.visits:,}", s.small),
-                         Paragraph(f"{when(site.first)}<br/>{when(site.last)}", s.small),
-                         self.text(site.site, s.cell, limit=URL_LIMIT)])
+                         Paragraph(f"{when(site.first)}<br/>{when(site.last)}", s.small), cell])
         table = LongTable(body, colWidths=[16 * mm, 40 * mm, WIDTH - 56 * mm], repeatRows=1)
         table.setStyle(_grid(header=True))
         out.append(table)
@@ -405,18 +426,23 @@ class _Layout:
                                Paragraph(f"Appendix {letter}: log of visited addresses "
                                          f"({len(self.data.visits)})", s.h1),
                                Paragraph("Every address the review browser opened, in order, from the case's "
-                                         "journal (record number, time, address, page title).", s.body),
+                                         "journal (record number, time, address, page title), with the server "
+                                         "that answered the page: its IP address and port, and its certificate "
+                                         "(from the page's recorded responses; each response is in the police "
+                                         "export).", s.body),
                                Spacer(1, 3)]
         if not self.data.visits:
             out.append(Paragraph("No web site was visited in this case.", s.body))
             return out
-        body = [[Paragraph(t, s.cell_bold) for t in ("Record", "Time (UTC)", "Address and page title")]]
+        body = [[Paragraph(t, s.cell_bold) for t in ("Record", "Time (UTC)", "Address and page title",
+                                                     "Server (IP) and certificate")]]
         for visit in self.data.visits:
             cell: list[Flowable] = [self.text(visit.url, s.cell, limit=URL_LIMIT)]
             if visit.title.strip():
                 cell.append(self.text(visit.title, s.small_grey, limit=300))
-            body.append([Paragraph(str(visit.seq), s.small), Paragraph(when(visit.time), s.small), cell])
-        table = LongTable(body, colWidths=[14 * mm, 36 * mm, WIDTH - 50 * mm], repeatRows=1)
+            body.append([Paragraph(str(visit.seq), s.small), Paragraph(when(visit.time), s.small), cell,
+                         self._server_cell(visit.server)])
+        table = LongTable(body, colWidths=[15 * mm, 26 * mm, WIDTH - 89 * mm, 48 * mm], repeatRows=1)
         table.setStyle(_grid(header=True))
         out.append(table)
         return out

@@ -87,3 +87,26 @@ def test_the_estimate_is_above_the_real_evidence_file(case, tmp_path: Path) -> N
     result = export(case, tmp_path / "usb")
     written = sum(p.stat().st_size for p in result.folder.iterdir())
     assert written < estimate < written + written // 2 + destination.MARGIN
+
+
+def test_the_estimate_counts_the_web_archive_made_from_the_responses(case, tmp_path: Path) -> None:
+    """Pages of text that hardly compresses: the responses and their WACZ, both in the bag."""
+    import hashlib
+    import random
+
+    from evidence_app.web.bodies import BodyRule
+    from evidence_app.web.responses import BodyRecord, PageResponses, ResponseRecord
+
+    rng = random.Random(7)
+    for n in range(12):  # past the margin, so the margin alone does not cover the WACZ
+        body = rng.randbytes(1_000_000).hex().encode()  # text, and at level 1 it hardly compresses
+        digest = hashlib.sha256(body).hexdigest()
+        response = ResponseRecord("GET", f"https://example.org/{n}.json", 200, {}, {"Content-Type": "text/plain"},
+                                  "192.0.2.1", 443, "h2", "text/plain", "XHR", len(body), 1.76e9,
+                                  body=BodyRecord(BodyRule.KEEP, digest, len(body)))
+        case.record_responses(PageResponses(f"https://example.org/{n}.json", (response,), {digest: body}))
+    estimate = estimate_export_bytes(case)
+    (tmp_path / "usb").mkdir()
+    result = export(case, tmp_path / "usb")
+    written = sum(p.stat().st_size for p in result.folder.iterdir())
+    assert written < estimate < written + written // 2 + destination.MARGIN
