@@ -21,10 +21,12 @@ bytes go straight to the case on the writer thread; neither class writes anythin
 from __future__ import annotations
 
 import base64
+import json
 import binascii
 from dataclasses import dataclass
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QMarginsF, QObject, QTimer, Signal
 from PySide6.QtGui import QPageLayout, QPageSize
 
@@ -34,6 +36,13 @@ KEEP_TIMEOUT_MS = 120_000       # a huge page may take a while to serialise and 
 SHOT_TIMEOUT_MS = 60_000
 MAX_ONE_PASS_HEIGHT_PX = 32_000  # CSS pixels; a longer page is pictured from the top down to here
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+APPLICATION_WORLD = 1  # QWebEngineScript.ApplicationWorld: the page's own scripts cannot see or change this
+_TO_TOP_JS = ("(() => { const at = [window.scrollX, window.scrollY];"
+              " window.scrollTo({left: 0, top: 0, behavior: 'instant'}); return JSON.stringify(at); })()")
+_BACK_JS = """(() => { let tries = 0; const back = () => {
+  window.scrollTo({left: %(x)s, top: %(y)s, behavior: 'instant'});
+  if (Math.abs(window.scrollY - %(y)s) > 1 && ++tries < 60) requestAnimationFrame(back); };
+  requestAnimationFrame(back); return 1; })()"""
 PDF_LAYOUT = QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait,
                          QMarginsF(10, 10, 10, 10), QPageLayout.Unit.Millimeter)
 
@@ -137,10 +146,12 @@ class OnePassGrabber(QObject):
     finished = Signal(object)  # OnePassPicture
     failed = Signal(str)       # why not: the widget then scrolls and stitches instead
 
-    def __init__(self, channel: DevToolsChannel, parent: QObject | None = None) -> None:
+    def __init__(self, page: Any, channel: DevToolsChannel, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        self._page = page
         self._channel = channel
         self._done = False
+        self._scrolled: list[float] | None = None
         self._page_height = 0
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -151,11 +162,32 @@ class OnePassGrabber(QObject):
             self._fail("the browser's DevTools channel is not ready")
             return
         self._timer.start(SHOT_TIMEOUT_MS)
+        # Drawn from the top: a sticky bar is drawn where the page's scroll puts it, so at the top it is
+        # where a reader first sees it, over nothing. Put back right after (never seen: no frame between).
+        self._page.runJavaScript(_TO_TOP_JS, APPLICATION_WORLD, self._on_top)
+
+    def _on_top(self, scrolled: Any) -> None:
+        if self._done:
+            return
+        self._scrolled = _pair(scrolled)
         self._channel.send("Page.getLayoutMetrics", callback=self._on_metrics)
 
     def abort(self) -> None:
         self._done = True
         self._timer.stop()
+        self._scroll_back()
+
+    def _scroll_back(self) -> None:
+        """Put the page back where the pair had it, once the browser has its own size back.
+
+        Right after the picture the page is still laid out at its full height (nothing to scroll), so
+        the scroll waits for the next frame in the page (requestAnimationFrame), and is tried again
+        until it holds.
+        """
+        scrolled, self._scrolled = self._scrolled, None
+        if scrolled is not None and shiboken6.isValid(self._page):
+            x, y = (float(v) for v in scrolled)
+            self._page.runJavaScript(_BACK_JS % {"x": x, "y": y}, APPLICATION_WORLD)
 
     def _on_metrics(self, reply: Reply) -> None:
         if self._done:
@@ -194,6 +226,7 @@ class OnePassGrabber(QObject):
             return
         self._done = True
         self._timer.stop()
+        self._scroll_back()
         self.finished.emit(OnePassPicture(png, size[0], size[1], self._page_height,
                                           self._page_height > self._expected[1]))
 
@@ -202,6 +235,16 @@ class OnePassGrabber(QObject):
             return
         self.abort()
         self.failed.emit(why)
+
+
+def _pair(text: Any) -> list[float] | None:
+    try:
+        value = json.loads(text) if isinstance(text, str) else None
+    except ValueError:
+        return None
+    if isinstance(value, list) and len(value) == 2 and all(isinstance(v, (int, float)) for v in value):
+        return [float(v) for v in value]
+    return None
 
 
 def png_size(data: bytes) -> tuple[int, int] | None:

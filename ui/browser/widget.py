@@ -509,7 +509,7 @@ class RecordedBrowser(QWidget):
         if tab is None:
             return
         url = tab.url()
-        grabber = OnePassGrabber(tab.responses.channel, self)
+        grabber = OnePassGrabber(tab.page, tab.responses.channel, self)
         self._grabber = grabber
         self._set_capturing(True)
         self._say("Taking the whole page…")
