@@ -1,10 +1,10 @@
 """A kept page's web archive (MHTML, RFC 2557) read back into its parts, in memory, to be shown again.
 
 The browser writes ``multipart/related``: the page's document first, then every part it showed,
-each with the address it came from (``Content-Location``). :func:`read_archive` undoes the
-transfer encodings (quoted-printable, base64) with the standard library's e-mail parser and
-returns the parts; nothing is written anywhere. A part without an address cannot be asked for by
-the page, so it is left out.
+each with the address it came from (``Content-Location``; a frame's document also with a
+``Content-ID`` that its parent refers to as ``cid:``). :func:`read_archive` undoes the transfer
+encodings (quoted-printable, base64) with the standard library's e-mail parser and returns the
+parts; nothing is written anywhere. A part with neither cannot be referred to, so it is left out.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ class ArchivePart:
     location: str
     media_type: str
     body: bytes
+    content_id: str = ""  # a frame's document is referred to by it (``cid:...``)
 
 
 @dataclass(frozen=True)
@@ -47,10 +48,11 @@ def read_archive(data: bytes) -> Archive:
         if part.is_multipart():
             continue
         location = str(part.get("Content-Location", "")).strip()
+        content_id = str(part.get("Content-ID", "")).strip().removeprefix("<").removesuffix(">")
         body = part.get_payload(decode=True)
-        if not location or not isinstance(body, bytes):
+        if not (location or content_id) or not isinstance(body, bytes):
             continue
-        parts.append(ArchivePart(location, part.get_content_type(), body))
+        parts.append(ArchivePart(location, part.get_content_type(), body, content_id))
     url = str(message.get("Snapshot-Content-Location", "")).strip()
     documents = [p for p in parts if p.media_type == "text/html"]
     if not documents:

@@ -86,7 +86,7 @@ def test_a_kept_page_and_its_viewing_leave_no_plaintext_on_disk(browser, case, w
     mhtml, pdf = case.read_kept(kept.id, MHTML), case.read_kept(kept.id, PDF)
     shown = KeptArchivePage(read_archive(mhtml))
     try:
-        with qtbot.waitSignal(shown.page.loadFinished, timeout=20_000):
+        with qtbot.waitSignal(shown.shown, timeout=20_000):
             shown.load()
         qtbot.wait(300)
     finally:

@@ -32,11 +32,13 @@ def test_keep_a_page_see_it_again_and_no_more_after_the_stop(person: Person, app
     person.wait_for(lambda: len(case_of(window).kept_pages()) == 1, 60_000)
     kept = case_of(window).kept_pages()[0]
     assert (kept.note, kept.url) == ("The tutorial, kept whole", f"{docs_site.base}/tutorial/index.html")
-    assert person.sees_text(window, f"Kept {kept.id}")
+    person.wait_for(lambda: person.sees_text(window, f"Kept {kept.id}"))  # said once both files are durable
     shot(person, window, "keep-page.png")
 
     # The same by the keyboard, on another page.
-    person.fill(window, "Address", f"{docs_site.base}/library/index.html")
+    person.click(person.find(window, "Address"))
+    person.key(Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    person.type(f"{docs_site.base}/library/index.html")
     person.key(Qt.Key.Key_Return)
     wait_for_page(person, window, f"{docs_site.base}/library/index.html", 30_000)
     person.shortcut(window, Qt.Key.Key_5, CTRL_SHIFT)
@@ -51,20 +53,23 @@ def test_keep_a_page_see_it_again_and_no_more_after_the_stop(person: Person, app
     # Seen again: double-click the kept page in the side panel.
     shots = person.find(window, "Screenshots taken", QListWidget)
     person.wait_for(lambda: shots.count() == 3)
+    shot(person, window, "keep-page-panel.png")
     person.bring_forward(window)
     person.double_click(shots.viewport(), item_point(shots, 1))
     dialog = person.window("Kept page K0001")
-    view = [v for v in dialog.findChildren(QWebEngineView)][0]
+    view = [v for v in dialog.findChildren(QWebEngineView)][0]  # the kept page, written from the case's bytes
     text: list[object] = []
 
-    def read() -> bool:
-        view.page().runJavaScript("document.body ? document.body.innerText : ''",
+    def read() -> bool:  # the text, and the site's style sheets applied (classic.css, @imported twice over)
+        view.page().runJavaScript("(document.body ? document.body.innerText + '|' + "
+                                  "getComputedStyle(document.body).fontFamily : '')",
                                   QWebEngineScript.ScriptWorldId.ApplicationWorld, text.append)
         person.pause(200)
-        return bool(text) and "Python Tutorial" in str(text[-1])
+        return bool(text) and "Python Tutorial" in str(text[-1]) and "Lucida Grande" in str(text[-1]).rsplit("|")[-1]
 
     person.wait_for(read, 30_000)
     assert person.sees_text(dialog, "nothing here is fetched from the internet")
+    shot(person, dialog, "kept-page-view.png")
     person.press_button(dialog, "Close")
     person.gone("Kept page K0001")
 
