@@ -128,3 +128,25 @@ def test_a_kept_page_of_the_flagged_address_is_quarantined(browser, case, web, q
     assert case.status is Status.SEALED and case.kept_page(kept.id).quarantined
     with pytest.raises(Quarantined):
         case.read_kept(kept.id, MHTML)
+
+
+def test_the_stop_while_a_page_is_being_kept_keeps_nothing(browser, case, web, qtbot) -> None:
+    load(qtbot, browser, web.url("/keep-me"), paint=True)
+    kept: list[object] = []
+    browser.kept.connect(kept.append)
+    browser.keep_page()  # the browser is now making the archive and the PDF
+    browser.halt()       # the stop, before either has arrived
+    qtbot.wait(2_000)
+    assert kept == [] and events(case, Kind.KEPT) == []
+    assert not browser.keep_button.isEnabled()
+
+
+def test_closing_the_tab_while_its_page_is_being_kept_keeps_nothing(browser, case, web, qtbot) -> None:
+    load(qtbot, browser, web.url("/keep-me"), paint=True)
+    refused: list[str] = []
+    browser.capture_failed.connect(refused.append)
+    browser.keep_page()
+    browser.close_current_tab()  # the page goes (after its print has come back: QtWebEngine needs that)
+    qtbot.wait(2_000)
+    assert events(case, Kind.KEPT) == []
+    assert browser.keep_button.isEnabled()  # ready for the next page

@@ -27,13 +27,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QMarginsF, QObject, QTimer, Signal
+from PySide6.QtCore import QEventLoop, QMarginsF, QObject, QTimer, Signal
 from PySide6.QtGui import QPageLayout, QPageSize
 
 from ui.browser.devtools import DevToolsChannel, Reply
 
 KEEP_TIMEOUT_MS = 120_000       # a huge page may take a while to serialise and print
 SHOT_TIMEOUT_MS = 60_000
+PRINT_WAIT_MS = 30_000          # the most the stop or closing waits for a print under way to come back
 MAX_ONE_PASS_HEIGHT_PX = 32_000  # CSS pixels; a longer page is pictured from the top down to here
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 APPLICATION_WORLD = 1  # QWebEngineScript.ApplicationWorld: the page's own scripts cannot see or change this
@@ -82,7 +83,9 @@ class PageKeeper(QObject):
         self._title = page.title()
         self._mhtml: bytes | None = None
         self._pdf: bytes | None = None
+        self._print_done: Any = None
         self._done = False
+        self._printing = False
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(lambda: self._fail("The browser took too long to save the page, so "
@@ -95,7 +98,30 @@ class PageKeeper(QObject):
             return
         self._timer.start(KEEP_TIMEOUT_MS)
         self._channel.send("Page.captureSnapshot", {"format": "mhtml"}, self._on_mhtml)
+        self._printing = True
         self._page.printToPdf(self._on_pdf, PDF_LAYOUT)
+
+    @property
+    def page(self) -> Any:
+        return self._page
+
+    def wait_for_print(self, timeout_ms: int = PRINT_WAIT_MS) -> None:
+        """Let a print under way come back (its result is dropped if aborted) before the page may be deleted.
+
+        QtWebEngine crashes if the page (or its profile) is deleted while it prints to PDF: it hands
+        the PDF to a page that is gone (measured: the stop pressed during "Keep page").
+        """
+        if not self._printing:
+            return
+        loop = QEventLoop()
+        timer = QTimer()
+        timer.setSingleShot(True)
+        timer.timeout.connect(loop.quit)
+        self._print_done = loop.quit
+        timer.start(timeout_ms)
+        if self._printing:
+            loop.exec(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+        self._print_done = None
 
     def abort(self) -> None:
         """The stop, or the browser closing: whatever arrives later is dropped."""
@@ -115,6 +141,9 @@ class PageKeeper(QObject):
         self._maybe_done()
 
     def _on_pdf(self, data: Any) -> None:
+        self._printing = False
+        if self._print_done is not None:
+            self._print_done()
         if self._done:
             return
         pdf = bytes(data.data()) if hasattr(data, "data") else bytes(data or b"")

@@ -342,6 +342,7 @@ class RecordedBrowser(QWidget):
     def _close_tab(self, tab: BrowserTab) -> None:
         if not shiboken6.isValid(tab):
             return
+        self._drop_keeper(tab.page)
         index = self.tabs.indexOf(tab)
         if index >= 0:
             self.tabs.removeTab(index)
@@ -584,12 +585,26 @@ class RecordedBrowser(QWidget):
             self._store_kept(files, note, concern)
 
         def failed(text: str) -> None:
+            keeper.wait_for_print()  # the page must outlive a print under way, whatever else failed
             self._end_keep(keeper)
             self._refuse_capture(text)
 
         keeper.finished.connect(done)
         keeper.failed.connect(failed)
         keeper.start()
+
+    def _drop_keeper(self, page: RecordedPage | None = None) -> None:
+        """Abandon a page being kept (of ``page``, or of any): nothing of it is stored; a print under way
+        comes back first, as the page must outlive it."""
+        keeper = self._keeper
+        if keeper is None or (page is not None and keeper.page is not page):
+            return
+        self._keeper = None
+        keeper.abort()
+        keeper.wait_for_print()
+        keeper.deleteLater()
+        if not self._closed:
+            self._set_capturing(False)
 
     def _end_keep(self, keeper: PageKeeper) -> None:
         self._keeper = None
@@ -755,10 +770,7 @@ class RecordedBrowser(QWidget):
         if self._grabber is not None:
             self._grabber.deleteLater()
             self._grabber = None
-        if self._keeper is not None:
-            self._keeper.abort()
-            self._keeper.deleteLater()
-            self._keeper = None
+        self._drop_keeper()
         for tab in self.tab_list():
             self.tabs.removeTab(self.tabs.indexOf(tab))
             tab.close_tab(now=True)
