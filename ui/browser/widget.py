@@ -5,6 +5,9 @@ Everything browsed in it is journaled (see :mod:`.recorder`); everything it
 refuses is journaled as a refusal; every capture is taken only when a person
 presses a capture button or shortcut, stored through ``case.add_capture`` on
 the writer thread, and then announced with :attr:`RecordedBrowser.captured`.
+"Keep page" is taken the same way (MHTML and PDF from the browser, :mod:`.keep`), stored
+through ``case.keep_page`` and announced with :attr:`RecordedBrowser.kept`. The whole page
+is drawn by the browser in one pass; scroll-and-stitch is its fallback.
 
 Before the case is locked or closed, call :meth:`RecordedBrowser.flush` (so
 queued journal writes land) or :meth:`RecordedBrowser.shutdown` (which also
@@ -43,8 +46,7 @@ from PySide6.QtWidgets import (
 )
 
 import evidence_app
-from evidence_app import Blocklist, Capture, Case, CaseSealed, Status
-from evidence_app.case.kept import KeptPage
+from evidence_app import Blocklist, Capture, Case, CaseSealed, KeptPage, Status
 from evidence_app.policy.concerns import ConcernTable, load_concerns
 from evidence_app.web.provenance import collect
 from ui.browser.capture_form import CaptureForm
@@ -81,6 +83,11 @@ class CaptureTiming:
     grabbed_s: float   # click to pixels in hand
     durable_s: float   # click to add_capture returned (PNG encoded, hashed, encrypted, fsynced)
     shown_s: float     # click to the captured signal, on the UI thread
+
+
+def size_words(size: int) -> str:
+    """``2.4 MB``, ``310 KB``: a file's size as the pair read it."""
+    return f"{size / 1e6:.1f} MB" if size >= 1_000_000 else f"{max(1, round(size / 1000))} KB"
 
 
 def http_fallback_for(typed: str, url: str) -> str:
@@ -623,7 +630,7 @@ class RecordedBrowser(QWidget):
 
         def stored(kept: KeptPage) -> None:
             self.form.clear_note()
-            sizes = " and ".join(f"{fmt.upper()} {size / 1e6:.1f} MB" for fmt, _sha, size in kept.files)
+            sizes = " and ".join(f"{fmt.upper()} {size_words(size)}" for fmt, _sha, size in kept.files)
             self._say(f"Kept {kept.id}: this page as a web archive and a PDF ({sizes}) · SHA-256 "
                       f"{kept.sha256[:16]}…")
             self.kept.emit(kept)

@@ -17,8 +17,7 @@ from PySide6.QtCore import QSize, Qt, Signal, Slot
 from PySide6.QtGui import QColor, QFont, QIcon, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
 
-from evidence_app import Capture, Case, EvidenceError
-from evidence_app.case.kept import KeptPage
+from evidence_app import Capture, Case, EvidenceError, KeptPage
 from ui.texts import concern_words, local_time
 
 THUMB = QSize(128, 80)  # large enough to recognise a page; double-click for the note, "View full size…" there
