@@ -150,3 +150,14 @@ def test_closing_the_tab_while_its_page_is_being_kept_keeps_nothing(browser, cas
     qtbot.wait(2_000)
     assert events(case, Kind.KEPT) == []
     assert browser.keep_button.isEnabled()  # ready for the next page
+
+
+def test_a_page_with_a_large_picture_is_kept_whole(browser, case, web, qtbot) -> None:
+    """Megabytes of archive come through the DevTools channel intact (the picture's bytes, exactly)."""
+    from tests.helpers.webserver import big_png
+
+    load(qtbot, browser, web.url("/keep-big"), paint=True)
+    kept = keep(qtbot, browser)
+    archive = read_archive(case.read_kept(kept.id, MHTML))
+    picture = next(p for p in archive.parts if p.location.endswith("/keep-big.png"))
+    assert picture.body == big_png() and len(picture.body) > 4_000_000
