@@ -101,12 +101,11 @@ class KeptPages:
             common = {"id": page_id, "url": url, "title": title, "note": note, "concern": concern,
                       "kept_at": kept_at}
             for fmt, data in ((MHTML, bytes(mhtml)), (PDF, bytes(pdf))):
-                digest = hashlib.sha256(data).hexdigest()
+                described = common | {"format": fmt, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data),
+                                      "media_type": MEDIA_TYPES[fmt]}
                 self._store_and_journal(  # type: ignore[attr-defined]
                     data, f"kept page {page_id} ({fmt.upper()})", Kind.KEPT,
-                    lambda blob_id, fmt=fmt, digest=digest, size=len(data): common | {
-                        "format": fmt, "blob": blob_id, "sha256": digest, "size": size,
-                        "media_type": MEDIA_TYPES[fmt]})
+                    lambda blob_id, described=described: described | {"blob": blob_id})
             return self.kept_page(page_id)
 
     def _kept_events(self) -> list[Event]:

@@ -16,11 +16,11 @@ from evidence_app import Kind, Status
 from evidence_app.case.kept import MHTML, PDF
 from evidence_app.errors import Quarantined
 from evidence_app.policy.concerns import CSAM
+from evidence_app.web.mhtml import read_archive
 from tests.helpers.browser import browser, events, load, run_js, wait_for, web  # noqa: F401
 from tests.helpers.pdf import needs_poppler, pdf_text
 from tests.helpers.webserver import MARKER
 from ui.browser.kept_view import KeptArchivePage, KeptPageView
-from evidence_app.web.mhtml import read_archive
 
 
 def keep(qtbot, browser, action=None, timeout: int = 60_000):  # type: ignore[no-untyped-def]

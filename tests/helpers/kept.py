@@ -23,7 +23,7 @@ def make_mhtml(text: str = "A kept page", url: str = "https://example.org/post",
         f"<html><body><h1>{text}</h1><img src=3D\"{url}/p.png\"></body></html>\r\n"
         "------B\r\nContent-Type: image/png\r\nContent-Transfer-Encoding: base64\r\n"
         f"Content-Location: {url}/p.png\r\n\r\n{encoded}\r\n"
-        "------B--\r\n").encode("utf-8")
+        "------B--\r\n").encode()
 
 
 def make_pdf(text: str = "A kept page") -> bytes:

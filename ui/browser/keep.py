@@ -21,8 +21,8 @@ bytes go straight to the case on the writer thread; neither class writes anythin
 from __future__ import annotations
 
 import base64
-import json
 import binascii
+import json
 from dataclasses import dataclass
 from typing import Any
 
