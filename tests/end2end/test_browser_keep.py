@@ -51,7 +51,9 @@ def read_dom(qtbot, page, script: str) -> str:  # type: ignore[no-untyped-def]
 def test_a_kept_page_is_stored_as_mhtml_and_pdf_and_opens_again_from_the_vault(browser, case, web, qtbot) -> None:
     load(qtbot, browser, web.url("/keep-me"), paint=True)
     browser.form.note_edit.setText("The pupil's post, whole")
+    fetched = len(web.paths)
     kept = keep(qtbot, browser)
+    assert len(web.paths) == fetched  # kept from what the browser has: nothing is fetched again
     assert (kept.id, kept.url, kept.note, kept.title) == ("K0001", web.url("/keep-me"), "The pupil's post, whole",
                                                           "Keep me")
     mhtml, pdf = case.read_kept(kept.id, MHTML), case.read_kept(kept.id, PDF)
