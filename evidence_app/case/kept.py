@@ -115,12 +115,14 @@ class KeptPages:
         return list(dict.fromkeys(e.data["id"] for e in self._kept_events()))
 
     def kept_pages(self) -> list[KeptPage]:
-        """Every kept page, in order, and whether it is quarantined."""
-        self._require_keys()  # type: ignore[attr-defined]
-        grouped: dict[str, list[Event]] = {}
-        for event in self._kept_events():
-            grouped.setdefault(event.data["id"], []).append(event)
-        return [self._kept_from(events) for events in grouped.values()]
+        """Every kept page, in order, and whether it is quarantined (a page's two files are written under
+        the case's lock, so no reader sees one without the other)."""
+        with self._mutex:  # type: ignore[attr-defined]
+            self._require_keys()  # type: ignore[attr-defined]
+            grouped: dict[str, list[Event]] = {}
+            for event in self._kept_events():
+                grouped.setdefault(event.data["id"], []).append(event)
+            return [self._kept_from(events) for events in grouped.values()]
 
     def _kept_from(self, events: list[Event]) -> KeptPage:
         d = events[0].data
