@@ -40,7 +40,7 @@ _LAZY = {
     "verify_bundle": "export.verify",
     "Case": "case.open_case", "Recipient": "export.custody", "KdfParams": "vault.crypto", "Event": "vault.events", "Kind": "vault.events",
     "Machine": "vault.machine", "Investigator": "policy.people",
-    "Capture": "case.records", "CaseDetails": "case.records", "CaseSummary": "case.records", "Person": "case.records",
+    "Capture": "case.records", "KeptPage": "case.kept", "CaseDetails": "case.records", "CaseSummary": "case.records", "Person": "case.records",
     "VerifyReport": "case.records", "Status": "vault.state", "Conclusion": "policy.sanctions", "RegisterEntry": "school.register",
     "SchoolKey": "vault.school_key", "SchoolKeyError": "vault.school_key", "SchoolPublicKey": "vault.school_key",
     "CaseStore": "case.store", "DeletionReport": "case.store",

@@ -46,6 +46,7 @@ KIND_WORDS: dict[str, str] = {
     Kind.RESPONSES: "Server responses recorded",
     Kind.UNPLAYABLE: "Video or sound that cannot play here",
     Kind.PROVENANCE: "Browser and computer details",
+    Kind.KEPT: "Page kept whole",
 }
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from evidence_app.case.files import FilesAndDevices
+from evidence_app.case.kept import KeptPage, KeptPages
 from evidence_app.case.png import check_png
 from evidence_app.case.records import Capture, CaseDetails, Person, VerifyReport
 from evidence_app.case.trusted_time import check_journaled_stamp, stamp_record
@@ -93,7 +94,7 @@ Registrar = Callable[..., RegisterPosition]
 ``registrar(signer=, event=, incident=, action=, by=, reported_by=)``; returns where it went."""
 
 
-class Case(FilesAndDevices):
+class Case(FilesAndDevices, KeptPages):
     """One open case. Use :meth:`lock` when done; both passphrases :meth:`unlock` it."""
 
     def __init__(self, folder: Path, header: Header, data_key: bytes, machine: Machine,
@@ -658,19 +659,20 @@ class Case(FilesAndDevices):
             self._finish_stop(flagged)
             return flagged
 
-    def _caught_by(self, url: str, captures: tuple[str, ...] | list[str]) -> list[Capture | Item]:
+    def _caught_by(self, url: str, captures: tuple[str, ...] | list[str]) -> list[Capture | Item | KeptPage]:
         """Every capture of ``url`` (in any spelling), the captures and items named in ``captures``
         (an item with everything attached inside it); a stop on an item alone (no address) takes no capture by address."""
         target = normalise_url(url)
         by_address = bool(url) or not any(c.startswith("I") for c in captures)
-        found: list[Capture | Item] = [c for c in self.captures()
-                                       if (by_address and normalise_url(c.url) == target) or c.id in captures]
-        return found + self._items_caught(captures)
+        found: list[Capture | Item | KeptPage] = [c for c in self.captures()
+                                                  if (by_address and normalise_url(c.url) == target) or c.id in captures]
+        return found + self._items_caught(captures) + self._kept_caught(target, by_address, captures, normalise_url)
 
     def _finish_stop(self, flagged: Event, *, completed_on_opening: bool = False) -> None:
         """After the FLAGGED record: the QUARANTINED and SEALED records, the checkpoint, the register."""
         named = set(flagged.data.get("quarantine", ()))
-        pending: list[Capture | Item] = [c for c in [*self.captures(), *self.items()] if c.id in named]
+        pending: list[Capture | Item | KeptPage] = [c for c in [*self.captures(), *self.items(), *self.kept_pages()]
+                                                    if c.id in named]
         if "quarantine" not in flagged.data:  # a flag written before the stop named its quarantine
             pending = self._caught_by(flagged.data.get("url", ""), tuple(flagged.data.get("captures", ())))
         already = {e.seq for e in self._events if e.kind == Kind.QUARANTINED and e.data.get("flag") == flagged.seq}
@@ -791,6 +793,8 @@ class Case(FilesAndDevices):
             self._require_keys()
             if event.kind == Kind.CAPTURE:
                 return self.read_capture(event.data["id"])
+            if event.kind == Kind.KEPT:
+                return self.read_kept(event.data["id"], event.data["format"])
             return self._checked_blob(event)
 
     def record_trusted_time(self, seq: int, token: bytes, reason: str = "") -> Event:

@@ -33,6 +33,7 @@ from evidence_app.case.trusted_time import check_stamp_data
 from evidence_app.errors import EvidenceError
 from evidence_app.export import age
 from evidence_app.export.items import ITEM_FILE
+from evidence_app.export.kept import KEPT_FILE
 from evidence_app.export.tar_names import (
     folded,
     member_problem,
@@ -180,6 +181,7 @@ class _JournalChecker:
         self.problem = ""
         self.capture_hashes: dict[str, str] = {}
         self.item_hashes: dict[str, str] = {}
+        self.kept_hashes: dict[tuple[str, str], str] = {}
         self.item_names: dict[str, str] = {}
         self.response_hashes: dict[str, str] = {}  # each page's recorded responses (R0001: the blob's SHA-256)
         self.form_hashes: list[str] = []
@@ -217,6 +219,8 @@ class _JournalChecker:
         data = record.get("data", {})
         if record.get("kind") == "capture":
             self.capture_hashes[data.get("id", "")] = data.get("sha256", "")
+        elif record.get("kind") == "kept":
+            self.kept_hashes[(str(data.get("id", "")), str(data.get("format", "")))] = str(data.get("sha256", ""))
         elif record.get("kind") == "item":
             self.item_hashes[str(data.get("id", ""))] = str(data.get("sha256", ""))
             self.item_names[str(data.get("id", ""))] = str(data.get("name", ""))
@@ -592,6 +596,10 @@ def _check_journal(journal: _JournalChecker, digests: dict[str, str], small: dic
             capture_id = path.rsplit("/", 1)[-1][:-4]
             if journal.capture_hashes.get(capture_id) != digest:
                 problems.append(BundleProblem(path, "its SHA-256 is not the one the journal recorded when it was taken"))
+        elif (page := KEPT_FILE.match(path)) is not None:
+            if journal.kept_hashes.get((page.group(1), page.group(2))) != digest:
+                problems.append(BundleProblem(path, "its SHA-256 is not the one the journal recorded when the page "
+                                                    "was kept"))
         elif (item := ITEM_FILE.match(path)) is not None:
             if journal.item_hashes.get(item.group(1)) != digest:
                 problems.append(BundleProblem(path, "its SHA-256 is not the one the journal recorded when it was "
@@ -611,6 +619,8 @@ def _check_journal(journal: _JournalChecker, digests: dict[str, str], small: dic
         if any(RESPONSES_FILE.match(path) for path in digests):
             checks.append("each page's recorded responses against the hash in the journal (the web archive, "
                           "data/web-archive/responses.wacz, is made from them)")
+        if journal.kept_hashes:
+            checks.append("each page kept whole (web archive and PDF) against the hashes in the journal")
     if form is not None:
         _check_form(small.get(FORM), journal, problems, checks)
 

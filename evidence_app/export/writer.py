@@ -33,11 +33,12 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 from evidence_app.errors import EvidenceError, InvalidInput
 from evidence_app.export import age
 from evidence_app.export.bag import BagTarWriter
-from evidence_app.export.items import add_items, exported_items
-from evidence_app.export.web_archive import add_web_archive
 from evidence_app.export.custody import Recipient, custody_entries, custody_text
 from evidence_app.export.destination import refuse_unfit
+from evidence_app.export.items import add_items, exported_items
+from evidence_app.export.kept import add_kept, exported_kept, kept_bytes
 from evidence_app.export.timestamping import request_token
+from evidence_app.export.web_archive import add_web_archive
 from evidence_app.form.render import render_form
 from evidence_app.policy.passphrase_words import generate_passphrase
 from evidence_app.vault.durable import fsync_dir, rename, storage_error
@@ -149,6 +150,7 @@ def _summary(case: Case, events: list[Event], recipient: Recipient | None, expor
         f"Sites visited:        {counts[Kind.VISIT]}",
         f"Captures:             {counts[Kind.CAPTURE]} ({len(withheld)} withheld: flagged content)",
         f"Page snapshots:       {counts[Kind.SNAPSHOT]}",
+        f"Pages kept whole:     {len({e.data['id'] for e in events if e.kind == Kind.KEPT})} (web archive and PDF each)",
         f"Files brought in:     {counts[Kind.ITEM]} ({sum(1 for i in case.items() if i.quarantined)} flagged), "
         f"from {counts[Kind.DEVICE]} device(s) reviewed and elsewhere",
         f"Pages' responses:     {sum(1 for e in events if e.kind == Kind.RESPONSES)} records "
@@ -228,7 +230,8 @@ def export_case(case: Case, dest_dir: Path | str, *, passphrase: str | None = No
     snapshots = [e for e in events if e.kind == Kind.SNAPSHOT]
     items, items_withheld = exported_items(case, include_quarantined)
     responses = [e for e in events if e.kind == Kind.RESPONSES]
-    total = (sum(e.data["size"] for e in included) + sum(e.data["size"] for e in snapshots)
+    kept, kept_withheld = exported_kept(case, events, include_quarantined)
+    total = kept_bytes(kept) + (sum(e.data["size"] for e in included) + sum(e.data["size"] for e in snapshots)
              + sum(i.size for i in items) + sum(e.data["size"] for e in responses)
              + len(form) + sum(len(e.line) + 1 for e in events))
     done = 0
@@ -278,6 +281,7 @@ def export_case(case: Case, dest_dir: Path | str, *, passphrase: str | None = No
                     key_: event.data[key_] for key_ in ("id", "url", "title", "sha256", "size")}
                     | {"journal_record": event.seq, "recorded_at_utc": event.time}))
             add_items(case, bag, items, items_withheld)
+            add_kept(case, bag, _prefetched(case, kept), kept_withheld)
             for event, data in _prefetched(case, responses):
                 bag.add_payload(f"responses/{event.data['id']}.json", data, sha256=event.data["sha256"])
             if responses:  # the same records as a WACZ, for the Webrecorder tools

@@ -37,6 +37,7 @@ from evidence_app.vault.state import Status
 from evidence_app.vault.timestamps import utc_now
 
 if TYPE_CHECKING:
+    from evidence_app.case.kept import KeptPage
     from evidence_app.case.open_case import Case
     from evidence_app.case.records import Capture, CaseDetails
 
@@ -157,6 +158,7 @@ class FormData:
     pictures: bool                      # False for a sealed case: no image is printed
     exports: tuple[ExportRow, ...] = ()
     visit_summary: VisitSummary | None = None
+    kept: tuple[KeptPage, ...] = ()     # pages kept whole (MHTML and PDF): listed, never drawn
 
 
 VISIT_LIST_LIMIT = 500
@@ -292,6 +294,14 @@ def gather(case: Case) -> FormData:
             to = event.data.get("to")
             exports.append(ExportRow(event.time, f"{to['name']}, {to['force']}, reference {to['reference']}"
                                      if to else "not recorded", event.data["sha256"], event.seq))
+    kept = tuple(case.kept_pages())
+    for page in kept:
+        if page.concern or page.note.strip():
+            reason = concerns.label(page.concern) if page.concern else "Noted by the reviewers"
+            if page.quarantined:
+                reason = f"{reason} (kept page quarantined: not shown)"
+            rows.append(ConcernRow(where=page.url, reason=reason, detail=page.note, time=page.kept_at,
+                                   reference=page.id))
     rows.extend(_item_rows(case, concerns))
     by_visit, by_url = page_servers(events)
     rows = [replace(row, server=by_url[row.where]) if row.where in by_url else row for row in rows]
@@ -306,4 +316,4 @@ def gather(case: Case) -> FormData:
         fingerprint=case.signing_key.fingerprint, made_at=utc_now(), first_event=events[0].time,
         last_event=events[-1].time, rows=tuple(rows), captures=captures, visits=visits, notes=tuple(notes),
         conclusion=conclusion, flagged=flagged, pictures=status is not Status.SEALED and not flagged,
-        exports=tuple(exports), visit_summary=summary)
+        exports=tuple(exports), visit_summary=summary, kept=kept)

@@ -311,6 +311,27 @@ class _Layout:
         table.setStyle(_grid(header=True))
         return [Paragraph("Notes made during the review", s.h1), table]
 
+    def kept(self) -> list[Flowable]:
+        """Pages kept whole: listed by time, address, note and the SHA-256 of each file (never drawn)."""
+        if not self.data.kept:
+            return []
+        s = self.s
+        body = [[Paragraph(t, s.cell_bold) for t in ("Page", "Kept (UTC)", "Address, note and SHA-256 of each file")]]
+        for page in self.data.kept:
+            cell: list[Flowable] = [self.text(page.url, s.cell, limit=URL_LIMIT)]
+            if page.quarantined:
+                cell.append(Paragraph("Withheld for the police: never shown, printed or copied.", s.small))
+            elif page.note.strip():
+                cell.append(self.text(f"Note: {page.note}", s.cell))
+            cell += [Paragraph(f"{fmt.upper()} {sha}", s.mono) for fmt, sha, _size in page.files]
+            body.append([Paragraph(page.id, s.cell), Paragraph(when(page.kept_at), s.small), cell])
+        table = LongTable(body, colWidths=[18 * mm, 34 * mm, WIDTH - 52 * mm], repeatRows=1)
+        table.setStyle(_grid(header=True))
+        return [CondPageBreak(40 * mm), Paragraph(f"Pages kept whole ({len(self.data.kept)})", s.h1),
+                Paragraph("Each page the reviewers chose to keep is in the digital case and the police export as "
+                          "a web archive (MHTML, with its pictures) and a PDF; they are not printed here.", s.body),
+                Spacer(1, 3), table]
+
     # ---------------------------------------------------------------- appendices
 
     def captures(self) -> Iterable[Flowable]:
@@ -578,7 +599,7 @@ def build_pdf(data: FormData, images: dict[str, PdfImage], *, tick: Callable[[],
     layout = _Layout(data, images)
     parts: list[Callable[[], Iterable[Flowable]]] = [
         layout.heading, layout.signature_notice, layout.fields, layout.reviewers, layout.concern_table,
-        layout.conclusion, layout.exports, layout.notes, layout.captures, layout.quarantined, layout.visits]
+        layout.conclusion, layout.exports, layout.notes, layout.kept, layout.captures, layout.quarantined, layout.visits]
     story = LazyStory(flowable for part in parts for flowable in part())
     buffer = io.BytesIO()
     doc = _Document(tick,

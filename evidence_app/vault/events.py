@@ -46,6 +46,7 @@ class Kind(StrEnum):
     RESPONSES = "responses"
     UNPLAYABLE = "unplayable"
     PROVENANCE = "provenance"
+    KEPT = "kept"                    # a page the pair chose to keep whole (MHTML, PDF): one record a file
 
 
 def canonical_json(value: Mapping[str, Any]) -> bytes:

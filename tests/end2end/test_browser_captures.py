@@ -28,6 +28,13 @@ def stored_image(case, capture) -> QImage:  # type: ignore[no-untyped-def]
     return image
 
 
+def stitch_only(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Make the one-pass route fail, so that "Whole page" scrolls and stitches (its fallback)."""
+    from ui.browser.keep import OnePassGrabber
+
+    monkeypatch.setattr(OnePassGrabber, "start", lambda self: self._fail("made to fail by the test"))
+
+
 def test_visible_area_capture_is_stored_with_its_hash_note_and_concern(browser, case, web, qtbot) -> None:
     load(qtbot, browser, web.url("/plain"), paint=True)
     browser.form.note_edit.setText("The pupil's post")
@@ -146,8 +153,11 @@ def test_captures_are_only_taken_when_asked(browser, case, web, qtbot) -> None:
 
 def test_a_screen_still_showing_the_previous_frame_is_grabbed_again(browser, case, web, qtbot, monkeypatch) -> None:
     """The race a loaded machine hit: a render with the previous screen's pixels arriving after the new
-    scroll position was reported. Every first grab after a scroll here returns that stale frame."""
+    scroll position was reported. Every first grab after a scroll here returns that stale frame.
+    (The scroll-and-stitch is the fallback now: the one-pass route is made to fail first.)"""
     import ui.browser.grab as grab
+
+    stitch_only(monkeypatch)
 
     load(qtbot, browser, web.url("/bands?n=37"), paint=True)
     page = browser.current_tab().page
@@ -212,3 +222,32 @@ def test_a_sticky_top_bar_is_in_the_whole_page_once(browser, case, web, qtbot) -
         assert image.pixelColor(x, y).getRgb()[:3] == expected, f"band {index} is covered at y={y}"
     page = browser.current_tab().page
     assert run_js(qtbot, page, "getComputedStyle(document.getElementById('bar')).visibility") == "visible"
+
+
+def test_the_whole_page_is_drawn_in_one_pass_with_a_sticky_bar_once_and_the_pair_put_back(browser, case, web, qtbot) -> None:
+    load(qtbot, browser, web.url("/bands?n=200&sticky=1"), paint=True)
+    page = browser.current_tab().page
+    run_js(qtbot, page, "window.scrollTo(0, 4321); 1")
+    capture = take(qtbot, browser, browser.capture_buttons["page"].click)
+    assert browser.whole_page_method == "one pass"
+    image = stored_image(case, capture)
+    assert image.height() == 60 + 20_000
+    x = image.width() // 2
+    bar = [y for y in range(image.height()) if image.pixelColor(x, y).getRgb()[:3] == (250, 0, 250)]
+    assert bar == list(range(60))
+    wrong = [y for y in range(60, image.height()) if (y - 60) % 100 not in (0, 99)
+             and image.pixelColor(x, y).getRgb()[:3] != ((((y - 60) // 100) * 37) % 256,
+                                                         (((y - 60) // 100) * 91) % 256, ((y - 60) // 100) % 256)]
+    assert wrong == []
+    qtbot.waitUntil(lambda: abs(page.scrollPosition().y() - 4321) < 1, timeout=5000)  # put back where it was
+
+
+def test_the_whole_page_falls_back_to_scrolling_and_says_so(browser, case, web, qtbot, monkeypatch) -> None:
+    stitch_only(monkeypatch)
+    said: list[str] = []
+    browser.message.connect(said.append)
+    load(qtbot, browser, web.url("/bands?n=37"), paint=True)
+    capture = take(qtbot, browser, browser.capture_page)
+    assert browser.whole_page_method == "scrolled and stitched"
+    assert stored_image(case, capture).height() == 3700
+    assert any("could not draw the whole page in one piece" in text and "scrolling" in text for text in said)

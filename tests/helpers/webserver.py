@@ -32,6 +32,28 @@ BOTTOM_RGB = (0x12, 0xC0, 0x4D)  # the block at the foot of the long page
 HOLD_SECONDS = 8.0  # how long /slow keeps its connection open at most
 
 
+def _keep_png() -> bytes:
+    from tests.helpers.images import make_png
+
+    return make_png(37, 23, seed=7)
+
+
+KEEP_PNG = _keep_png()
+
+
+def big_png() -> bytes:
+    """A picture of about 6 MB (noise does not compress), made once: the kept page's archive is then large."""
+    global _BIG
+    if _BIG is None:
+        from tests.helpers.images import random_png
+
+        _BIG = random_png(1400, 1100)
+    return _BIG
+
+
+_BIG: bytes | None = None  # the picture on /keep-me: 37 pixels wide, to be found again in the kept page
+
+
 def _page(title: str, body: str, head: str = "") -> bytes:
     return (f"<!doctype html><html><head><meta charset='utf-8'><title>{title}</title>{head}"
             f"</head><body>{body}</body></html>").encode("utf-8")
@@ -82,6 +104,12 @@ class TestSite:
             "/frame-host": lambda q: Response(200, _page("Frame host", "<h1>A page with a frame</h1>"
                                               f"<iframe src='{q.get('src', ['/listed/framed'])[0]}'></iframe>")),
             "/image-host": self.image_host,
+            "/keep-me": lambda q: Response(200, _page("Keep me", f"<h1>A page to keep</h1><p>{MARKER}</p>"
+                                                      "<img src='/keep-me.png'>")),
+            "/keep-me.png": lambda q: Response(200, KEEP_PNG, (("Content-Type", "image/png"),)),
+            "/keep-big": lambda q: Response(200, _page("Keep big", "<h1>A page with a large picture</h1>"
+                                                       "<img src='/keep-big.png'>")),
+            "/keep-big.png": lambda q: Response(200, big_png(), (("Content-Type", "image/png"),)),
         }.get(path)
         if handler is None and path.startswith("/listed/"):
             handler = self.listed

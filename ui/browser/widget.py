@@ -5,6 +5,9 @@ Everything browsed in it is journaled (see :mod:`.recorder`); everything it
 refuses is journaled as a refusal; every capture is taken only when a person
 presses a capture button or shortcut, stored through ``case.add_capture`` on
 the writer thread, and then announced with :attr:`RecordedBrowser.captured`.
+"Keep page" is taken the same way (MHTML and PDF from the browser, :mod:`.keep`), stored
+through ``case.keep_page`` and announced with :attr:`RecordedBrowser.kept`. The whole page
+is drawn by the browser in one pass; scroll-and-stitch is its fallback.
 
 Before the case is locked or closed, call :meth:`RecordedBrowser.flush` (so
 queued journal writes land) or :meth:`RecordedBrowser.shutdown` (which also
@@ -43,12 +46,13 @@ from PySide6.QtWidgets import (
 )
 
 import evidence_app
-from evidence_app import Blocklist, Capture, Case, CaseSealed, Status
+from evidence_app import Blocklist, Capture, Case, CaseSealed, KeptPage, Status
 from evidence_app.policy.concerns import ConcernTable, load_concerns
 from evidence_app.web.provenance import collect
 from ui.browser.capture_form import CaptureForm
 from ui.browser.grab import CaptureUnavailable, FullPage, FullPageGrabber, grab_screen, grab_viewport, png_bytes
 from ui.browser.guard import Blocked, RequestGuard
+from ui.browser.keep import KeptFiles, OnePassGrabber, OnePassPicture, PageKeeper
 from ui.browser.page import RecordedPage, Refusal
 from ui.browser.profile import DownloadGuard, RefusedDownload, make_profile
 from ui.browser.schemes import address_from_typed, page_allowed, refusal_message, scheme_of
@@ -56,6 +60,8 @@ from ui.browser.tab import BrowserTab
 from ui.browser.writer import CaseWriter
 
 KIND_WORDS = {"viewport": "visible area", "page": "whole page", "screen": "whole screen", "region": "region"}
+KEEP_TEXT = "Keep page"
+KEEP_KEYS = "Ctrl+Shift+5"
 ERROR_STYLE = "color: #b3261e;"
 OK_STYLE = "color: #1b5e20;"
 MAX_ADDRESS_CHARS = 2_000_000  # Chromium's own limit on a URL
@@ -79,6 +85,11 @@ class CaptureTiming:
     shown_s: float     # click to the captured signal, on the UI thread
 
 
+def size_words(size: int) -> str:
+    """``2.4 MB``, ``310 KB``: a file's size as the pair read it."""
+    return f"{size / 1e6:.1f} MB" if size >= 1_000_000 else f"{max(1, round(size / 1000))} KB"
+
+
 def http_fallback_for(typed: str, url: str) -> str:
     """The http address to try when ``url`` (https, added to what was typed without a scheme) fails."""
     text = typed.strip()
@@ -91,6 +102,7 @@ class RecordedBrowser(QWidget):
     """The case's browser. Signals carry evidence records and plain sentences, never pixels."""
 
     captured = Signal(object)        # evidence_app.Capture, once it is durable
+    kept = Signal(object)            # evidence_app.case.kept.KeptPage, once both its files are durable
     capture_failed = Signal(str)     # why a capture was not taken or not stored
     refused = Signal(object)         # Refusal: a download, permission, scheme ... (journaled)
     stop_requested = Signal(str)     # the stop button, or the "child sexual abuse images" concern (the page's URL)
@@ -109,7 +121,9 @@ class RecordedBrowser(QWidget):
         self.guard = RequestGuard(blocklist, self)
         # Queued: the stop tears pages down, never inside the page's own interceptor or navigation call.
         self.guard.tripped.connect(self._on_blocked, Qt.ConnectionType.QueuedConnection)
-        self._grabber: FullPageGrabber | None = None
+        self._grabber: FullPageGrabber | OnePassGrabber | None = None
+        self._keeper: PageKeeper | None = None
+        self.whole_page_method = ""  # how the last whole page was taken: "one pass" or "scrolled and stitched"
         self.last_timing: CaptureTiming | None = None
         self._writer = CaseWriter(self)
         self._writer.failed.connect(self._on_write_failed)
@@ -178,18 +192,23 @@ class RecordedBrowser(QWidget):
         self.capture_buttons = {
             "viewport": self._button("Visible area", "Capture the visible area (Ctrl+Shift+1)",
                                      self.capture_viewport),
-            "page": self._button("Whole page", "Capture the whole page, scrolled and stitched (Ctrl+Shift+2)",
-                                 self.capture_page),
+            "page": self._button("Whole page", "Capture the whole page, drawn by the browser in one piece "
+                                 "(Ctrl+Shift+2)", self.capture_page),
             "screen": self._button("Screen", "Capture the whole screen (Ctrl+Shift+3)", self.capture_screen),
             "region": self._button("Region…", "Capture a region (Ctrl+Shift+4): drag a rectangle; Esc cancels",
                                    self.capture_region),
         }
+        self.keep_button = self._button(KEEP_TEXT, f"Keep this page whole ({KEEP_KEYS}): as a web archive (MHTML, "
+                                        "with its pictures) and as a PDF, both encrypted in the case, with the "
+                                        "note and concern", self.keep_page)
+        self.keep_button.setAccessibleName("Keep this page")
         captures = QHBoxLayout()
         captures.setContentsMargins(0, 0, 0, 0)
         captures.addWidget(self.form, 1)
         captures.addWidget(QLabel("Capture:", self))
         for button in self.capture_buttons.values():
             captures.addWidget(button)
+        captures.addWidget(self.keep_button)
 
         # The stop: big, red, beside both rows of the toolbar, so it is never scrolled or squeezed away.
         self.stop_all_button = QPushButton("■ STOP\nsuspected child\nabuse imagery", self)
@@ -233,7 +252,7 @@ class RecordedBrowser(QWidget):
         # Tab goes as the toolbar reads: navigation, the address, the next capture's note and concern, the
         # capture buttons, the stop, then the page (the form was made before the toolbar, so say it).
         chain = [self.back_button, self.forward_button, self.reload_button, self.stop_button, self.address, go,
-                 self.form.note_edit, self.form.concern_box, *self.capture_buttons.values(),
+                 self.form.note_edit, self.form.concern_box, *self.capture_buttons.values(), self.keep_button,
                  self.stop_all_button, self.tabs]
         for first, second in zip(chain, chain[1:]):
             QWidget.setTabOrder(first, second)
@@ -250,6 +269,7 @@ class RecordedBrowser(QWidget):
         for keys, slot in (
                 ("Ctrl+Shift+1", self.capture_viewport), ("Ctrl+Shift+2", self.capture_page),
                 ("Ctrl+Shift+3", self.capture_screen), ("Ctrl+Shift+4", self.capture_region),
+                (KEEP_KEYS, self.keep_page),
                 # Not Ctrl+L nor Ctrl+T: the case window uses them (lock, timeline).
                 ("Alt+D", self.focus_address), ("F6", self.focus_address),
                 ("Alt+Left", lambda: self._trigger("back")), ("Alt+Right", lambda: self._trigger("forward")),
@@ -329,6 +349,7 @@ class RecordedBrowser(QWidget):
     def _close_tab(self, tab: BrowserTab) -> None:
         if not shiboken6.isValid(tab):
             return
+        self._drop_keeper(tab.page)
         index = self.tabs.indexOf(tab)
         if index >= 0:
             self.tabs.removeTab(index)
@@ -464,6 +485,8 @@ class RecordedBrowser(QWidget):
             return blocked
         if self._grabber is not None:
             return "A whole-page capture is still being taken. Wait for it to finish."
+        if self._keeper is not None:
+            return "The page is still being kept. Wait for it to finish."
         return None
 
     def _tab_to_capture(self) -> BrowserTab | None:
@@ -488,19 +511,44 @@ class RecordedBrowser(QWidget):
         self._store(grab_viewport(tab.view), "viewport", tab.url(), started)
 
     def capture_page(self) -> None:
-        """Capture the whole of the current page, scrolled and stitched."""
+        """Capture the whole of the current page: drawn by the browser in one pass, else scrolled and stitched."""
         started = time.perf_counter()
         tab = self._tab_to_capture()
         if tab is None:
             return
         url = tab.url()
+        grabber = OnePassGrabber(tab.page, tab.responses.channel, self)
+        self._grabber = grabber
+        self._set_capturing(True)
+        self._say("Taking the whole page…")
+
+        def done(result: OnePassPicture) -> None:
+            self._end_full_page(grabber)
+            self.whole_page_method = "one pass"
+            if result.truncated:
+                self._say(f"The page is very long: the first {result.height:,} pixels of "
+                          f"{result.page_height_px:,} were captured.")
+            self._store(result.png, "page", url, started)
+
+        def failed(why: str) -> None:
+            self._end_full_page(grabber)
+            if self._capture_refused() is None and shiboken6.isValid(tab):
+                self._stitch_page(tab, url, started, why)
+
+        grabber.finished.connect(done)
+        grabber.failed.connect(failed)
+        grabber.start()
+
+    def _stitch_page(self, tab: BrowserTab, url: str, started: float, why: str) -> None:
+        """The fallback for the whole page: scroll screen by screen and stitch (the browser could not draw it whole)."""
         grabber = FullPageGrabber(tab.view, self)
         self._grabber = grabber
         self._set_capturing(True)
-        self._say("Taking the whole page: scrolling through it…")
+        self._say(f"The browser could not draw the whole page in one piece ({why}); scrolling through it instead…")
 
         def done(result: FullPage) -> None:
             self._end_full_page(grabber)
+            self.whole_page_method = "scrolled and stitched"
             if result.truncated:
                 self._say(f"The page is very long: the first {result.image.height():,} pixels of "
                           f"{result.page_height_px:,} were captured.")
@@ -514,14 +562,81 @@ class RecordedBrowser(QWidget):
         grabber.failed.connect(failed)
         grabber.start()
 
-    def _end_full_page(self, grabber: FullPageGrabber) -> None:
+    def _end_full_page(self, grabber: FullPageGrabber | OnePassGrabber) -> None:
         self._grabber = None
         self._set_capturing(False)
         grabber.deleteLater()
 
     def _set_capturing(self, busy: bool) -> None:
-        for button in self.capture_buttons.values():
+        for button in (*self.capture_buttons.values(), self.keep_button):
             button.setEnabled(not busy)
+
+    # ------------------------------------------------------------------ keep this page
+
+    def keep_page(self) -> None:
+        """Keep the current page whole, as MHTML and PDF (only ever called by a person's click or key)."""
+        tab = self._tab_to_capture()
+        if tab is None:
+            return
+        if not tab.url() or tab.url() == "about:blank":
+            self._refuse_capture("There is no page to keep.")
+            return
+        note, concern = self.form.note(), self.form.concern_id()
+        keeper = PageKeeper(tab.page, tab.responses.channel, self)
+        self._keeper = keeper
+        self._set_capturing(True)
+        self._say("Keeping the page as a web archive and a PDF…")
+
+        def done(files: KeptFiles) -> None:
+            self._end_keep(keeper)
+            self._store_kept(files, note, concern)
+
+        def failed(text: str) -> None:
+            keeper.wait_for_print()  # the page must outlive a print under way, whatever else failed
+            self._end_keep(keeper)
+            self._refuse_capture(text)
+
+        keeper.finished.connect(done)
+        keeper.failed.connect(failed)
+        keeper.start()
+
+    def _drop_keeper(self, page: RecordedPage | None = None) -> None:
+        """Abandon a page being kept (of ``page``, or of any): nothing of it is stored; a print under way
+        comes back first, as the page must outlive it."""
+        keeper = self._keeper
+        if keeper is None or (page is not None and keeper.page is not page):
+            return
+        self._keeper = None
+        keeper.abort()
+        keeper.wait_for_print()
+        keeper.deleteLater()
+        if not self._closed:
+            self._set_capturing(False)
+
+    def _end_keep(self, keeper: PageKeeper) -> None:
+        self._keeper = None
+        self._set_capturing(False)
+        keeper.deleteLater()
+
+    def _store_kept(self, files: KeptFiles, note: str, concern: str) -> None:
+        """Store both files on the writer thread (hashed, encrypted, journaled); announce once durable."""
+        case, halted = self._case, self._halted
+
+        def work() -> KeptPage:
+            if halted.is_set():  # the stop came while this page was on its way: it is never stored
+                raise CaseSealed("The page was not kept: the investigation was stopped before it was saved.")
+            return case.keep_page(mhtml=files.mhtml, pdf=files.pdf, url=files.url, title=files.title,
+                                  note=note, concern=concern)
+
+        def stored(kept: KeptPage) -> None:
+            self.form.clear_note()
+            sizes = " and ".join(f"{fmt.upper()} {size_words(size)}" for fmt, _sha, size in kept.files)
+            self._say(f"Kept {kept.id}: this page as a web archive and a PDF ({sizes}) · SHA-256 "
+                      f"{kept.sha256[:16]}…")
+            self.kept.emit(kept)
+
+        if not self._writer.submit(work, stored, what="the kept page"):
+            self._refuse_capture("The browser has been closed; the page was not kept.")
 
     def capture_screen(self) -> None:
         """Capture the whole screen (every monitor) through mss."""
@@ -552,7 +667,7 @@ class RecordedBrowser(QWidget):
             return
         self._store(grab_viewport(tab.view, rect), "region", tab.url(), started)
 
-    def _store(self, image: QImage, kind: str, url: str, started: float) -> None:
+    def _store(self, image: QImage | bytes, kind: str, url: str, started: float) -> None:
         """Encode and store on the writer thread; announce on the UI thread once durable."""
         grabbed = time.perf_counter() - started
         note, concern = self.form.note(), self.form.concern_id()
@@ -565,7 +680,8 @@ class RecordedBrowser(QWidget):
         def work() -> Capture:
             if halted.is_set():  # the stop came while this capture was queued: it is never stored
                 raise CaseSealed("The capture was not kept: the investigation was stopped before it was saved.")
-            capture = case.add_capture(png_bytes(image), kind=kind, url=url, note=note, concern=concern)
+            png = image if isinstance(image, bytes) else png_bytes(image)  # bytes: the browser's own PNG
+            capture = case.add_capture(png, kind=kind, url=url, note=note, concern=concern)
             durable.append(time.perf_counter() - started)
             return capture
 
@@ -635,7 +751,9 @@ class RecordedBrowser(QWidget):
             tab.page.triggerAction(RecordedPage.WebAction.Stop)
         if self._grabber is not None:
             self._grabber.abort()
-        for button in self.capture_buttons.values():
+        if self._keeper is not None:
+            self._keeper.abort()
+        for button in (*self.capture_buttons.values(), self.keep_button):
             button.setEnabled(False)
         for action in self._actions:
             action.setEnabled(False)
@@ -659,6 +777,7 @@ class RecordedBrowser(QWidget):
         if self._grabber is not None:
             self._grabber.deleteLater()
             self._grabber = None
+        self._drop_keeper()
         for tab in self.tab_list():
             self.tabs.removeTab(self.tabs.indexOf(tab))
             tab.close_tab(now=True)

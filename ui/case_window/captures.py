@@ -5,6 +5,10 @@ hash) and cached by capture id while the case is unlocked; :meth:`clear`
 drops every one of them. A quarantined capture is never decrypted: it shows
 as a grey "withheld" tile. Double-clicking (or Enter on) a capture that is not
 withheld emits :attr:`CapturesList.capture_chosen`, to describe it afterwards.
+
+Pages kept whole ("Keep this page") are listed after the captures, as a blue "kept page" tile
+(their pictures are never decrypted for a thumbnail); double-clicking one that is not withheld
+emits :attr:`CapturesList.kept_chosen`, to show it again.
 """
 
 from __future__ import annotations
@@ -13,15 +17,18 @@ from PySide6.QtCore import QSize, Qt, Signal, Slot
 from PySide6.QtGui import QColor, QFont, QIcon, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
 
-from evidence_app import Capture, Case, EvidenceError
+from evidence_app import Capture, Case, EvidenceError, KeptPage
 from ui.texts import concern_words, local_time
 
 THUMB = QSize(128, 80)  # large enough to recognise a page; double-click for the note, "View full size…" there
 
 
-def withheld_tile(text: str = "withheld") -> QPixmap:
+KEPT_ROLE = Qt.ItemDataRole.UserRole + 2  # True on a kept page's entry
+
+
+def withheld_tile(text: str = "withheld", colour: str = "#9e9e9e") -> QPixmap:
     tile = QPixmap(THUMB)
-    tile.fill(QColor("#9e9e9e"))
+    tile.fill(QColor(colour))
     painter = QPainter(tile)
     painter.setPen(QColor("white"))
     font = QFont()
@@ -52,10 +59,23 @@ def caption(capture: Capture) -> str:
     return "\n".join(lines)
 
 
+def kept_caption(kept: KeptPage) -> str:
+    lines = [f"{kept.id} · {local_time(kept.kept_at, with_date=False)} · {kept.sha256[:12]}"]
+    if kept.quarantined:
+        lines.append("Withheld for the police: never shown")
+    else:
+        lines.append(kept.url if len(kept.url) <= 34 else kept.url[:33] + "…")
+        lines.append("Kept whole: web archive and PDF")
+        if kept.concern:
+            lines.append(f"Concern: {concern_words(kept.concern)}")
+    return "\n".join(lines)
+
+
 class CapturesList(QListWidget):
-    """Every capture of the case, newest last."""
+    """Every capture of the case, newest last, then every page kept whole."""
 
     capture_chosen = Signal(str)  # capture id (never a withheld one)
+    kept_chosen = Signal(str)     # kept page id (never a withheld one)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -67,18 +87,31 @@ class CapturesList(QListWidget):
         self.setUniformItemSizes(False)
         self.setSpacing(2)
         self._thumbs: dict[str, QPixmap] = {}
-        self._shown: tuple[Capture, ...] = ()
+        self._shown: tuple[Capture | KeptPage, ...] = ()
 
     def show_captures(self, case: Case) -> None:
         """Bring the list up to date with ``case`` (only new captures are decrypted)."""
         captures = tuple(case.captures())
-        if captures == self._shown:
+        kept = tuple(case.kept_pages())
+        if captures + kept == self._shown:
             return
         self.clear()
         for capture in captures:
             self.addItem(self._item(case, capture))
-        self._shown = captures
+        for page in kept:
+            self.addItem(self._kept_item(page))
+        self._shown = captures + kept
         self.scrollToBottom()
+
+    def _kept_item(self, kept: KeptPage) -> QListWidgetItem:
+        tile = withheld_tile() if kept.quarantined else withheld_tile("kept page", "#2f5d8a")
+        item = QListWidgetItem(QIcon(tile), kept_caption(kept))
+        item.setData(Qt.ItemDataRole.UserRole, kept.id)
+        item.setData(Qt.ItemDataRole.UserRole + 1, kept.quarantined)
+        item.setData(KEPT_ROLE, True)
+        hint = "" if kept.quarantined else "\nDouble-click to see it again, as it was kept (offline)."
+        item.setToolTip(f"{kept.url}\nSHA-256 of the web archive {kept.sha256}{hint}")
+        return item
 
     def _item(self, case: Case, capture: Capture) -> QListWidgetItem:
         if capture.quarantined:
@@ -101,7 +134,11 @@ class CapturesList(QListWidget):
 
     @Slot(QListWidgetItem)
     def _on_activated(self, item: QListWidgetItem) -> None:
-        if not item.data(Qt.ItemDataRole.UserRole + 1):
+        if item.data(Qt.ItemDataRole.UserRole + 1):
+            return
+        if item.data(KEPT_ROLE):
+            self.kept_chosen.emit(str(item.data(Qt.ItemDataRole.UserRole)))
+        else:
             self.capture_chosen.emit(str(item.data(Qt.ItemDataRole.UserRole)))
 
     def clear(self) -> None:  # type: ignore[override]

@@ -89,12 +89,16 @@ def event_details(event: Event) -> str:
     if kind == Kind.FLAGGED:
         return _short(f"{d.get('url', '')} {d.get('note', '')}".strip())
     if kind == Kind.QUARANTINED:
-        return "Withheld (screenshots and files): " + ", ".join(d.get("captures", []))
+        return "Withheld (screenshots, files and kept pages): " + ", ".join(d.get("captures", []))
     if kind == Kind.ITEM:
         concern = f" · Concern: {concern_words(d['concern'])}" if d.get("concern") else ""
         within = f" · attached to {d['parent']}" if d.get("parent") else ""
         return _short(f"{d.get('id')} {d.get('name', '')} ({d.get('size', 0):,} bytes){within} · "
                       f"SHA-256 {str(d.get('sha256', ''))[:16]}…{concern}")
+    if kind == Kind.KEPT:
+        concern = f" · Concern: {concern_words(d['concern'])}" if d.get("concern") else ""
+        what = "web archive (MHTML)" if d.get("format") == "mhtml" else "PDF"
+        return _short(f"{d.get('id')} {what} of {d.get('url', '')} · SHA-256 {str(d.get('sha256', ''))[:16]}…{concern}")
     if kind == Kind.ITEM_DESCRIBED:
         concern = concern_words(d["concern"]) if d.get("concern") else "no concern"
         return _short(f"{d.get('item')}: {concern}" + (f" · {d['note']}" if d.get("note") else ""))

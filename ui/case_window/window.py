@@ -86,6 +86,7 @@ class CaseWindow(QMainWindow):
         self.referral: QWidget | None = None
         self.stop_confirm: StopConfirm | None = None
         self.annotate_dialog: QWidget | None = None
+        self.kept_dialog: QWidget | None = None  # a kept page shown again (the side panel's double-click)
         self.items_dialog: ItemsDialog | None = None
         self._halted = False
         self.idle = idle
@@ -115,6 +116,7 @@ class CaseWindow(QMainWindow):
         self.panel = SidePanel()
         self.panel.note_requested.connect(self.add_note)
         self.panel.captures.capture_chosen.connect(self.describe_capture)
+        self.panel.captures.kept_chosen.connect(self.show_kept)
         self.unlock_form = UnlockForm()
         self.unlock_form.submitted.connect(self.unlock)
         self.unlock_form.recovery_submitted.connect(self.unlock_with_school_key)
@@ -338,6 +340,8 @@ class CaseWindow(QMainWindow):
         self._halted = True
         if self.stop_confirm is not None:
             self.stop_confirm.close()
+        if self.kept_dialog is not None:
+            self.kept_dialog.close()  # a kept page on screen goes first, with the annotation
         if self.annotate_dialog is not None:
             self.annotate_dialog.close()
         if self.items_dialog is not None:
@@ -493,6 +497,28 @@ class CaseWindow(QMainWindow):
         dialog.open()
         return dialog
 
+    def show_kept(self, page_id: str) -> QWidget | None:
+        """Show a kept page again, as it was kept, from the case's bytes (offline; never a withheld one)."""
+        if self.case.locked or self._halted:
+            return None
+        kept = next((k for k in self.case.kept_pages() if k.id == page_id), None)
+        if kept is None or kept.quarantined:
+            return None
+        if self.kept_dialog is not None:
+            self.kept_dialog.close()
+        from ui.browser.kept_view import KeptPageView
+
+        try:
+            dialog = KeptPageView(self.case, page_id, self)
+        except EvidenceError as exc:
+            show_error(self, exc, "The kept page cannot be shown")
+            return None
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.destroyed.connect(lambda *_: setattr(self, "kept_dialog", None))
+        self.kept_dialog = dialog
+        dialog.show()
+        return dialog
+
     def _capture_described(self, capture_id: str) -> None:
         self._say(f"The note and concern of {capture_id} were saved to the case.")
         self.refresh()
@@ -578,7 +604,7 @@ class CaseWindow(QMainWindow):
         for name in ("timeline", "note", "lock", "stop", "conclude", "form", "address", "close_tab",
                      "add_files", "files"):
             self.actions_by_name[name].setEnabled(False)
-        for dialog in (self.conclusion_dialog, self.form_dialog, self.annotate_dialog):
+        for dialog in (self.kept_dialog, self.conclusion_dialog, self.form_dialog, self.annotate_dialog):
             if dialog is not None:
                 dialog.close()  # nothing of the case stays on screen (a full-size capture closes with its dialog)
         if self.items_dialog is not None:

@@ -11,6 +11,7 @@ from pathlib import Path
 from evidence_app import Investigator
 from tests.helpers.cases import BOB, make_case
 from tests.helpers.images import make_png
+from tests.helpers.kept import make_mhtml, make_pdf
 from tests.helpers.writes import files_written
 
 # Made fresh each run, so no source file or shell history can hold them.
@@ -25,6 +26,7 @@ MARKERS = {
     "title": f"Title-{_TOKEN}",
     "snapshot": f"Snapshot-{_TOKEN}",
     "name": f"Investigator Name{_TOKEN}",
+    "kept": f"Kept-{_TOKEN}",
 }
 
 
@@ -59,10 +61,13 @@ def test_a_scan_of_the_disk_finds_no_marker_text_and_no_image_bytes(store) -> No
         case.add_capture(png, kind="viewport", url=MARKERS["url"], note=MARKERS["note"])
         case.add_page_snapshot(f"<html>{MARKERS['snapshot']}</html>", url=MARKERS["url"])
         case.add_note(MARKERS["note"])
+        mhtml = make_mhtml(text=MARKERS["kept"], url=MARKERS["url"], png=png)
+        pdf = make_pdf(MARKERS["kept"])
+        case.keep_page(mhtml=mhtml, pdf=pdf, url=MARKERS["url"], title=MARKERS["title"], note=MARKERS["note"])
         case.flag_csam(MARKERS["url"], note=MARKERS["note"])
         case.lock()
     needles = [form for text in MARKERS.values() for form in _forms(text)]
-    needles += [png, png[100:164], png[-64:]]
+    needles += [png, png[100:164], png[-64:], mhtml[len(mhtml) // 2:len(mhtml) // 2 + 64], pdf]
     found = _scan([store.root, Path(tempfile.gettempdir())], needles, started)
     assert found == []
     # Files that no longer exist cannot be scanned: every file written at all stayed in the vault.

@@ -91,3 +91,17 @@ def test_check_runs_in_the_background(qtbot, case) -> None:
     assert dialog.checking and dialog.progress.isVisibleTo(dialog)
     assert "Checking" in dialog.status.text()
     qtbot.waitUntil(lambda: not dialog.checking, timeout=10_000)
+
+
+def test_a_kept_page_reads_as_its_two_files_in_the_timeline(case) -> None:
+    from evidence_app import Kind
+    from tests.helpers.kept import make_mhtml, make_pdf
+    from ui.case_window.timeline import event_details
+    from ui.texts import kind_words
+
+    kept = case.keep_page(mhtml=make_mhtml(), pdf=make_pdf(), url="https://example.org/post",
+                          concern="threatening-behaviour")
+    records = [e for e in case.events() if e.kind == Kind.KEPT]
+    assert kind_words(records[0].kind) == "Page kept whole"
+    assert [event_details(e).split(" of ")[0] for e in records] == [f"{kept.id} web archive (MHTML)", f"{kept.id} PDF"]
+    assert "https://example.org/post" in event_details(records[1]) and "Threatening behaviour" in event_details(records[1])

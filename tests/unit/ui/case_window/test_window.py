@@ -252,3 +252,39 @@ def _next_focusable(widget):  # type: ignore[no-untyped-def]
     while not (following.focusPolicy() & Qt.FocusPolicy.TabFocus):
         following = following.nextInFocusChain()
     return following
+
+
+def test_kept_pages_are_listed_and_a_double_click_shows_one_again_but_never_a_withheld_one(qtbot, case) -> None:
+    from PySide6.QtWebEngineCore import QWebEngineScript
+
+    from tests.helpers.kept import make_mhtml, make_pdf
+    from tests.helpers.person import item_point
+
+    case.keep_page(mhtml=make_mhtml(text="Kept and shown", url="https://ok.example/post"), pdf=make_pdf(),
+                   url="https://ok.example/post")
+    case.keep_page(mhtml=make_mhtml(text="Flagged", url="https://bad.example/post"), pdf=make_pdf(),
+                   url="https://bad.example/post")
+    case.flag_csam("https://bad.example/post")
+    window = open_window(qtbot, case)
+    shots = window.panel.captures
+    assert shots.count() == 2
+    first, second = shots.item(0), shots.item(1)
+    assert first.text().startswith("K0001") and "Kept whole: web archive and PDF" in first.text()
+    assert "Withheld" in second.text() and "bad.example" not in second.text()
+    qtbot.mouseDClick(shots.viewport(), Qt.MouseButton.LeftButton, pos=item_point(shots, 1))
+    assert window.kept_dialog is None  # a withheld page is never shown
+    qtbot.mouseClick(shots.viewport(), Qt.MouseButton.LeftButton, pos=item_point(shots, 0))
+    qtbot.mouseDClick(shots.viewport(), Qt.MouseButton.LeftButton, pos=item_point(shots, 0))
+    dialog = window.kept_dialog
+    assert dialog is not None and "Kept page K0001" in dialog.windowTitle()
+    text: list[object] = []
+
+    def shown() -> bool:
+        dialog.archive_page.page.runJavaScript("document.body ? document.body.innerText : ''",
+                                               QWebEngineScript.ScriptWorldId.ApplicationWorld, text.append)
+        qtbot.wait(100)
+        return "Kept and shown" in str(text[-1:])
+
+    qtbot.waitUntil(shown, timeout=20_000)
+    window.lock()  # nothing of the case stays on screen
+    qtbot.waitUntil(lambda: window.kept_dialog is None, timeout=5_000)
