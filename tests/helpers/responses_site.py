@@ -83,6 +83,7 @@ def make_test_chain(folder: Path) -> tuple[Path, Path, list[bytes]]:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go in two writes: without this, 40 ms on a reused connection
 
     def do_GET(self) -> None:  # noqa: N802 - the standard library's name
         path = self.path.split("?", 1)[0]
