@@ -57,6 +57,10 @@ PROBE_EVERY_MS = 100              # the agent attaches when the frontend has loa
 READY_WITHIN_MS = 15_000
 REMOTE_DEBUGGING_SETTINGS = ("QTWEBENGINE_REMOTE_DEBUGGING",)
 REMOTE_DEBUGGING_FLAG = "--remote-debugging"
+LAZY_MS = 100                     # response records wait this long at most, to go to Python many at a time
+RESPONSE_EVENT = "Evidence.response"        # what changed of one response's record (assembled in the bridge)
+PAGE_EVENT = "Evidence.page"                # a main-frame document was asked for: a new page, or its redirect
+CERTIFICATE_EVENT = "Evidence.certificate"  # the first response over TLS from an origin
 
 
 class DevToolsUnavailable(RuntimeError):
@@ -108,15 +112,27 @@ def remote_debugging_requested() -> str:
 _BRIDGE = r"""
 (() => {
   const TOKEN = %(token)s, FIRST_ID = %(first_id)d, DOMAINS = %(domains)s, SIGNATURES = %(signatures)s;
+  const ASSEMBLE = %(assemble)s, LAZY_MS = %(lazy_ms)d;
   if (window.__evidenceBridge) return 'again';
   const api = window.DevToolsAPI, host = window.InspectorFrontendHost;
   if (!api || !host || typeof api.dispatchMessage !== 'function' ||
       typeof host.sendMessageToBackend !== 'function') return 'missing';
   // Messages go out in batches: one console message per turn of the event loop, not one per event.
-  let outbox = [];
+  // What is not urgent (response records) waits up to LAZY_MS so that many go in one message.
+  let outbox = [], urgent = false, lazy = 0;
+  const dirty = new Set();  // response records changed since they last went out
   const wake = new MessageChannel();
-  wake.port1.onmessage = () => { const batch = outbox; outbox = []; console.debug(TOKEN + JSON.stringify(batch)); };
-  const post = (obj) => { if (outbox.push(obj) === 1) wake.port2.postMessage(0); };
+  const deliver = () => {
+    urgent = false;
+    if (lazy) { clearTimeout(lazy); lazy = 0; }
+    const batch = outbox.map((item) => item.record ? changes(item.record) : item).filter((item) => item);
+    outbox = [];
+    dirty.clear();
+    if (batch.length) console.debug(TOKEN + JSON.stringify(batch));
+  };
+  wake.port1.onmessage = deliver;
+  const post = (obj) => { outbox.push(obj); if (!urgent) { urgent = true; wake.port2.postMessage(0); } };
+  const postLater = (obj) => { outbox.push(obj); if (!urgent && !lazy) lazy = setTimeout(deliver, LAZY_MS); };
   const internal = new Map();
   let nextInternal = FIRST_ID * 2;
   // The frontend itself is made inert: what it asks for is dropped (no DOM, CSS or debugger work
@@ -130,16 +146,115 @@ _BRIDGE = r"""
   };
   const original = api.dispatchMessage.bind(api);
   const wanted = (method) => DOMAINS.some((d) => method.startsWith(d));
+  // Each response's record is assembled here from its Network events (request, the headers really
+  // sent, response, the headers really received, finished or failed): Python is sent what changed
+  // of each record, a few times per response at most, instead of every event whole.
+  const flights = new Map(), ended = new Set(), secureOrigins = new Set();
+  let mainFrame = '', pageUrl = '';
+  const changes = (record) => {
+    const delta = record.delta;
+    if (!delta) return null;
+    record.delta = null;
+    return {event: {method: 'Evidence.response', params: delta, sessionId: record.session}};
+  };
+  const update = (record, fields) => {
+    if (!record.delta) record.delta = {requestId: record.requestId};
+    Object.assign(record.delta, fields);
+    if (!dirty.has(record)) { dirty.add(record); postLater({record}); }
+  };
+  const flight = (requestId, session) => {
+    const key = session + '|' + requestId;
+    let record = flights.get(key);
+    if (!record) {
+      record = {requestId, session, delta: null, extraHeaders: false};
+      flights.set(key, record);
+      update(record, {page: pageUrl});
+    }
+    return record;
+  };
+  const land = (record, fields) => {
+    const key = record.session + '|' + record.requestId;
+    flights.delete(key);
+    if (ended.size > 20000) ended.clear();
+    ended.add(key);
+    update(record, fields);
+  };
+  const RESPONSE_FIELDS = ['url', 'status', 'statusText', 'headers', 'mimeType', 'remoteIPAddress', 'remotePort',
+                           'protocol', 'encodedDataLength', 'timing', 'securityDetails'];
+  const trimmed = (response) => {
+    const out = {};
+    for (const name of RESPONSE_FIELDS) if (response && response[name] !== undefined) out[name] = response[name];
+    return out;
+  };
+  const origin = (url) => { const [scheme, rest] = String(url).split('://'); return scheme + '://' + (rest || '').split('/')[0]; };
+  const assembled = (method, p, session) => {
+    const requestId = String(p.requestId || '');
+    const key = session + '|' + requestId;
+    if (method === 'Network.requestWillBeSent') {
+      const request = p.request || {};
+      const isMain = p.type === 'Document' && p.loaderId === requestId && !session &&
+                     (!mainFrame || p.frameId === mainFrame);
+      const known = flights.has(key);
+      if (p.redirectResponse && known) land(flights.get(key), {response: trimmed(p.redirectResponse), end: 'redirect'});
+      if (isMain) {  // a new page (what came before was the last page's), or its redirect's next hop
+        pageUrl = String(request.url || '');
+        postLater({event: {method: 'Evidence.page', params: {url: pageUrl, flush: !known}}});
+      }
+      ended.delete(key);
+      const record = flight(requestId, session);
+      const fields = {method: String(request.method || 'GET'), url: String(request.url || '') + String(request.urlFragment || ''),
+                      started: p.wallTime || null, type: String(p.type || '')};
+      if (isMain) fields.page = pageUrl;
+      if (!record.extraHeaders) fields.requestHeaders = request.headers || {};
+      update(record, fields);
+    } else if (method === 'Network.requestWillBeSentExtraInfo' || method === 'Network.responseReceivedExtraInfo') {
+      const field = method === 'Network.requestWillBeSentExtraInfo' ? 'requestHeaders' : 'responseHeaders';
+      if (!flights.has(key) && ended.has(key)) {  // after its record went: Python adds it if it still holds it
+        postLater({event: {method: 'Evidence.response', params: {requestId, late: true, [field]: p.headers || {}}, sessionId: session}});
+        return;
+      }
+      const record = flight(requestId, session);
+      if (field === 'requestHeaders') record.extraHeaders = true;
+      update(record, {[field]: p.headers || {}});
+    } else if (method === 'Network.responseReceived') {
+      const record = flight(requestId, session);
+      const response = trimmed(p.response);
+      update(record, {response, type: String(p.type || '')});
+      if (response.securityDetails) {
+        const at = session + '|' + origin(response.url || '');
+        if (!secureOrigins.has(at)) {
+          secureOrigins.add(at);
+          post({event: {method: 'Evidence.certificate', params: {origin: origin(response.url || '')}, sessionId: session}});
+        }
+      }
+    } else if (method === 'Network.loadingFinished') {
+      if (flights.has(key)) land(flights.get(key), {size: p.encodedDataLength || 0, end: 'finished'});
+    } else if (method === 'Network.loadingFailed') {
+      if (flights.has(key)) land(flights.get(key), {error: String(p.errorText || '') + (p.blockedReason ? ' (blocked)' : ''), end: 'failed'});
+    }
+  };
+  const ASSEMBLED = ['Network.requestWillBeSent', 'Network.responseReceived', 'Network.loadingFinished', 'Network.loadingFailed'];
   const handle = (text) => {
     let message = null;
     try { message = JSON.parse(text); } catch (e) { return original(text); }
     if (typeof message.id === 'number' && message.id >= FIRST_ID) {
       const waiting = internal.get(message.id);
-      if (waiting) { internal.delete(message.id); waiting(message); }
-      else post({reply: message});
+      if (waiting) { internal.delete(message.id); waiting(message); return; }
+      if (ASSEMBLE && !message.sessionId && message.result && message.result.frameTree)
+        mainFrame = String(message.result.frameTree.frame.id || mainFrame);
+      post({reply: message});
       return;
     }
     if (typeof message.method === 'string') {
+      const session = String(message.sessionId || '');
+      if (ASSEMBLE && ASSEMBLED.some((name) => message.method.startsWith(name))) {
+        assembled(message.method, message.params || {}, session);
+        return;
+      }
+      if (ASSEMBLE && message.method === 'Page.frameNavigated' && !session) {
+        const frame = (message.params || {}).frame || {};
+        if (!frame.parentId) mainFrame = String(frame.id || mainFrame);
+      }
       if (wanted(message.method)) post({event: message});
       return;
     }
@@ -223,7 +338,8 @@ class DevToolsChannel(QObject):
     failed = Signal(str)
 
     def __init__(self, page: QWebEnginePage, domains: Sequence[str] = ("Network.",),
-                 parent: QObject | None = None, *, attach_later: bool = False) -> None:
+                 parent: QObject | None = None, *, attach_later: bool = False,
+                 assemble_responses: bool = False) -> None:
         super().__init__(parent)
         reason = remote_debugging_requested()
         if reason:
@@ -231,6 +347,7 @@ class DevToolsChannel(QObject):
                                       "Remove it and start again.")
         self._page = page
         self._domains = tuple(domains)
+        self._assemble = assemble_responses
         self._token = f"__evidence_{secrets.token_hex(16)}:"
         self._next_id = FIRST_ID
         self._waiting: dict[int, Callable[[Reply], None] | None] = {}
@@ -324,7 +441,8 @@ class DevToolsChannel(QObject):
             return
         signatures = [[offset, list(signature)] for offset, signature in SIGNATURES]
         script = _BRIDGE % {"token": json.dumps(self._token), "first_id": FIRST_ID,
-                            "domains": json.dumps(list(self._domains)), "signatures": json.dumps(signatures)}
+                            "domains": json.dumps(list(self._domains)), "signatures": json.dumps(signatures),
+                            "assemble": "true" if self._assemble else "false", "lazy_ms": LAZY_MS}
         self.frontend.runJavaScript(script, 0, self._on_bridge)
 
     def _on_bridge(self, outcome: Any) -> None:
