@@ -118,12 +118,15 @@ _BRIDGE = r"""
   if (!api || !host || typeof api.dispatchMessage !== 'function' ||
       typeof host.sendMessageToBackend !== 'function') return 'missing';
   // Messages go out in batches: one console message per turn of the event loop, not one per event.
-  // What is not urgent (response records) waits up to LAZY_MS so that many go in one message.
-  let outbox = [], urgent = false, lazy = 0;
+  // What is not urgent (response records) waits up to LAZY_MS so that many go in one message. A
+  // hidden page's timers fire once a second at most, so while messages keep coming the wait is
+  // measured here, and the timer only sends what is left when they stop.
+  let outbox = [], urgent = false, lazy = 0, delivered = performance.now();
   const dirty = new Set();  // response records changed since they last went out
   const wake = new MessageChannel();
   const deliver = () => {
     urgent = false;
+    delivered = performance.now();
     if (lazy) { clearTimeout(lazy); lazy = 0; }
     const batch = outbox.map((item) => item.record ? changes(item.record) : item).filter((item) => item);
     outbox = [];
@@ -131,7 +134,7 @@ _BRIDGE = r"""
     if (batch.length) console.debug(TOKEN + JSON.stringify(batch));
   };
   wake.port1.onmessage = deliver;
-  const post = (obj) => { outbox.push(obj); if (!urgent) { urgent = true; wake.port2.postMessage(0); } };
+  const post = (obj) => { if (obj) outbox.push(obj); if (!urgent) { urgent = true; wake.port2.postMessage(0); } };
   const postLater = (obj) => { outbox.push(obj); if (!urgent && !lazy) lazy = setTimeout(deliver, LAZY_MS); };
   const internal = new Map();
   let nextInternal = FIRST_ID * 2;
@@ -234,7 +237,15 @@ _BRIDGE = r"""
     }
   };
   const ASSEMBLED = ['Network.requestWillBeSent', 'Network.responseReceived', 'Network.loadingFinished', 'Network.loadingFailed'];
+  // An event nobody here wants (the body's chunks, priority changes...) is dropped unparsed.
+  const head = /^\{"method":"([A-Za-z]+\.[A-Za-z]+)"/;
+  const needed = (method) => wanted(method) || (ASSEMBLE && (method === 'Page.frameNavigated' ||
+                                                             method === 'Page.frameStoppedLoading' ||
+                                                             ASSEMBLED.some((name) => method.startsWith(name))));
   const handle = (text) => {
+    if (outbox.length && !urgent && performance.now() - delivered >= LAZY_MS) post(null);
+    const named = head.exec(text.slice(0, 80));
+    if (named && !needed(named[1])) return;
     let message = null;
     try { message = JSON.parse(text); } catch (e) { return original(text); }
     if (typeof message.id === 'number' && message.id >= FIRST_ID) {
@@ -255,6 +266,7 @@ _BRIDGE = r"""
         const frame = (message.params || {}).frame || {};
         if (!frame.parentId) mainFrame = String(frame.id || mainFrame);
       }
+      if (ASSEMBLE && message.method === 'Page.frameStoppedLoading' && outbox.length) post(null);  // loaded: send now
       if (wanted(message.method)) post({event: message});
       return;
     }
