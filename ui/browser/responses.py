@@ -54,7 +54,8 @@ from ui.browser.devtools import (
 )
 
 SETTLE_MS = 1500           # after the page has loaded, what its scripts fetch at once is still its own
-BODIES_EVERY_MS = 2000     # during a long load, queued bodies are hashed this often
+BODIES_EVERY_MS = 2000     # during a long load, queued bodies are hashed this often ...
+LONG_LOAD_S = 6.0          # ... once it has gone on this long (before, they wait for the load to end)
 # Raw events Python is handed; the Network ones a record is made of are assembled in the bridge
 # (devtools.RESPONSE_EVENT), and Python gets what changed of each response's record instead.
 EVENTS = (RESPONSE_EVENT, PAGE_EVENT, CERTIFICATE_EVENT, "Media.playerEventsAdded", "Media.playerErrorsRaised",
@@ -131,8 +132,10 @@ class ResponseRecorder(QObject):
         self._bodies: list[tuple[_Pending, str]] = []  # finished during a load: hashed once it has loaded
         self._body_timer = QTimer(self)  # a page that never finishes loading still has its bodies hashed
         self._body_timer.setInterval(BODIES_EVERY_MS)
-        self._body_timer.timeout.connect(self._ask_bodies)
+        self._body_timer.timeout.connect(self._on_body_timer)
         self._body_timer.start()
+        self._load_started = time.monotonic()
+        page.loadStarted.connect(self._on_load_started)
         self._settle = QTimer(self)
         self._settle.setSingleShot(True)
         self._settle.timeout.connect(self.flush)
@@ -261,6 +264,15 @@ class ResponseRecorder(QObject):
 
         if reply.ok and reply.result:
             self._chains[origin] = tuple(base64.b64decode(c) for c in reply.result.get("tableNames", []))
+
+    def _on_load_started(self) -> None:
+        self._load_started = time.monotonic()
+
+    def _on_body_timer(self) -> None:
+        # Asking for bodies puts the body itself through the browser's main thread: not during a
+        # load, unless the load goes on and on (a page that never finishes loading).
+        if not self._page.isLoading() or time.monotonic() - self._load_started >= LONG_LOAD_S:
+            self._ask_bodies()
 
     def _ask_bodies(self) -> None:
         """Have every queued body hashed (kept when text-like), now that the page is not loading."""
