@@ -97,6 +97,25 @@ def _tls(details: dict[str, Any], chain: tuple[bytes, ...]) -> TlsRecord:
                      san=tuple(str(s) for s in details.get("sanList", [])), chain_der=chain)
 
 
+def _bytes_sent(pending: _Pending) -> int:
+    """How many body bytes the server sent, when the response says so (0 when unknown or compressed).
+
+    From ``Content-Length``, else from the bytes received after the headers. A compressed body
+    (``Content-Encoding``) can decode to nothing from a few bytes, so it is not counted.
+    """
+    headers = {k.lower(): v for k, v in (pending.raw_response_headers
+                                         or _headers(pending.response.get("headers"))).items()}
+    if headers.get("content-encoding", "identity").strip().lower() not in ("", "identity"):
+        return 0
+    if pending.error or pending.method == "HEAD" or int(pending.response.get("status", 0) or 0) in (204, 304):
+        return 0
+    length = headers.get("content-length", "").strip()
+    if length.isdigit():
+        return int(length)
+    headers_size = int(pending.response.get("encodedDataLength", 0) or 0)
+    return max(0, pending.size - headers_size) if pending.size and headers_size else 0
+
+
 def _origin(url: str) -> str:
     scheme, _, rest = url.partition("://")
     return f"{scheme}://{rest.split('/', 1)[0]}"
@@ -284,8 +303,15 @@ class ResponseRecorder(QObject):
 
     def _on_body(self, pending: _Pending, rule: BodyRule, digest: BodyDigest) -> None:
         pending.waiting_for_body = False
+        sent = _bytes_sent(pending)
         if digest.error:
             pending.body = BodyRecord(BodyRule.HASH_ONLY, "", 0, note=f"The browser no longer had the body ({digest.error}).")
+        elif digest.size == 0 and sent:
+            # The browser hands back nothing for a picture it could not decode (a file that is not
+            # what its type says): a hash of nothing would not be the hash of what the server sent.
+            pending.body = BodyRecord(BodyRule.HASH_ONLY, "", 0, note=(
+                f"Not hashed: the server sent {sent} bytes, but the browser could not decode them and "
+                "did not give them back."))
         elif digest.withheld:
             pending.body = BodyRecord(BodyRule.HASH_ONLY, digest.sha256, digest.size, digest.decoded_text,
                                       note=digest.withheld)
@@ -302,14 +328,6 @@ class ResponseRecorder(QObject):
         """A response completed after the page had loaded (a late body, a script's fetch): journal it too."""
         if not self._page.isLoading() and not self._settle.isActive():
             self._settle.start(SETTLE_MS)
-
-    def _on_failed(self, params: dict[str, Any], session_id: str) -> None:
-        pending = self._pending.get(str(params.get("requestId", "")))
-        if pending is None:
-            return
-        pending.error = str(params.get("errorText", "")) + (" (blocked)" if params.get("blockedReason") else "")
-        pending.finished = True
-        self._flush_soon()
 
     # ------------------------------------------------------------------ media the browser cannot play
 
