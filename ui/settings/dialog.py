@@ -45,6 +45,7 @@ TEXT_FIELDS = (
     ("local_authority_contact", "Local &authority", "LADO or children's services telephone"),
     ("blocklist_file", "&Blocklist file", "Empty: no blocklist. The school's list of forbidden addresses"),
     ("tsa_url", "&Time-stamp server", "Empty: none. Optional, e.g. https://freetsa.org/tsr"),
+    ("time_server", "Time ser&ver (NTP)", "Empty: none. Optional, e.g. time.cloudflare.com"),
 )
 FILE_FIELDS = {"cases_folder": "Choose the case folder", "blocklist_file": "Choose the blocklist file"}
 BLOCKLIST_HELP = (
