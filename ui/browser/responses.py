@@ -1,7 +1,9 @@
 """Every response a tab's page receives, recorded from the browser's own connection.
 
 A :class:`ResponseRecorder` listens to one page through its in-process
-:class:`~ui.browser.devtools.DevToolsChannel` (``Network.*`` events):
+:class:`~ui.browser.devtools.DevToolsChannel`. Its bridge assembles each response's record
+from the ``Network.*`` events in the DevTools frontend and sends what changed of it
+(``devtools.RESPONSE_EVENT``), so Python merges records rather than handling each event:
 
 - ``requestWillBeSent`` (and its ``ExtraInfo``: the headers really sent) starts a record;
   a redirect's hop is recorded from its ``redirectResponse``;
@@ -15,6 +17,10 @@ A :class:`ResponseRecorder` listens to one page through its in-process
   page is loading the bodies wait (the browser keeps them, up to ``NETWORK_BUFFER``)
   and are hashed once it has loaded, so the hashing does not slow the load down;
 - ``loadingFailed`` ends a record with the browser's error.
+
+A body the browser gives back empty although the server sent bytes (a picture it could not
+decode: it then keeps nothing of it) is recorded with no hash and a note saying so, never
+with the hash of nothing.
 
 The records of one page (everything loaded while a main-frame document is shown) go to
 the case as one :class:`~evidence_app.web.responses.PageResponses` when the page has
