@@ -21,8 +21,9 @@ without being parsed.
 With ``assemble_responses`` the bridge also assembles each response's record from
 its Network events (``requestWillBeSent`` and its ``ExtraInfo``, ``responseReceived``
 and its ``ExtraInfo``, ``loadingFinished`` or ``loadingFailed``, a redirect's hop) and
-hands Python, as :data:`RESPONSE_EVENT` events, only what changed of each record,
-every :data:`LAZY_MS` while events flow and at once when the page stops loading; it
+hands Python, as :data:`RESPONSE_EVENT` events, only what changed of each record:
+while the page loads, every :data:`LAZY_MS` and at once when it stops loading; when it
+is not loading (a script's fetch), at once, as any other message. It
 says when a new page starts (:data:`PAGE_EVENT`, the main frame's document) and when an
 origin is first seen over TLS (:data:`CERTIFICATE_EVENT`). That is about two small
 messages per response instead of six or seven whole events, and a console message
@@ -148,7 +149,12 @@ _BRIDGE = r"""
   };
   wake.port1.onmessage = deliver;
   const post = (obj) => { if (obj) outbox.push(obj); if (!urgent) { urgent = true; wake.port2.postMessage(0); } };
-  const postLater = (obj) => { outbox.push(obj); if (!urgent && !lazy) lazy = setTimeout(deliver, LAZY_MS); };
+  let loading = false;  // the page is loading (its main frame's frameStartedLoading): records wait, else go at once
+  const postLater = (obj) => {
+    outbox.push(obj);
+    if (!loading) post(null);
+    else if (!urgent && !lazy) lazy = setTimeout(deliver, LAZY_MS);
+  };
   const internal = new Map();
   let nextInternal = FIRST_ID * 2;
   // The frontend itself is made inert: what it asks for is dropped (no DOM, CSS or debugger work
@@ -253,6 +259,7 @@ _BRIDGE = r"""
   // An event nobody here wants (the body's chunks, priority changes...) is dropped unparsed.
   const head = /^\{"method":"([A-Za-z]+\.[A-Za-z]+)"/;
   const needed = (method) => wanted(method) || (ASSEMBLE && (method === 'Page.frameNavigated' ||
+                                                             method === 'Page.frameStartedLoading' ||
                                                              method === 'Page.frameStoppedLoading' ||
                                                              ASSEMBLED.some((name) => method.startsWith(name))));
   const handle = (text) => {
@@ -279,7 +286,14 @@ _BRIDGE = r"""
         const frame = (message.params || {}).frame || {};
         if (!frame.parentId) mainFrame = String(frame.id || mainFrame);
       }
-      if (ASSEMBLE && message.method === 'Page.frameStoppedLoading' && outbox.length) post(null);  // loaded: send now
+      if (ASSEMBLE && !session && (message.method === 'Page.frameStartedLoading' ||
+                                   message.method === 'Page.frameStoppedLoading')) {
+        const frameId = String((message.params || {}).frameId || '');
+        if (!mainFrame || frameId === mainFrame) {
+          loading = message.method === 'Page.frameStartedLoading';
+          if (!loading && outbox.length) post(null);  // loaded: what waits goes now
+        }
+      }
       if (wanted(message.method)) post({event: message});
       return;
     }
