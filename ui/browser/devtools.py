@@ -41,6 +41,10 @@ Bodies are hashed *in the frontend*: :meth:`DevToolsChannel.body` asks
 with ``crypto.subtle`` and hands Python only the hash, the size and, when asked
 to keep it, the body. So an image's bytes never reach Python at all.
 
+The frontend's page loads its document only (:class:`_FrontendOnly`): the DevTools app's
+scripts and styles are refused, so none of its code runs and it is ready in a fraction of
+the time (measured: 0.1-0.3 s instead of 0.5-1 s before a new tab's first page).
+
 The frontend would fetch source maps from the site on its own
 (``loadNetworkResource``); the bridge refuses that, so nothing is requested
 that the page did not request.
@@ -59,7 +63,7 @@ from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtWebEngineCore import QWebEnginePage
+from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineUrlRequestInfo, QWebEngineUrlRequestInterceptor
 
 from evidence_app.web.bodies import SIGNATURES
 
@@ -347,6 +351,22 @@ _BRIDGE = r"""
 """
 
 
+class _FrontendOnly(QWebEngineUrlRequestInterceptor):
+    """Lets the hidden page load the frontend's document and nothing else: not the DevTools app.
+
+    The bridge needs only what the browser gives the frontend's document itself
+    (``DevToolsAPI`` and ``InspectorFrontendHost``); the app's scripts and styles are
+    megabytes of code for a window nobody sees. Without them the frontend loads in a
+    fraction of the time, so a new tab waits far less for its recorder, and none of the
+    app's code runs at all.
+    """
+
+    def interceptRequest(self, info: QWebEngineUrlRequestInfo) -> None:  # noqa: N802 - Qt's name
+        url = info.requestUrl().toString().split("#", 1)[0].split("?", 1)[0]
+        if info.resourceType() != QWebEngineUrlRequestInfo.ResourceType.ResourceTypeMainFrame or url != FRONTEND_URL:
+            info.block(True)
+
+
 class _FrontendPage(QWebEnginePage):
     """The hidden DevTools page: its console is the way the bridge talks to Python."""
 
@@ -397,6 +417,8 @@ class DevToolsChannel(QObject):
         self._probe_id = 0
         self._listeners: list[Callable[[str, dict[str, Any], str], None]] = []
         self.frontend = _FrontendPage(page.profile(), self._token, self._on_batch, self)
+        self._frontend_only = _FrontendOnly(self.frontend)  # kept here: Qt's parent alone does not keep it alive
+        self.frontend.setUrlRequestInterceptor(self._frontend_only)
         self.frontend.loadFinished.connect(self._on_frontend_loaded)
         self._probe = QTimer(self)
         self._probe.setInterval(PROBE_EVERY_MS)
