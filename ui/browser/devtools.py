@@ -188,8 +188,10 @@ _BRIDGE = r"""
     Object.assign(record.delta, fields);
     if (!dirty.has(record)) { dirty.add(record); postLater({record}); }
   };
+  // Records are known by request id alone, whatever the session: a frame of another site has its
+  // document's request reported through the page's session and its end through the frame's own.
   const flight = (requestId, session) => {
-    const key = session + '|' + requestId;
+    const key = requestId;
     let record = flights.get(key);
     if (!record) {
       record = {requestId, session, delta: null, extraHeaders: false};
@@ -198,8 +200,9 @@ _BRIDGE = r"""
     }
     return record;
   };
-  const land = (record, fields) => {
-    const key = record.session + '|' + record.requestId;
+  const land = (record, fields, session) => {
+    const key = record.requestId;
+    record.session = session;  // its body is asked for through the session that saw it end
     flights.delete(key);
     if (ended.size > 20000) ended.clear();
     ended.add(key);
@@ -215,13 +218,13 @@ _BRIDGE = r"""
   const origin = (url) => { const [scheme, rest] = String(url).split('://'); return scheme + '://' + (rest || '').split('/')[0]; };
   const assembled = (method, p, session) => {
     const requestId = String(p.requestId || '');
-    const key = session + '|' + requestId;
+    const key = requestId;
     if (method === 'Network.requestWillBeSent') {
       const request = p.request || {};
       const isMain = p.type === 'Document' && p.loaderId === requestId && !session &&
                      (!mainFrame || p.frameId === mainFrame);
       const known = flights.has(key);
-      if (p.redirectResponse && known) land(flights.get(key), {response: trimmed(p.redirectResponse), end: 'redirect'});
+      if (p.redirectResponse && known) land(flights.get(key), {response: trimmed(p.redirectResponse), end: 'redirect'}, session);
       if (isMain) {  // a new page (what came before was the last page's), or its redirect's next hop
         pageUrl = String(request.url || '');
         postLater({event: {method: 'Evidence.page', params: {url: pageUrl, flush: !known}}});
@@ -254,9 +257,9 @@ _BRIDGE = r"""
         }
       }
     } else if (method === 'Network.loadingFinished') {
-      if (flights.has(key)) land(flights.get(key), {size: p.encodedDataLength || 0, end: 'finished'});
+      if (flights.has(key)) land(flights.get(key), {size: p.encodedDataLength || 0, end: 'finished'}, session);
     } else if (method === 'Network.loadingFailed') {
-      if (flights.has(key)) land(flights.get(key), {error: String(p.errorText || '') + (p.blockedReason ? ' (blocked)' : ''), end: 'failed'});
+      if (flights.has(key)) land(flights.get(key), {error: String(p.errorText || '') + (p.blockedReason ? ' (blocked)' : ''), end: 'failed'}, session);
     }
   };
   const ASSEMBLED = ['Network.requestWillBeSent', 'Network.responseReceived', 'Network.loadingFinished', 'Network.loadingFailed'];
