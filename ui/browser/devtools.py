@@ -394,6 +394,9 @@ class DevToolsChannel(QObject):
     references to ``True``/``False`` inside dicts sent through signals by the thousand
     ("bool_dealloc" fatal error, seen on a page with 2,000 images).
     :attr:`failed` carries a plain sentence if the channel cannot be set up.
+    ``assemble_responses``: the Network events a response's record is made of are assembled in the
+    bridge and reach listeners as :data:`RESPONSE_EVENT`, :data:`PAGE_EVENT` and
+    :data:`CERTIFICATE_EVENT` instead (see the module's text); other events are unchanged.
     """
 
     ready = Signal()
