@@ -291,7 +291,7 @@ class Controller(QObject):
         return self.settings
 
     def _with_blocklist(self, factory: Callable[..., QWidget]) -> Callable[[Case], QWidget]:
-        """The browser with the school's blocklist, read afresh at each build (each unlock).
+        """The browser with the school's blocklist, read afresh at each build (each unlock), and its time server.
 
         The first build starts the browser engine: its host-resolver rules are made from the list
         as read then. Later builds can only name the hosts listed since (on the start screen).
@@ -304,7 +304,7 @@ class Controller(QObject):
             case.use_blocklist(blocklist)  # the core's backstop behind the browser's own check
             self.engine.block_listed_hosts(blocklist)  # the list as read now, if this browser starts the engine
             self._show_restart_note(blocklist)
-            return factory(case, blocklist=blocklist)
+            return factory(case, blocklist=blocklist, time_server=self.settings.time_server)
 
         return build
 

@@ -1,5 +1,6 @@
 """The application's settings on this computer: idle lock, computer, case folder, contacts,
-the school's blocklist file, how long cases are kept, and an optional time-stamp authority.
+the school's blocklist file, how long cases are kept, an optional time-stamp authority and an
+optional time server (NTP: the browser's provenance records the clock's offset from it).
 
 Settings are a frozen :class:`Settings` value saved as JSON: in the computer-wide folder when an
 administrator has made one (``C:\\ProgramData\\Evidence App``, :mod:`evidence_app.school.location`),
@@ -50,6 +51,7 @@ _LABELS = {
     "local_authority_contact": "the local authority contact",
     "blocklist_file": "the blocklist file",
     "tsa_url": "the time-stamp authority's address",
+    "time_server": "the time server",
 }
 _NUMBERS = ("idle_lock_minutes", "retention_months")
 
@@ -69,6 +71,7 @@ class Settings:
     blocklist_file: str = ""
     retention_months: int = DEFAULT_RETENTION_MONTHS
     tsa_url: str = ""
+    time_server: str = ""  # a time server (NTP): the clock's offset from it goes into the provenance
 
     def __post_init__(self) -> None:
         minutes = self.idle_lock_minutes
@@ -102,6 +105,7 @@ class Settings:
             raise SettingsError("The blocklist file must be a full path (for example "
                                 f"/home/staff/blocklist.txt), not {self.blocklist_file!r}.")
         _check_tsa_url(self.tsa_url)
+        _check_time_server(self.time_server)
 
     def check_blocklist(self) -> Blocklist | None:
         """Read the blocklist file named here (None when none is set); :class:`SettingsError` if it is not usable.
@@ -149,6 +153,25 @@ def _check_tsa_url(url: str) -> None:
         raise SettingsError("The time-stamp authority's address must start with http:// or https:// and name "
                             f"a server (for example https://freetsa.org/tsr), not {url!r}. Leave it empty "
                             "to export without a time stamp.")
+
+
+def _check_time_server(host: str) -> None:
+    """Empty, or a computer's name or IP address (asked over NTP, UDP port 123)."""
+    if not host:
+        return
+    import ipaddress
+
+    try:
+        ipaddress.ip_address(host)
+        return
+    except ValueError:
+        pass
+    labels = host.removesuffix(".").split(".")
+    if not all(label and len(label) <= 63 and label.replace("-", "").isalnum() and label.isascii()
+               and not label.startswith("-") and not label.endswith("-") for label in labels):
+        raise SettingsError("The time server must be a computer's name or IP address (for example "
+                            f"time.cloudflare.com or 192.0.2.10), not {host!r}. Leave it empty to record "
+                            "no clock offset.")
 
 
 def default_path() -> Path:

@@ -15,7 +15,7 @@ import pytest
 from evidence_app import Kind
 from evidence_app.web.bodies import BodyRule
 from tests.helpers.browser import browser, events, load, wait_for  # noqa: F401
-from tests.helpers.responses_site import BODIES, IMAGE, ResponsesSite
+from tests.helpers.responses_site import BODIES, IMAGE, NOT_A_PICTURE, ResponsesSite
 
 
 @pytest.fixture(scope="module")
@@ -39,8 +39,8 @@ def recorded(qtbot: Any, case: Any, browser: Any, url: str) -> Any:
         recorder = tab.responses
         raise AssertionError(f"no responses journaled for {url}: journal {[e.kind for e in case.events()]}, "
                              f"pages {[e.data['page_url'] for e in events(case, Kind.RESPONSES)]}, pending "
-                             f"{[(p.url, p.finished, p.waiting_for_body) for p in recorder._pending.values()]}, "
-                             f"main frame {recorder._main_frame!r}") from None
+                             f"{[(p.url, p.finished, p.waiting_for_body) for p in recorder._pending.values()]}"
+                             ) from None
     browser.flush()
     event = [e for e in events(case, Kind.RESPONSES) if e.data["page_url"] == url][0]
     return event, case.read_responses(event.data["id"])
@@ -86,6 +86,22 @@ def test_text_bodies_are_kept_and_the_image_is_not(browser, case, site, qtbot) -
         response = by_path[path]
         assert response.body.rule is BodyRule.KEEP, path
         assert record.bodies[response.body.sha256] == BODIES[path][1]
+
+
+def test_a_picture_the_browser_cannot_decode_is_marked_not_hashed(browser, case, site, qtbot) -> None:
+    # Bytes that are not a PNG, served as image/png: the browser gives back an empty body for them.
+    # Its hash would be the hash of nothing, not of what the server sent: no hash is claimed.
+    _, record = recorded(qtbot, case, browser, f"{site.base}/broken")
+    by_path = {r.url.removeprefix(site.base): r for r in record.responses}
+    broken = by_path["/broken.png"]
+    assert broken.status == 200 and broken.response_headers["Content-Length"] == str(len(NOT_A_PICTURE))
+    assert broken.body is not None and broken.body.rule is BodyRule.HASH_ONLY
+    assert broken.body.sha256 == "", f"a hash was claimed for bytes never hashed: {broken.body}"
+    assert broken.body.sha256 != hashlib.sha256(b"").hexdigest()
+    assert "Not hashed" in broken.body.note and f"sent {len(NOT_A_PICTURE)} bytes" in broken.body.note
+    assert NOT_A_PICTURE not in record.to_bytes()
+    page = by_path["/broken"]  # the page itself, with bytes, is hashed as before
+    assert page.body.sha256 == hashlib.sha256(BODIES["/broken"][1]).hexdigest()
 
 
 @pytest.fixture(scope="module")

@@ -34,6 +34,9 @@ STYLE = b"body { color: #123456; }"
 PAGE = ("<!doctype html><html><head><meta charset='utf-8'><title>Responses</title>"
         "<link rel='stylesheet' href='/style.css'></head><body><p>The page \u2013 text.</p>"
         "<img src='/image.png'><script src='/app.js'></script></body></html>").encode("utf-8")
+NOT_A_PICTURE = b"These bytes are labelled image/png, but they are not a picture. " * 8
+BROKEN_PAGE = (b"<!doctype html><html><head><meta charset='utf-8'><title>Broken</title></head><body>"
+               b"<img src='/broken.png'></body></html>")
 VIDEO_PAGE = (b"<!doctype html><html><head><meta charset='utf-8'><title>Video</title></head><body>"
               b"<video id='v' src='/clip.mp4' autoplay muted></video></body></html>")
 
@@ -46,6 +49,8 @@ BODIES: dict[str, tuple[str, bytes]] = {
     "/video": ("text/html; charset=utf-8", VIDEO_PAGE),
     "/clip.mp4": ("video/mp4", VIDEO),
     "/disguised.txt": ("text/plain", IMAGE),  # a picture labelled as text, fetched by a script
+    "/broken": ("text/html; charset=utf-8", BROKEN_PAGE),
+    "/broken.png": ("image/png", NOT_A_PICTURE),  # the browser cannot decode it, and gives back no bytes
 }
 
 
@@ -83,6 +88,7 @@ def make_test_chain(folder: Path) -> tuple[Path, Path, list[bytes]]:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go in two writes: without this, 40 ms on a reused connection
 
     def do_GET(self) -> None:  # noqa: N802 - the standard library's name
         path = self.path.split("?", 1)[0]

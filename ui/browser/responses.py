@@ -1,7 +1,9 @@
 """Every response a tab's page receives, recorded from the browser's own connection.
 
 A :class:`ResponseRecorder` listens to one page through its in-process
-:class:`~ui.browser.devtools.DevToolsChannel` (``Network.*`` events):
+:class:`~ui.browser.devtools.DevToolsChannel`. Its bridge assembles each response's record
+from the ``Network.*`` events in the DevTools frontend and sends what changed of it
+(``devtools.RESPONSE_EVENT``), so Python merges records rather than handling each event:
 
 - ``requestWillBeSent`` (and its ``ExtraInfo``: the headers really sent) starts a record;
   a redirect's hop is recorded from its ``redirectResponse``;
@@ -15,6 +17,10 @@ A :class:`ResponseRecorder` listens to one page through its in-process
   page is loading the bodies wait (the browser keeps them, up to ``NETWORK_BUFFER``)
   and are hashed once it has loaded, so the hashing does not slow the load down;
 - ``loadingFailed`` ends a record with the browser's error.
+
+A body the browser gives back empty although the server sent bytes (a picture it could not
+decode: it then keeps nothing of it) is recorded with no hash and a note saying so, never
+with the hash of nothing.
 
 The records of one page (everything loaded while a main-frame document is shown) go to
 the case as one :class:`~evidence_app.web.responses.PageResponses` when the page has
@@ -44,13 +50,22 @@ from evidence_app.web.responses import (
     ResponseRecord,
     TlsRecord,
 )
-from ui.browser.devtools import BodyDigest, DevToolsChannel, Reply
+from ui.browser.devtools import (
+    CERTIFICATE_EVENT,
+    PAGE_EVENT,
+    RESPONSE_EVENT,
+    BodyDigest,
+    DevToolsChannel,
+    Reply,
+)
 
 SETTLE_MS = 1500           # after the page has loaded, what its scripts fetch at once is still its own
-BODIES_EVERY_MS = 2000     # during a long load, queued bodies are hashed this often
-EVENTS = ("Network.requestWillBeSent", "Network.responseReceived", "Network.loadingFinished",
-          "Network.loadingFailed", "Page.frameNavigated", "Media.playerEventsAdded", "Media.playerErrorsRaised",
-          "Target.attachedToTarget")  # prefixes: the ExtraInfo events are included
+BODIES_EVERY_MS = 2000     # during a long load, queued bodies are hashed this often ...
+LONG_LOAD_S = 6.0          # ... once it has gone on this long (before, they wait for the load to end)
+# Raw events Python is handed; the Network ones a record is made of are assembled in the bridge
+# (devtools.RESPONSE_EVENT), and Python gets what changed of each response's record instead.
+EVENTS = (RESPONSE_EVENT, PAGE_EVENT, CERTIFICATE_EVENT, "Media.playerEventsAdded", "Media.playerErrorsRaised",
+          "Target.attachedToTarget")
 NETWORK_BUFFER = 200_000_000  # bytes of bodies the browser keeps for getResponseBody (per page)
 
 
@@ -60,6 +75,7 @@ class _Pending:
 
     request_id: str
     page_url: str = ""   # the page shown when it was asked for
+    session_id: str = ""  # the DevTools session it came through (a frame of another site has its own)
     method: str = "GET"
     url: str = ""
     started: float = 0.0
@@ -87,6 +103,25 @@ def _tls(details: dict[str, Any], chain: tuple[bytes, ...]) -> TlsRecord:
                      san=tuple(str(s) for s in details.get("sanList", [])), chain_der=chain)
 
 
+def _bytes_sent(pending: _Pending) -> int:
+    """How many body bytes the server sent, when the response says so (0 when unknown or compressed).
+
+    From ``Content-Length``, else from the bytes received after the headers. A compressed body
+    (``Content-Encoding``) can decode to nothing from a few bytes, so it is not counted.
+    """
+    headers = {k.lower(): v for k, v in (pending.raw_response_headers
+                                         or _headers(pending.response.get("headers"))).items()}
+    if headers.get("content-encoding", "identity").strip().lower() not in ("", "identity"):
+        return 0
+    if pending.error or pending.method == "HEAD" or int(pending.response.get("status", 0) or 0) in (204, 304):
+        return 0
+    length = headers.get("content-length", "").strip()
+    if length.isdigit():
+        return int(length)
+    headers_size = int(pending.response.get("encodedDataLength", 0) or 0)
+    return max(0, pending.size - headers_size) if pending.size and headers_size else 0
+
+
 def _origin(url: str) -> str:
     scheme, _, rest = url.partition("://")
     return f"{scheme}://{rest.split('/', 1)[0]}"
@@ -110,11 +145,10 @@ class ResponseRecorder(QObject):
         # Attached from the event loop: a page made for window.open is given its engine-side contents
         # only after createWindow returns, and a DevTools page attached before then never answers.
         # ``also_events``: what another listener on the same channel needs (the fetch guard's pauses).
-        self.channel = DevToolsChannel(page, EVENTS + also_events, self, attach_later=True)
+        self.channel = DevToolsChannel(page, EVENTS + also_events, self, attach_later=True, assemble_responses=True)
         self._pending: dict[str, _Pending] = {}
         self._done: list[_Pending] = []
         self._page_url = ""
-        self._main_frame = ""
         self._chains: dict[str, tuple[bytes, ...]] = {}
         self._asked_chain: set[str] = set()
         self._players: dict[str, str] = {}
@@ -123,8 +157,10 @@ class ResponseRecorder(QObject):
         self._bodies: list[tuple[_Pending, str]] = []  # finished during a load: hashed once it has loaded
         self._body_timer = QTimer(self)  # a page that never finishes loading still has its bodies hashed
         self._body_timer.setInterval(BODIES_EVERY_MS)
-        self._body_timer.timeout.connect(self._ask_bodies)
+        self._body_timer.timeout.connect(self._on_body_timer)
         self._body_timer.start()
+        self._load_started = time.monotonic()
+        page.loadStarted.connect(self._on_load_started)
         self._settle = QTimer(self)
         self._settle.setSingleShot(True)
         self._settle.timeout.connect(self.flush)
@@ -142,7 +178,7 @@ class ResponseRecorder(QObject):
     def _on_ready(self) -> None:
         self.channel.quieten()
         self.channel.send("Page.enable")
-        self.channel.send("Page.getFrameTree", callback=self._on_frame_tree)
+        self.channel.send("Page.getFrameTree")  # its reply tells the bridge which frame is the page's
         # Frames of other sites run in processes of their own (when sites are isolated): each is a
         # target, attached here, paused until its Network domain is on so none of its responses is missed.
         self.channel.send("Target.setAutoAttach", {"autoAttach": True, "waitForDebuggerOnStart": True,
@@ -176,21 +212,13 @@ class ResponseRecorder(QObject):
         self.is_ready = True
         self.ready.emit()
 
-    def _on_frame_tree(self, reply: Reply) -> None:
-        if reply.ok and reply.result:
-            self._main_frame = str(reply.result.get("frameTree", {}).get("frame", {}).get("id", ""))
-
     # ------------------------------------------------------------------ events
 
     def _on_event(self, method: str, params: dict[str, Any], session_id: str) -> None:
         handler = {
-            "Network.requestWillBeSent": self._on_request,
-            "Network.requestWillBeSentExtraInfo": self._on_request_extra,
-            "Network.responseReceived": self._on_response,
-            "Network.responseReceivedExtraInfo": self._on_response_extra,
-            "Network.loadingFinished": lambda p, s: self._on_finished(p, s),
-            "Network.loadingFailed": self._on_failed,
-            "Page.frameNavigated": self._on_frame_navigated,
+            RESPONSE_EVENT: self._on_response_record,
+            PAGE_EVENT: self._on_page,
+            CERTIFICATE_EVENT: self._on_secure_origin,
             "Media.playerEventsAdded": self._on_player_events,
             "Media.playerErrorsRaised": self._on_player_errors,
             "Target.attachedToTarget": self._on_attached,
@@ -198,55 +226,63 @@ class ResponseRecorder(QObject):
         if handler is not None:
             handler(params, session_id)
 
-    def _record(self, request_id: str) -> _Pending:
-        pending = self._pending.get(request_id)
-        if pending is None:
-            pending = self._pending[request_id] = _Pending(request_id, self._page_url)
-        return pending
-
-    def _on_frame_navigated(self, params: dict[str, Any], session_id: str) -> None:
-        frame = params.get("frame", {})
-        if not frame.get("parentId") and not session_id:
-            self._main_frame = str(frame.get("id", self._main_frame))
-
-    def _on_request(self, params: dict[str, Any], session_id: str) -> None:
-        request_id = str(params.get("requestId", ""))
-        request = params.get("request", {})
-        is_main_document = (params.get("type") == "Document" and params.get("loaderId") == request_id
-                            and not session_id and (not self._main_frame or params.get("frameId") == self._main_frame))
-        redirect = params.get("redirectResponse")
-        if redirect and request_id in self._pending:
-            hop = self._pending.pop(request_id)
-            hop.response = redirect
-            hop.finished = True
-            self._done.append(hop)
-        elif is_main_document and request_id not in self._pending:
+    def _on_page(self, params: dict[str, Any], session_id: str) -> None:
+        if params.get("flush"):
             self.flush()  # a new page: what came before was the last page's
-        if is_main_document:
-            self._page_url = str(request.get("url", ""))
-        pending = self._record(request_id)
-        if is_main_document:
-            pending.page_url = self._page_url
-        pending.method = str(request.get("method", "GET"))
-        pending.url = str(request.get("url", "")) + str(request.get("urlFragment", ""))
-        pending.started = float(params.get("wallTime", time.time()))
-        pending.resource_type = str(params.get("type", ""))
-        pending.request_headers = pending.request_headers or _headers(request.get("headers"))
+        self._page_url = str(params.get("url", ""))
 
-    def _on_request_extra(self, params: dict[str, Any], session_id: str) -> None:
-        # The headers as really sent (cookies included), which the plain event leaves out.
-        self._record(str(params.get("requestId", ""))).request_headers = _headers(params.get("headers"))
+    def _on_response_record(self, params: dict[str, Any], session_id: str) -> None:
+        """What changed of one response's record since the bridge last sent it (see devtools)."""
+        request_id = str(params.get("requestId", ""))
+        pending = self._pending.get(request_id)
+        if params.get("late"):  # headers reported after the response ended: kept if its record is still here
+            if pending is not None:
+                if "requestHeaders" in params:
+                    pending.request_headers = _headers(params["requestHeaders"])
+                if "responseHeaders" in params:
+                    pending.raw_response_headers = _headers(params["responseHeaders"])
+            return
+        if pending is None:
+            pending = self._pending[request_id] = _Pending(request_id, self._page_url, session_id)
+        if "page" in params:
+            pending.page_url = str(params["page"])
+        if "method" in params:
+            pending.method = str(params["method"])
+        if "url" in params:
+            pending.url = str(params["url"])
+        if "started" in params:
+            pending.started = float(params.get("started") or time.time())
+        if "type" in params:
+            pending.resource_type = str(params["type"])
+        if "requestHeaders" in params:
+            pending.request_headers = _headers(params["requestHeaders"])
+        if "response" in params:
+            pending.response = dict(params["response"] or {})
+        if "responseHeaders" in params:
+            pending.raw_response_headers = _headers(params["responseHeaders"])
+        end = params.get("end")
+        if end == "redirect":  # a hop of a redirect: its record ends here, the next hop has the same id
+            del self._pending[request_id]
+            pending.finished = True
+            self._done.append(pending)
+        elif end == "finished":
+            pending.size = int(params.get("size", 0) or 0)
+            pending.finished = True
+            pending.waiting_for_body = True
+            self._bodies.append((pending, session_id))
+            if not self._page.isLoading():
+                self._ask_bodies()  # hashed at once when the page is idle; during a load, when it has loaded
+        elif end == "failed":
+            pending.error = str(params.get("error", ""))
+            pending.finished = True
+            self._flush_soon()
 
-    def _on_response(self, params: dict[str, Any], session_id: str) -> None:
-        pending = self._record(str(params.get("requestId", "")))
-        pending.response = dict(params.get("response", {}))
-        pending.resource_type = str(params.get("type", pending.resource_type))
-        if pending.response.get("securityDetails"):
-            origin = _origin(str(pending.response.get("url", pending.url)))
-            if origin not in self._asked_chain:
-                self._asked_chain.add(origin)
-                self.channel.send("Network.getCertificate", {"origin": origin},
-                                  lambda reply, o=origin: self._on_chain(o, reply), session_id)
+    def _on_secure_origin(self, params: dict[str, Any], session_id: str) -> None:
+        origin = str(params.get("origin", ""))
+        if origin and origin not in self._asked_chain:
+            self._asked_chain.add(origin)
+            self.channel.send("Network.getCertificate", {"origin": origin},
+                              lambda reply, o=origin: self._on_chain(o, reply), session_id)
 
     def _on_chain(self, origin: str, reply: Reply) -> None:
         import base64
@@ -254,19 +290,14 @@ class ResponseRecorder(QObject):
         if reply.ok and reply.result:
             self._chains[origin] = tuple(base64.b64decode(c) for c in reply.result.get("tableNames", []))
 
-    def _on_response_extra(self, params: dict[str, Any], session_id: str) -> None:
-        self._record(str(params.get("requestId", ""))).raw_response_headers = _headers(params.get("headers"))
+    def _on_load_started(self) -> None:
+        self._load_started = time.monotonic()
 
-    def _on_finished(self, params: dict[str, Any], session_id: str) -> None:
-        pending = self._pending.get(str(params.get("requestId", "")))
-        if pending is None:
-            return
-        pending.size = int(params.get("encodedDataLength", 0) or 0)
-        pending.finished = True
-        pending.waiting_for_body = True
-        self._bodies.append((pending, session_id))
-        if not self._page.isLoading():
-            self._ask_bodies()  # hashed at once when the page is idle; during a load, when it has loaded
+    def _on_body_timer(self) -> None:
+        # Asking for bodies puts the body itself through the browser's main thread: not during a
+        # load, unless the load goes on and on (a page that never finishes loading).
+        if not self._page.isLoading() or time.monotonic() - self._load_started >= LONG_LOAD_S:
+            self._ask_bodies()
 
     def _ask_bodies(self) -> None:
         """Have every queued body hashed (kept when text-like), now that the page is not loading."""
@@ -278,8 +309,15 @@ class ResponseRecorder(QObject):
 
     def _on_body(self, pending: _Pending, rule: BodyRule, digest: BodyDigest) -> None:
         pending.waiting_for_body = False
+        sent = _bytes_sent(pending)
         if digest.error:
             pending.body = BodyRecord(BodyRule.HASH_ONLY, "", 0, note=f"The browser no longer had the body ({digest.error}).")
+        elif digest.size == 0 and sent:
+            # The browser hands back nothing for a picture it could not decode (a file that is not
+            # what its type says): a hash of nothing would not be the hash of what the server sent.
+            pending.body = BodyRecord(BodyRule.HASH_ONLY, "", 0, note=(
+                f"Not hashed: the server sent {sent} bytes, but the browser could not decode them and "
+                "did not give them back."))
         elif digest.withheld:
             pending.body = BodyRecord(BodyRule.HASH_ONLY, digest.sha256, digest.size, digest.decoded_text,
                                       note=digest.withheld)
@@ -296,14 +334,6 @@ class ResponseRecorder(QObject):
         """A response completed after the page had loaded (a late body, a script's fetch): journal it too."""
         if not self._page.isLoading() and not self._settle.isActive():
             self._settle.start(SETTLE_MS)
-
-    def _on_failed(self, params: dict[str, Any], session_id: str) -> None:
-        pending = self._pending.get(str(params.get("requestId", "")))
-        if pending is None:
-            return
-        pending.error = str(params.get("errorText", "")) + (" (blocked)" if params.get("blockedReason") else "")
-        pending.finished = True
-        self._flush_soon()
 
     # ------------------------------------------------------------------ media the browser cannot play
 

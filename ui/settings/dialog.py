@@ -45,6 +45,7 @@ TEXT_FIELDS = (
     ("local_authority_contact", "Local &authority", "LADO or children's services telephone"),
     ("blocklist_file", "&Blocklist file", "Empty: no blocklist. The school's list of forbidden addresses"),
     ("tsa_url", "&Time-stamp server", "Empty: none. Optional, e.g. https://freetsa.org/tsr"),
+    ("time_server", "Time ser&ver (NTP)", "Empty: none. Optional, e.g. time.cloudflare.com"),
 )
 FILE_FIELDS = {"cases_folder": "Choose the case folder", "blocklist_file": "Choose the blocklist file"}
 BLOCKLIST_HELP = (
@@ -115,16 +116,16 @@ class SettingsDialog(QDialog):
         note = QLabel("A new case folder is used after the app is restarted. With a time-stamp server, each "
                       "export is time-stamped by it, and so is each case's journal at its first screenshot of "
                       "a session, the seal, the conclusion and each export. Offline, the journal's stamps wait "
-                      "in the case and are asked for again every few minutes; nothing waits for them.")
+                      "in the case and are asked for again every few minutes; nothing waits for them. With a "
+                      "time server, the browser's provenance, journaled when a case is opened, records how far "
+                      "this computer's clock is from it.")
         note.setWordWrap(True)
         note.setStyleSheet("color: #555;")
-        form.addRow(note)
         self.connections = QLabel(connections)  # what the browser engine blocks at the connection level
         self.connections.setWordWrap(True)
         self.connections.setStyleSheet("color: #555;")
         self.connections.setAccessibleName("Connections to listed hosts")
         self.connections.setVisible(bool(connections))
-        form.addRow(self.connections)
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setStyleSheet(MESSAGE_STYLE)
@@ -144,6 +145,8 @@ class SettingsDialog(QDialog):
         buttons.addWidget(save)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        layout.addWidget(note)  # wrapped notes below the form, not in it: a form row clips their height
+        layout.addWidget(self.connections)
         layout.addWidget(self.message)
         layout.addLayout(buttons)
 
@@ -173,6 +176,7 @@ class SettingsDialog(QDialog):
             value.check_blocklist()
         except SettingsError as exc:
             self.message.setText(str(exc))
+            self.adjustSize()  # room for the sentence, so the notes above it are not squeezed
             return
         self.saved.emit(value)
         self.accept()

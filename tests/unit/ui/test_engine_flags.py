@@ -135,7 +135,7 @@ def test_the_first_browser_takes_the_list_as_read_then_and_later_ones_name_what_
     controller = Controller(qapp, store=store, settings_path=path, with_browser=False, engine=engine)
     case = make_case(store)
     try:
-        build = controller._with_blocklist(lambda case, blocklist: blocklist)
+        build = controller._with_blocklist(lambda case, blocklist, time_server="": blocklist)
         _write(tmp_path, "old.example\nnewer.example\n")  # changed on disk before the first case's browser
         build(case)
         assert engine.rules.hosts == {"old.example", "newer.example"} and "MAP newer.example" in engine.environ[ENV]

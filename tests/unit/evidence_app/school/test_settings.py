@@ -150,3 +150,17 @@ def test_bad_retention_in_file_is_a_plain_error(tmp_path: Path) -> None:
     path.write_text(json.dumps({"retention_months": 0}))
     with pytest.raises(SettingsError, match="between 1 and 120 months"):
         load(path)
+
+
+@pytest.mark.parametrize("host", ["https://time.example", "time example", "time.example:123", "-bad.example",
+                                  "time..example", "tïme.example", "time.example/ntp"])
+def test_time_server_checked(host: str) -> None:
+    with pytest.raises(SettingsError, match="The time server must be a computer's name or IP address"):
+        Settings(time_server=host)
+
+
+@pytest.mark.parametrize("host", ["", "time.cloudflare.com", "ntp.school.local.", "192.0.2.10", "2001:db8::123"])
+def test_time_server_allowed_and_saved(host: str, tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    save(Settings(time_server=host), path)
+    assert load(path).time_server == host

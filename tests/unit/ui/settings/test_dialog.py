@@ -78,3 +78,29 @@ def test_the_app_builds_its_store_with_the_retention_setting(qtbot, qapp, tmp_pa
         assert made.store.retention_months == 7
     finally:
         made.shutdown()
+
+
+def test_a_bad_time_server_is_refused(qtbot) -> None:
+    dialog = dialog_for(qtbot)
+    dialog.fields["time_server"].setText("ntp://time.example")
+    with qtbot.assertNotEmitted(dialog.saved):
+        dialog.save()
+    assert "The time server must be a computer's name or IP address" in dialog.message.text()
+
+
+def test_the_time_server_is_saved_and_reaches_the_browser(qtbot, controller, store, settings_path) -> None:
+    from tests.helpers.cases import make_case
+
+    dialog = controller.edit_settings()
+    assert dialog.fields["time_server"].text() == ""
+    dialog.fields["time_server"].setText("time.school.example")
+    dialog.save()
+    assert not dialog.isVisible() and settings_file.load(settings_path).time_server == "time.school.example"
+    built: list[dict[str, object]] = []
+    build = controller._with_blocklist(lambda case, **given: built.append(given))
+    case = make_case(store)
+    try:
+        build(case)
+    finally:
+        case.lock()
+    assert built == [{"blocklist": None, "time_server": "time.school.example"}]
