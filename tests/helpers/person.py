@@ -143,6 +143,16 @@ class Person:
         QTest.mouseClick(widget, Qt.MouseButton.LeftButton, NO_MODIFIER, at)
         QTest.mouseDClick(widget, Qt.MouseButton.LeftButton, NO_MODIFIER, at)
 
+    def double_click_item(self, view: QAbstractItemView, row: int) -> None:
+        """Double-click row ``row`` of a list once the list shows it: a person double-clicks what they see.
+
+        A capture is in the case a moment before its tile reaches the side panel (the writer thread
+        hands it to the window); a double-click aimed at a row not yet there would hit nothing.
+        """
+        self.qtbot.waitUntil(lambda: view.model().rowCount() > row, timeout=WAIT_MS)
+        self.bring_forward(view.window())
+        self.double_click(view.viewport(), item_point(view, row))
+
     def press_button(self, root: QWidget, words: str) -> QWidget:
         button = self.find(root, words, QAbstractButton)
         self.click(button)

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QListWidget, QRadioButton
 from evidence_app import Kind, Status
 from evidence_app.form.signature import check_form
 from evidence_app.policy.sanctions import load_sanctions
-from tests.helpers.person import Person, item_point
+from tests.helpers.person import Person
 from tests.helpers.web import click_in_page, js, wait_for_page, web_view
 from tests.journeys.steps import case_of, events, shot, start_a_case, unlock, visited
 
@@ -65,8 +65,7 @@ def capture(person: Person, window, kind: str, note: str, concern: str) -> None:
 
 def describe_afterwards(person: Person, window) -> None:  # type: ignore[no-untyped-def]
     shots = person.find(window, "Screenshots taken", QListWidget)
-    person.bring_forward(window)
-    person.double_click(shots.viewport(), item_point(shots, 1))
+    person.double_click_item(shots, 1)
     dialog = person.window("Describe screenshot C0002")
     person.type(" It shows the tutorial's contents, whole.")  # the keyboard starts in the note
     person.press_button(dialog, "Save")

@@ -13,7 +13,7 @@ from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QListWidget
 
 from evidence_app import Kind, Status
-from tests.helpers.person import Person, item_point
+from tests.helpers.person import Person
 from tests.helpers.web import wait_for_page
 from tests.journeys.steps import case_of, events, shot, start_a_case
 
@@ -54,8 +54,7 @@ def test_keep_a_page_see_it_again_and_no_more_after_the_stop(person: Person, app
     shots = person.find(window, "Screenshots taken", QListWidget)
     person.wait_for(lambda: shots.count() == 3)
     shot(person, window, "keep-page-panel.png")
-    person.bring_forward(window)
-    person.double_click(shots.viewport(), item_point(shots, 1))
+    person.double_click_item(shots, 1)
     dialog = person.window("Kept page K0001")
     view = [v for v in dialog.findChildren(QWebEngineView)][0]  # the kept page, written from the case's bytes
     text: list[object] = []

@@ -20,7 +20,7 @@ from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QListWidget, QWidget
 
 from evidence_app import Kind, Status
-from tests.helpers.person import Person, focus_chain, item_point, plain
+from tests.helpers.person import Person, focus_chain, plain
 from tests.helpers.web import wait_for_page, web_view
 from tests.journeys.steps import case_of, start_a_case
 
@@ -127,8 +127,7 @@ def test_typing_anywhere_never_seals_the_case(app, person: Person, docs_site) ->
 
     def describe() -> QWidget:
         shots = person.find(window, "Screenshots taken", QListWidget)
-        person.bring_forward(window)
-        person.double_click(shots.viewport(), item_point(shots, 0))
+        person.double_click_item(shots, 0)
         return person.window("Describe screenshot C0001")
 
     def stop() -> QWidget:

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QComboBox, QListWidget
 
 from evidence_app import Status
 from evidence_app.policy.referral import load_referral
-from tests.helpers.person import Person, item_point
+from tests.helpers.person import Person
 from tests.helpers.web import wait_for_page
 from tests.journeys.steps import case_of, start_a_case
 
@@ -64,8 +64,7 @@ def test_choosing_the_concern_for_an_earlier_capture_asks_first(app, person: Per
     open_a_page_and_capture(person, window, docs_site)
 
     shots = person.find(window, "Screenshots taken", QListWidget)
-    person.bring_forward(window)
-    person.double_click(shots.viewport(), item_point(shots, 0))
+    person.double_click_item(shots, 0)
     describe = person.window("Describe screenshot C0001")
     person.choose(person.find(describe, "Concern", QComboBox), CSAM_ITEM)
     confirm = person.window(STOP_TITLE)
