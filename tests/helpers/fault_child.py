@@ -13,7 +13,8 @@ counted from when the scenario starts) of ``OP`` (``write``, ``fsync``,
 * ``eio`` / ``enospc``: raise that ``OSError`` instead of making the call.
 
 Scenarios: ``open``, ``stop`` (flag a page), ``capture`` (one capture under the faults, one
-without, verify), ``session`` (three captures, then SIGKILL with the case still open).
+without, verify), ``keep`` (keep a page whole: its MHTML and PDF, two records), ``session``
+(three captures, then SIGKILL with the case still open).
 
 The child prints what the core acknowledged, one flushed line each (``ACK``,
 ``REFUSED <error class>``, ``RETURNED``, ``VERIFY ...``), then ``CALLS <n>`` and
@@ -41,6 +42,7 @@ def _die() -> None:
 
 OPS = ("write", "fsync", "fdatasync", "ftruncate", "replace", "unlink", "mkdir", "open")
 FLAGGED_URL = "https://example.org/flagged"
+KEPT_URL = "https://example.org/kept"
 
 
 class Injector:
@@ -140,6 +142,18 @@ def main() -> None:
             for seed in (2001, 2002, 2003):
                 _capture(case, seed)
             _die()
+        elif scenario == "keep":  # keep a page (two files, two records) under the faults, then verify
+            from tests.helpers.kept import make_mhtml, make_pdf
+
+            try:
+                kept = case.keep_page(mhtml=make_mhtml(text="Kept under faults"), pdf=make_pdf(),
+                                      url=KEPT_URL, note="kept under faults")
+            except EvidenceError as exc:
+                say("REFUSED", type(exc).__name__)
+            else:
+                say("KEPT", kept.id, *(f"{fmt}={digest}" for fmt, digest, _ in kept.files))
+            injector.armed = False
+            _verify(case)
         elif scenario == "capture":  # one capture under the faults, then one more without, then verify
             _capture(case, 1001)
             injector.armed = False
