@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from cryptography.hazmat.primitives.serialization import load_pem_public_key
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat, load_pem_public_key
 
 from evidence_app.case.trusted_time import check_stamp_data
 from evidence_app.errors import EvidenceError
@@ -504,9 +504,13 @@ def _check_signature(small: dict[str, bytes], journal: _JournalChecker, problems
     try:
         public = load_pem_public_key(pem)
         raw = public.public_bytes_raw()  # type: ignore[union-attr]
+        written = public.public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo)
     except (ValueError, AttributeError, TypeError):
         problems.append(BundleProblem("case-signing-key.pem", "not an Ed25519 public key"))
         return ""
+    if pem != written:  # no manifest lists this file: its bytes must be exactly what the application writes
+        problems.append(BundleProblem("case-signing-key.pem", "changed: the key is spelt differently from the "
+                                      "file the application wrote (characters added, removed or replaced)"))
     if not verify_signature(raw, signature, signed):
         problems.append(BundleProblem("tagmanifest-sha256.txt.sig", "the case's signature does not verify"))
     else:

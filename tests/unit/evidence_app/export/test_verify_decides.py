@@ -118,3 +118,23 @@ def test_a_journal_line_that_is_json_but_no_record_is_named_never_a_traceback(bu
     report = verify_bundle(bundle.folder, bundle.passphrase)
     assert not report.ok
     assert any("journal" in str(p) for p in report.problems), report.text()
+
+
+@pytest.mark.parametrize("respell", [b"\n", b"\x0b", b"\r\n", b" \n"], ids=["same", "vertical-tab", "crlf", "space"])
+def test_the_case_key_file_spelt_differently_is_named_though_it_holds_the_same_key(bundle, case, respell) -> None:
+    """No manifest lists case-signing-key.pem (it checks the signature over them), so verify compares its bytes
+    with the file the application writes: a line break respelt keeps the key but leaves other bytes on disk.
+    (Found by the property test: a flipped byte turned a newline into a vertical tab, which PEM readers skip.)"""
+    def respelt(files: dict[str, bytes]) -> None:
+        pem = files["case-signing-key.pem"]
+        head, _, rest = pem.partition(b"\n")
+        files["case-signing-key.pem"] = head + respell + rest
+
+    _rebuild(bundle, case, respelt)
+    report = verify_bundle(bundle.folder, bundle.passphrase)
+    if respell == b"\n":
+        assert report.ok, report.text()
+        return
+    assert not report.ok
+    assert [p.file for p in report.problems] == ["case-signing-key.pem"], report.text()
+    assert "spelt differently" in report.text()
