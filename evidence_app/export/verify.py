@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat, load_pem_public_key
 
 from evidence_app.case.trusted_time import check_stamp_data
@@ -505,7 +506,7 @@ def _check_signature(small: dict[str, bytes], journal: _JournalChecker, problems
         public = load_pem_public_key(pem)
         raw = public.public_bytes_raw()  # type: ignore[union-attr]
         written = public.public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo)
-    except (ValueError, AttributeError, TypeError):
+    except (ValueError, AttributeError, TypeError, UnsupportedAlgorithm):
         problems.append(BundleProblem("case-signing-key.pem", "not an Ed25519 public key"))
         return ""
     if pem != written:  # no manifest lists this file: its bytes must be exactly what the application writes

@@ -138,3 +138,20 @@ def test_the_case_key_file_spelt_differently_is_named_though_it_holds_the_same_k
     assert not report.ok
     assert [p.file for p in report.problems] == ["case-signing-key.pem"], report.text()
     assert "spelt differently" in report.text()
+
+
+def test_a_case_key_file_naming_an_unknown_kind_of_key_is_a_problem_named_not_a_traceback(bundle, case) -> None:
+    """Found by the property test: a flipped byte inside the key's algorithm identifier (Ed25519's OID)."""
+    def unknown_kind(files: dict[str, bytes]) -> None:
+        from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat, load_pem_public_key
+        der = bytearray(load_pem_public_key(files["case-signing-key.pem"]).public_bytes(
+            Encoding.DER, PublicFormat.SubjectPublicKeyInfo))
+        der[der.index(bytes([0x2B, 0x65, 0x70]))] ^= 0x0C  # 1.3.101.112 (Ed25519) becomes 0.39.101.112
+        import base64
+        files["case-signing-key.pem"] = (b"-----BEGIN PUBLIC KEY-----\n" + base64.b64encode(bytes(der))
+                                         + b"\n-----END PUBLIC KEY-----\n")
+
+    _rebuild(bundle, case, unknown_kind)
+    report = verify_bundle(bundle.folder, bundle.passphrase)
+    assert not report.ok
+    assert any(p.file == "case-signing-key.pem" for p in report.problems), report.text()
