@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from evidence_app.case.text import checked_text
 from evidence_app.errors import (
     Cancelled,
     CaseSealed,
@@ -59,8 +60,8 @@ class FilesAndDevices:
 
     def add_device(self, description: str, present: str) -> Device:
         """Record a device reviewed (e.g. "pupil's phone") and who was present when it was reviewed."""
-        _text(description, "device's description", 2_000)
-        _text(present, "list of who was present", 2_000)
+        checked_text(description, "device's description", 2_000)
+        checked_text(present, "list of who was present", 2_000)
         if not description.strip():
             raise InvalidInput("Describe the device (for example: \"pupil's phone, a black iPhone\").")
         if not present.strip():
@@ -97,7 +98,7 @@ class FilesAndDevices:
         :class:`CaseSealed` says so.
         """
         path = Path(source)
-        _text(note, "note", 1_000_000)
+        checked_text(note, "note")
         self._check_concern(concern)  # type: ignore[attr-defined]
         with self._mutex:
             self._require_evidence_allowed()  # type: ignore[attr-defined]
@@ -301,7 +302,7 @@ class FilesAndDevices:
 
     def describe_item(self, item_id: str, *, note: str, concern: str) -> Event:
         """Set an item's note and concern (no need to view it). The child-abuse concern is the stop."""
-        _text(note, "note", 1_000_000)
+        checked_text(note, "note")
         self._check_concern(concern)  # type: ignore[attr-defined]
         with self._mutex:
             self._require_evidence_allowed()  # type: ignore[attr-defined]
@@ -320,11 +321,4 @@ class FilesAndDevices:
                 caught.append(item)
                 wanted.add(item.id)
         return caught
-
-
-def _text(value: str, what: str, limit: int) -> None:
-    if not isinstance(value, str):
-        raise InvalidInput(f"The {what} must be text.")
-    if len(value) > limit:
-        raise InvalidInput(f"The {what} is too long ({len(value):,} characters); the limit is {limit:,}.")
 

@@ -21,10 +21,11 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from typing import Any
 
+from evidence_app.case.text import MAX_URL_CHARS, checked_text
 from evidence_app.errors import CaseSealed, InvalidInput, Quarantined
 from evidence_app.policy.concerns import CSAM
+from evidence_app.policy.urls import normalise_url
 from evidence_app.vault.events import Event, Kind
 from evidence_app.vault.timestamps import utc_now
 
@@ -34,8 +35,6 @@ MEDIA_TYPES = {MHTML: "multipart/related", PDF: "application/pdf"}
 FORMATS = (MHTML, PDF)
 MAX_KEPT_BYTES = 1 << 30  # 1 GiB a file: a page larger than that is not a page
 MHTML_HEAD = 16_384       # where the MIME headers of an MHTML file must say what it is
-MAX_URL_CHARS = 2_000_000
-MAX_TEXT_CHARS = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -84,9 +83,9 @@ class KeptPages:
         kept_at = utc_now()
         check_kept(MHTML, mhtml)
         check_kept(PDF, pdf)
-        for value, what, limit in ((url, "web address", MAX_URL_CHARS), (title, "page title", MAX_TEXT_CHARS),
-                                   (note, "note", MAX_TEXT_CHARS)):
-            _text(value, what, limit)
+        checked_text(url, "web address", MAX_URL_CHARS)
+        checked_text(title, "page title")
+        checked_text(note, "note")
         self._check_concern(concern)  # type: ignore[attr-defined]
         with self._mutex:  # type: ignore[attr-defined]
             self._require_evidence_allowed()  # type: ignore[attr-defined]
@@ -154,15 +153,7 @@ class KeptPages:
                                   "never shown, printed or copied.")
             return self._checked_blob(event)  # type: ignore[attr-defined,no-any-return]
 
-    def _kept_caught(self, target: str, by_address: bool, ids: tuple[str, ...] | list[str],
-                     normalise: Any) -> list[KeptPage]:
-        """The kept pages a stop takes: those of the flagged address (any spelling) or named in it."""
-        return [k for k in self.kept_pages() if (by_address and normalise(k.url) == target) or k.id in ids]
+    def _kept_caught(self, target: str, by_address: bool, ids: tuple[str, ...] | list[str]) -> list[KeptPage]:
+        """The kept pages a stop takes: those of the flagged address ``target`` (normalised) or named in it."""
+        return [k for k in self.kept_pages() if (by_address and normalise_url(k.url) == target) or k.id in ids]
 
-
-def _text(value: str, what: str, limit: int) -> None:
-    if not isinstance(value, str):
-        raise InvalidInput(f"The {what} must be text.")
-    if len(value) > limit:
-        raise InvalidInput(f"The {what} is too long ({len(value):,} characters); the limit is {limit:,}. "
-                           "Nothing was kept.")

@@ -24,6 +24,7 @@ from evidence_app.case.kept import KeptPage, KeptPages
 from evidence_app.case.png import check_png
 from evidence_app.case.records import Capture, CaseDetails, Person, VerifyReport
 from evidence_app.case.trusted_time import check_journaled_stamp, stamp_record
+from evidence_app.case.text import MAX_TEXT_CHARS, MAX_URL_CHARS, checked_text
 from evidence_app.errors import (
     CaseConcluded,
     CaseLocked,
@@ -62,22 +63,11 @@ from evidence_app.web.responses import PageResponses, page_responses_from_bytes
 
 CAPTURE_KINDS = ("viewport", "page", "screen", "region")
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-MAX_TEXT_CHARS = 1_000_000
-MAX_URL_CHARS = 2_000_000
 BLOB_FOLDER = "blobs"
 RECOVERED_FOLDER = "recovered"
 CHECKPOINT_TRIES = 3
 MISSING_RECORD = ("journal record {seq} ({kind}, written at {time}) is not in the journal, though its checkpoint "
                   "is: the computer lost power while it was being saved, or it was cut from the journal afterwards")
-
-
-def checked_text(value: str, what: str, limit: int = MAX_TEXT_CHARS) -> str:
-    if not isinstance(value, str):
-        raise InvalidInput(f"The {what} must be text.")
-    if len(value) > limit:
-        raise InvalidInput(f"The {what} is too long ({len(value):,} characters); the limit is "
-                           f"{limit:,}. Nothing was saved: shorten it and try again.")
-    return value
 
 
 class CaseKeys:
@@ -666,7 +656,7 @@ class Case(FilesAndDevices, KeptPages):
         by_address = bool(url) or not any(c.startswith("I") for c in captures)
         found: list[Capture | Item | KeptPage] = [c for c in self.captures()
                                                   if (by_address and normalise_url(c.url) == target) or c.id in captures]
-        return found + self._items_caught(captures) + self._kept_caught(target, by_address, captures, normalise_url)
+        return found + self._items_caught(captures) + self._kept_caught(target, by_address, captures)
 
     def _finish_stop(self, flagged: Event, *, completed_on_opening: bool = False) -> None:
         """After the FLAGGED record: the QUARANTINED and SEALED records, the checkpoint, the register."""

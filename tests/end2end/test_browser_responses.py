@@ -14,7 +14,7 @@ import pytest
 
 from evidence_app import Kind
 from evidence_app.web.bodies import BodyRule
-from tests.helpers.browser import browser, events, load, wait_for  # noqa: F401
+from tests.helpers.browser import browser, events, load, record_trusting_the_test_ca, wait_for  # noqa: F401
 from tests.helpers.responses_site import BODIES, IMAGE, NOT_A_PICTURE, ResponsesSite
 
 
@@ -141,39 +141,15 @@ def test_a_certificate_error_refuses_the_page_and_is_journaled(browser, case, tl
 
 def test_tls_details_and_the_chain_are_recorded_from_the_connection(qtbot, tls_site) -> None:
     """The recorder alone, on a page that (for this test only) accepts the test CA's certificate."""
-    import shiboken6
-    from PySide6.QtCore import QUrl
-    from PySide6.QtWebEngineCore import QWebEnginePage
-
-    from ui.browser.profile import make_profile
-    from ui.browser.responses import ResponseRecorder
-
-    class TrustingPage(QWebEnginePage):
-        def __init__(self, profile) -> None:
-            super().__init__(profile)
-            self.certificateError.connect(lambda error: error.acceptCertificate())
-
-    profile = make_profile()
-    page = TrustingPage(profile)
-    records: list[Any] = []
-    recorder = ResponseRecorder(page, records.append, page)
-    try:
-        wait_for(qtbot, lambda: recorder.is_ready, timeout=20_000)
-        with qtbot.waitSignal(page.loadFinished, timeout=10_000):
-            page.load(QUrl(f"{tls_site.base}/page"))
-        wait_for(qtbot, lambda: records, timeout=10_000)
-        document = next(r for r in records[0].responses if r.url == f"{tls_site.base}/page")
-        assert document.tls is not None
-        assert document.tls.protocol.startswith("TLS 1.")
-        assert document.tls.cipher
-        assert document.tls.subject == "127.0.0.1" and document.tls.issuer == "Evidence Test CA"
-        assert document.tls.chain_der == tuple(tls_site.chain_der)
-        assert document.remote_ip == "127.0.0.1"
-        assert document.body.sha256 == hashlib.sha256(BODIES["/page"][1]).hexdigest()
-    finally:
-        recorder.finish()
-        shiboken6.delete(page)
-        qtbot.wait(10)
+    record = record_trusting_the_test_ca(qtbot, f"{tls_site.base}/page")
+    document = next(r for r in record.responses if r.url == f"{tls_site.base}/page")
+    assert document.tls is not None
+    assert document.tls.protocol.startswith("TLS 1.")
+    assert document.tls.cipher
+    assert document.tls.subject == "127.0.0.1" and document.tls.issuer == "Evidence Test CA"
+    assert document.tls.chain_der == tuple(tls_site.chain_der)
+    assert document.remote_ip == "127.0.0.1"
+    assert document.body.sha256 == hashlib.sha256(BODIES["/page"][1]).hexdigest()
 
 
 def test_the_browser_journals_where_it_runs_when_it_starts(browser, case, qtbot) -> None:

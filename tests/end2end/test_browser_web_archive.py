@@ -18,7 +18,7 @@ import pytest
 
 from evidence_app import Kind, verify_bundle
 from evidence_app.export.web_archive import WACZ_FILE
-from tests.helpers.browser import browser, events, load, wait_for  # noqa: F401
+from tests.helpers.browser import browser, events, load, record_trusting_the_test_ca, wait_for  # noqa: F401
 from tests.helpers.bundles import export, members, plaintext
 from tests.helpers.responses_site import BODIES, IMAGE, ResponsesSite
 from tests.helpers.web_archive import (
@@ -41,32 +41,7 @@ def sites() -> Iterator[tuple[ResponsesSite, ResponsesSite]]:
 
 
 def _secure_record(qtbot: Any, site: ResponsesSite) -> Any:
-    import shiboken6
-    from PySide6.QtCore import QUrl
-    from PySide6.QtWebEngineCore import QWebEnginePage
-
-    from ui.browser.profile import make_profile
-    from ui.browser.responses import ResponseRecorder
-
-    class TrustingPage(QWebEnginePage):
-        def __init__(self, profile) -> None:
-            super().__init__(profile)
-            self.certificateError.connect(lambda error: error.acceptCertificate())
-
-    profile = make_profile()  # held here: the page does not own it
-    page = TrustingPage(profile)
-    records: list[Any] = []
-    recorder = ResponseRecorder(page, records.append, page)
-    try:
-        wait_for(qtbot, lambda: recorder.is_ready, timeout=20_000)
-        with qtbot.waitSignal(page.loadFinished, timeout=10_000):
-            page.load(QUrl(f"{site.base}/page"))
-        wait_for(qtbot, lambda: records, timeout=10_000)
-        return records[0]
-    finally:
-        recorder.finish()
-        shiboken6.delete(page)
-        qtbot.wait(10)
+    return record_trusting_the_test_ca(qtbot, f"{site.base}/page")
 
 
 def test_browsed_pages_exported_make_a_wacz_the_webrecorder_tools_accept(browser, case, sites, qtbot,

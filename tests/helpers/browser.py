@@ -60,6 +60,38 @@ def load(qtbot: Any, browser: Any, url: str, timeout: int = WAIT_MS, *, paint: b
     return bool(blocker.args[0])
 
 
+def record_trusting_the_test_ca(qtbot: Any, url: str) -> Any:
+    """One page's recorded responses, from the recorder alone on a page that (for the test only) accepts any
+    certificate, so the test CA's HTTPS server can be reached; the page is deleted before its profile."""
+    import shiboken6
+    from PySide6.QtCore import QUrl
+    from PySide6.QtWebEngineCore import QWebEnginePage
+
+    from ui.browser.profile import make_profile
+    from ui.browser.responses import ResponseRecorder
+
+    class TrustingPage(QWebEnginePage):
+        def __init__(self, profile: Any) -> None:
+            super().__init__(profile)
+            self.certificateError.connect(lambda error: error.acceptCertificate())
+
+    profile = make_profile()  # held here: the page does not own it
+    page = TrustingPage(profile)
+    records: list[Any] = []
+    recorder = ResponseRecorder(page, records.append, page)
+    try:
+        wait_for(qtbot, lambda: recorder.is_ready, timeout=20_000)
+        with qtbot.waitSignal(page.loadFinished, timeout=10_000):
+            page.load(QUrl(url))
+        wait_for(qtbot, lambda: records, timeout=10_000)
+        return records[0]
+    finally:
+        recorder.finish()
+        shiboken6.delete(page)
+        qtbot.wait(10)
+        del profile
+
+
 def settle(qtbot: Any, browser: Any, extra_ms: int = 150) -> None:
     """Wait until the current page has painted a frame and it has reached the view.
 
