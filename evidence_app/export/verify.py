@@ -41,7 +41,7 @@ from evidence_app.export.tar_names import (
     name_problem,
     strict_headers,
 )
-from evidence_app.export.timestamping import TimestampError, check_token, trust_roots
+from evidence_app.export.timestamping import TimestampError, check_exported_token, trust_roots
 from evidence_app.vault.events import GENESIS
 from evidence_app.vault.signing import fingerprint_of, verify_signature
 
@@ -541,7 +541,7 @@ def _check_timestamp(small: dict[str, bytes], journal: _JournalChecker, roots: P
     if token is None:
         return
     try:
-        info = check_token(token, small.get("tagmanifest-sha256.txt", b""), roots=trust_roots(roots))
+        info = check_exported_token(token, small.get("tagmanifest-sha256.txt", b""), roots=trust_roots(roots))
     except TimestampError as exc:
         problems.append(BundleProblem(TIMESTAMP_FILE, str(exc)))
         return
