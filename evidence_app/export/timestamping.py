@@ -30,10 +30,12 @@ from evidence_app.vault.rfc3161 import (
     request_token,
 )
 
-__all__ = ["MAX_RESPONSE_BYTES", "TimestampError", "TimestampInfo", "check_exported_token", "check_head_token",
+__all__ = ["MAX_RESPONSE_BYTES", "TIMESTAMP_DECLARED", "TimestampError", "TimestampInfo", "check_exported_token", "check_head_token",
            "check_token", "request_token", "trust_roots"]
 
 MAX_ROOTS_FILE = 16 * 1024 * 1024
+# bag-info.txt's line (which the tag manifest covers) saying the bag holds a token: one taken out is then named
+TIMESTAMP_DECLARED = "Time-Stamp-Token"
 
 
 def _certificates(blobs: list[bytes], *, pem: bool) -> list[x509.Certificate]:

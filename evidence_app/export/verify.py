@@ -41,7 +41,7 @@ from evidence_app.export.tar_names import (
     name_problem,
     strict_headers,
 )
-from evidence_app.export.timestamping import TimestampError, check_exported_token, trust_roots
+from evidence_app.export.timestamping import TIMESTAMP_DECLARED, TimestampError, check_exported_token, trust_roots
 from evidence_app.vault.events import GENESIS
 from evidence_app.vault.signing import fingerprint_of, verify_signature
 
@@ -537,8 +537,19 @@ def _utc(text: str) -> dt.datetime | None:
 def _check_timestamp(small: dict[str, bytes], journal: _JournalChecker, roots: Path | str | None,
                      problems: list[BundleProblem], checks: list[str]) -> None:
     """A time stamp, if the bag has one, must be trusted and fall between the case's start and the export's end."""
-    token = small.get(TIMESTAMP_FILE)
+    token, declared = small.get(TIMESTAMP_FILE), _bag_info(small).get(TIMESTAMP_DECLARED)
+    if declared is not None and declared != TIMESTAMP_FILE:
+        problems.append(BundleProblem("bag-info.txt", f"it names {declared!r} as the time stamp's file, which no "
+                                      "export writes"))
+        return
     if token is None:
+        if declared is not None:
+            problems.append(BundleProblem(TIMESTAMP_FILE, "missing: bag-info.txt says the export was time-stamped, "
+                                          "and the time stamp has been taken out of the bag"))
+        return
+    if declared is None:
+        problems.append(BundleProblem(TIMESTAMP_FILE, "added after the export: bag-info.txt does not say the export "
+                                      "was time-stamped"))
         return
     try:
         info = check_exported_token(token, small.get("tagmanifest-sha256.txt", b""), roots=trust_roots(roots))

@@ -23,8 +23,8 @@ from pyhanko.sign.timestamps import DummyTimeStamper
 from rfc3161_client import HashAlgorithm, TimestampRequestBuilder, decode_timestamp_response
 
 from evidence_app import verify_bundle
-from evidence_app.export.timestamping import TimestampError, check_exported_token
-from tests.helpers.bundles import export, members, repack
+from evidence_app.export.timestamping import TimestampError, check_exported_token, request_token
+from tests.helpers.bundles import export, info, members, repack
 from tests.helpers.tsa import local_tsa
 
 DATA = b"the tag manifest"
@@ -224,15 +224,45 @@ def test_every_flipped_bit_of_a_token_is_named_never_a_traceback(authority) -> N
     assert passed == []
 
 
-def test_a_bundle_whose_token_has_bytes_after_it_is_not_intact(case, tmp_path: Path) -> None:
+@pytest.fixture
+def stamped(case, tmp_path: Path):
     usb = tmp_path / "usb"
     usb.mkdir()
     ca_file = tmp_path / "tsa.pem"
     with local_tsa(ca_file) as url:
         result = export(case, usb, tsa_url=url)
     assert verify_bundle(result.folder, result.passphrase, trust_roots=ca_file).ok
+    return result, ca_file
+
+
+def test_a_bundle_whose_token_has_bytes_after_it_is_not_intact(stamped) -> None:
+    result, ca_file = stamped
     repack(result, lambda items: [(i, d + b"\x00" if i.name.endswith(".tsr") else d) for i, d in items])
     report = verify_bundle(result.folder, result.passphrase, trust_roots=ca_file)
     assert [p.file for p in report.problems] == ["tagmanifest-sha256.txt.tsr"], report.text()
     assert "changed after the authority made it: there are bytes after the end of the token" in report.text()
-    assert any(tuple(i.name.endswith(".tsr") for i, _ in members(result)))
+
+
+def test_a_token_taken_out_of_a_time_stamped_bundle_is_named(stamped) -> None:
+    """Found by the property test: with the token dropped, the bag verified as one never time-stamped."""
+    result, ca_file = stamped
+    repack(result, lambda items: [(i, d) for i, d in items if not i.name.endswith(".tsr")])
+    report = verify_bundle(result.folder, result.passphrase, trust_roots=ca_file)
+    assert [p.file for p in report.problems] == ["tagmanifest-sha256.txt.tsr"], report.text()
+    assert "bag-info.txt says the export was time-stamped" in report.text()
+
+
+def test_a_token_added_to_a_bundle_exported_without_one_is_named(case, tmp_path: Path) -> None:
+    """A genuine token for this very tag manifest, asked for after the export: a file the export did not write."""
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    result = export(case, usb)
+    tag_manifest = next(d for i, d in members(result) if i.name.endswith("/tagmanifest-sha256.txt"))
+    ca_file = tmp_path / "tsa.pem"
+    with local_tsa(ca_file) as url:
+        token = request_token(url, tag_manifest)
+    repack(result, lambda items: [*items, (info(f"{items[0][0].name.split('/')[0]}/tagmanifest-sha256.txt.tsr"),
+                                           token)])
+    report = verify_bundle(result.folder, result.passphrase, trust_roots=ca_file)
+    assert [p.file for p in report.problems] == ["tagmanifest-sha256.txt.tsr"], report.text()
+    assert "added after the export" in report.text()
