@@ -14,6 +14,8 @@ from __future__ import annotations
 import hashlib
 import ssl
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from asn1crypto import cms
@@ -30,8 +32,8 @@ from evidence_app.vault.rfc3161 import (
     request_token,
 )
 
-__all__ = ["MAX_RESPONSE_BYTES", "TIMESTAMP_DECLARED", "TimestampError", "TimestampInfo", "check_exported_token", "check_head_token",
-           "check_token", "request_token", "trust_roots"]
+__all__ = ["MAX_RESPONSE_BYTES", "TIMESTAMP_DECLARED", "TimestampError", "TimestampInfo", "check_exported_token",
+           "check_head_token", "check_token", "request_token", "trust_roots", "unreadable_named"]
 
 MAX_ROOTS_FILE = 16 * 1024 * 1024
 # bag-info.txt's line (which the tag manifest covers) saying the bag holds a token: one taken out is then named
@@ -88,6 +90,22 @@ _SIGNATURE_KEYS = {"rsassa_pkcs1v15": {"rsa"}, "rsassa_pss": {"rsa", "rsassa_pss
                    "ed25519": {"ed25519"}, "ed448": {"ed448"}}
 
 
+@contextmanager
+def unreadable_named() -> Iterator[None]:
+    """Around checking a token: whatever its parsers raise on hostile bytes becomes a :class:`TimestampError`.
+
+    A flipped byte can make rfc3161-client, asn1crypto or cryptography raise
+    KeyError, InvalidVersion and the like, or warn about a certificate's oddities:
+    the answer is a sentence, never a traceback or a warning printed.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            yield
+        except _UNREADABLE:
+            raise TimestampError("The time stamp is not a readable RFC 3161 token.") from None
+
+
 def check_exported_token(token: bytes, data: bytes, *, roots: list[x509.Certificate]) -> TimestampInfo:
     """:func:`check_token`, and that the token's bytes are exactly the ones its authority wrote.
 
@@ -101,12 +119,8 @@ def check_exported_token(token: bytes, data: bytes, *, roots: list[x509.Certific
     authority's own (the one its signed attributes name by hash) and those that
     link it, signature by signature, to a root you trust.
     """
-    with warnings.catch_warnings():  # a hostile certificate's oddities are our answer, not a warning printed
-        warnings.simplefilter("ignore")
-        try:
-            info = check_token(token, data, roots=roots)
-        except _UNREADABLE:
-            raise TimestampError("The time stamp is not a readable RFC 3161 token.") from None
+    with unreadable_named():
+        info = check_token(token, data, roots=roots)
         try:
             changed = _changed_part(token, roots)
         except _UNREADABLE:

@@ -20,10 +20,18 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from pyhanko.sign.timestamps import DummyTimeStamper
-from rfc3161_client import HashAlgorithm, TimestampRequestBuilder, decode_timestamp_response
+from rfc3161_client import (
+    HashAlgorithm,
+    TimestampRequestBuilder,
+    decode_timestamp_response,
+)
 
 from evidence_app import verify_bundle
-from evidence_app.export.timestamping import TimestampError, check_exported_token, request_token
+from evidence_app.export.timestamping import (
+    TimestampError,
+    check_exported_token,
+    request_token,
+)
 from tests.helpers.bundles import export, info, members, repack
 from tests.helpers.tsa import local_tsa
 
@@ -266,3 +274,27 @@ def test_a_token_added_to_a_bundle_exported_without_one_is_named(case, tmp_path:
     report = verify_bundle(result.folder, result.passphrase, trust_roots=ca_file)
     assert [p.file for p in report.problems] == ["tagmanifest-sha256.txt.tsr"], report.text()
     assert "added after the export" in report.text()
+
+
+def test_a_hostile_token_in_the_exported_journal_is_named_never_a_traceback(case, tmp_path: Path) -> None:
+    """The journal's own time stamps: its certificate's version flipped to one no X.509 has (cryptography raised
+    InvalidVersion through verify). Someone with the case and both passphrases can journal such a record."""
+    import base64
+
+    from evidence_app import Kind
+
+    ca_file = tmp_path / "tsa.pem"
+    with local_tsa(ca_file) as url:
+        token = bytearray(request_token(url, b"anything"))
+    version = token.index(bytes.fromhex("a003020102"))  # the certificate's [0] EXPLICIT INTEGER 2 (X.509 v3)
+    token[version + 4] = 3
+    last = list(case.events())[-1]
+    case._append(Kind.TIMESTAMPED, {"seq": last.seq, "head": last.hash, "reason": "hostile", "time": last.time,
+                                    "authority": "x", "certificate_sha256": "",
+                                    "token": base64.b64encode(bytes(token)).decode()})
+    (tmp_path / "usb").mkdir()
+    result = export(case, tmp_path / "usb")
+    report = verify_bundle(result.folder, result.passphrase, trust_roots=ca_file)
+    assert not report.ok
+    assert any(p.file == "data/journal/journal.jsonl" and "not a readable RFC 3161 token" in p.detail
+               for p in report.problems), report.text()

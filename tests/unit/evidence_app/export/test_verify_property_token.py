@@ -25,7 +25,12 @@ from evidence_app.errors import EvidenceError
 from tests.helpers.bundles import Members, export, members, reseal, tar_of
 from tests.helpers.images import make_png
 from tests.helpers.tsa import local_tsa
-from tests.unit.evidence_app.export.test_verify_property import STYLES, _mutate, _tree, operation
+from tests.unit.evidence_app.export.test_verify_property import (
+    STYLES,
+    _mutate,
+    _tree,
+    operation,
+)
 
 pytestmark = pytest.mark.skipif(shutil.which("tar") is None, reason="GNU tar is needed")
 
