@@ -118,6 +118,12 @@ def check_exported_token(token: bytes, data: bytes, *, roots: list[x509.Certific
     algorithm that fits the key and digest, and no certificate but the
     authority's own (the one its signed attributes name by hash) and those that
     link it, signature by signature, to a root you trust.
+
+    Two respellings stay possible, for a forger who sets out to make them (no
+    flipped byte does, and neither changes what the token says): RSA's signature
+    algorithm named rsaEncryption or sha256WithRSAEncryption, and an ECDSA
+    signature's s replaced by n - s. Only a signature over the token's bytes by
+    the case key, made at export, would pin those.
     """
     with unreadable_named():
         info = check_token(token, data, roots=roots)

@@ -67,6 +67,51 @@ def _token(certificate: x509.Certificate, key, embed: list[x509.Certificate] = (
     return decode_timestamp_response(answer).time_stamp_token()
 
 
+class _ModernStamper(DummyTimeStamper):
+    """pyHanko's test stamper signing as many authorities do today: its certificate named by SHA-256
+    (ESSCertIDv2, RFC 5816) rather than SHA-1, and, with an EC key, ECDSA."""
+
+    def __init__(self, *args, private_key, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._private_key = private_key
+
+    def _sign_tst_info(self, tst_info_data: bytes, md_algorithm: str, when: dt.datetime):
+        import hashlib
+
+        from asn1crypto import core
+        from pyhanko.sign.general import simple_cms_attribute
+
+        named = tsp.SigningCertificateV2({"certs": [{"cert_hash": hashlib.sha256(self.tsa_cert.dump()).digest()}]})
+        attributes = cms.CMSAttributes([
+            simple_cms_attribute("content_type", "tst_info"),
+            simple_cms_attribute("signing_time", cms.Time({"utc_time": core.UTCTime(when)})),
+            simple_cms_attribute("signing_certificate_v2", named),
+            simple_cms_attribute("message_digest", hashlib.new(md_algorithm, tst_info_data).digest())])
+        if isinstance(self._private_key, ec.EllipticCurvePrivateKey):
+            return self._private_key.sign(attributes.dump(), ec.ECDSA(hashes.SHA256())), attributes
+        from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+        return self._private_key.sign(attributes.dump(), PKCS1v15(), hashes.SHA256()), attributes
+
+    def _build_signed_data(self, *args, **kwargs) -> dict:
+        built = super()._build_signed_data(*args, **kwargs)
+        if isinstance(self._private_key, ec.EllipticCurvePrivateKey):
+            built["signer_infos"][0]["signature_algorithm"] = {"algorithm": "sha256_ecdsa"}
+        return built
+
+
+def _modern_token(private_key) -> tuple[bytes, list[x509.Certificate]]:
+    from asn1crypto import keys
+
+    certificate = _certificate("Modern Time-Stamp Authority", private_key, tsa=True)
+    stamper = _ModernStamper(tsa_cert=_asn1(certificate), private_key=private_key,
+                             tsa_key=keys.PrivateKeyInfo.load(private_key.private_bytes(
+                                 serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
+                                 serialization.NoEncryption())))
+    request = TimestampRequestBuilder().data(DATA).hash_algorithm(HashAlgorithm.SHA256).build()
+    answer = stamper.request_tsa_response(tsp.TimeStampReq.load(request.as_bytes())).dump()
+    return decode_timestamp_response(answer).time_stamp_token(), [certificate]
+
+
 @pytest.fixture(scope="module")
 def authority() -> tuple[bytes, list[x509.Certificate]]:
     """A token by a self-signed authority (like the local test TSA), and the roots that trust it."""
@@ -105,6 +150,23 @@ def test_genuine_tokens_pass_alone_and_through_a_chain(authority, chained) -> No
     assert "Test Time-Stamp Authority" in check_exported_token(token, DATA, roots=roots).authority
     token, roots, _ = chained
     assert "Chained" in check_exported_token(token, DATA, roots=roots).authority
+
+
+@pytest.mark.parametrize("kind", ["rsa", "ecdsa"])
+def test_genuine_tokens_naming_their_certificate_by_sha256_pass(kind) -> None:
+    """No false alarm on the other spellings real authorities use: ESSCertIDv2 and an ECDSA signature."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048) if kind == "rsa" else \
+        ec.generate_private_key(ec.SECP256R1())
+    token, roots = _modern_token(key)
+    assert "Modern" in check_exported_token(token, DATA, roots=roots).authority
+    if kind == "ecdsa":
+        def named_rsa(signed) -> None:
+            signed["signer_infos"][0]["signature_algorithm"] = {"algorithm": "sha256_rsa"}
+
+        _refused(_edited(token, named_rsa), roots, "does not fit the authority's key and digest")
+    flipped = bytearray(token)
+    flipped[token.index(roots[0].public_bytes(serialization.Encoding.DER)) + 200] ^= 0x01
+    _refused(bytes(flipped), roots, "its certificate is not the one the authority's signature names")
 
 
 @pytest.mark.parametrize("tail", [b"\x00", b"\x00\x00", b"extra words"], ids=["zero", "end-of-contents", "text"])
@@ -298,3 +360,33 @@ def test_a_hostile_token_in_the_exported_journal_is_named_never_a_traceback(case
     assert not report.ok
     assert any(p.file == "data/journal/journal.jsonl" and "not a readable RFC 3161 token" in p.detail
                for p in report.problems), report.text()
+
+
+def test_two_respellings_only_a_deliberate_forger_can_make_are_pinned(authority) -> None:
+    """Pinned, not caught: two spellings the standards allow for the same signature, which verify cannot tell
+    from the authority's own (the authority signs neither). RSA's signature algorithm may be named
+    rsaEncryption or sha256WithRSAEncryption (RFC 5754); an ECDSA signature (r, s) is as valid as (r, n - s).
+    No flipped byte makes either (the first changes two bits of an OID; the second most of the signature), and
+    neither changes what the token says. Closing them needs the case key to sign the token's bytes at export."""
+    from cryptography.hazmat.primitives.asymmetric.utils import (
+        decode_dss_signature,
+        encode_dss_signature,
+    )
+
+    token, roots = authority
+
+    def renamed(signed) -> None:
+        signed["signer_infos"][0]["signature_algorithm"] = {"algorithm": "sha256_rsa"}
+
+    assert _edited(token, renamed) != token
+    check_exported_token(_edited(token, renamed), DATA, roots=roots)
+
+    token, roots = _modern_token(ec.generate_private_key(ec.SECP256R1()))
+    order = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551  # P-256's
+
+    def negated(signed) -> None:
+        r, s = decode_dss_signature(signed["signer_infos"][0]["signature"].native)
+        signed["signer_infos"][0]["signature"] = encode_dss_signature(r, order - s)
+
+    assert _edited(token, negated) != token
+    check_exported_token(_edited(token, negated), DATA, roots=roots)
