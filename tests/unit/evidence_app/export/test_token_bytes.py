@@ -390,3 +390,20 @@ def test_two_respellings_only_a_deliberate_forger_can_make_are_pinned(authority)
 
     assert _edited(token, negated) != token
     check_exported_token(_edited(token, negated), DATA, roots=roots)
+
+
+def test_bag_info_naming_another_file_as_the_time_stamp_is_named(case, tmp_path: Path) -> None:
+    """bag-info.txt is covered by the signed tag manifest: only the case key's holder could write this line."""
+    from tests.unit.evidence_app.export.test_verify_decides import _rebuild
+
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    result = export(case, usb)
+
+    def declared(files: dict[str, bytes]) -> None:
+        files["bag-info.txt"] += b"Time-Stamp-Token: elsewhere.tsr\n"
+
+    _rebuild(result, case, declared)
+    report = verify_bundle(result.folder, result.passphrase)
+    assert [p.file for p in report.problems] == ["bag-info.txt"], report.text()
+    assert "'elsewhere.tsr' as the time stamp's file" in report.text()
