@@ -28,7 +28,11 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from cryptography.exceptions import UnsupportedAlgorithm
-from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat, load_pem_public_key
+from cryptography.hazmat.primitives.serialization import (
+    Encoding,
+    PublicFormat,
+    load_pem_public_key,
+)
 
 from evidence_app.case.trusted_time import check_stamp_data
 from evidence_app.errors import EvidenceError
@@ -41,7 +45,13 @@ from evidence_app.export.tar_names import (
     name_problem,
     strict_headers,
 )
-from evidence_app.export.timestamping import TimestampError, check_token, trust_roots
+from evidence_app.export.timestamping import (
+    TIMESTAMP_DECLARED,
+    TimestampError,
+    check_exported_token,
+    trust_roots,
+    unreadable_named,
+)
 from evidence_app.vault.events import GENESIS
 from evidence_app.vault.signing import fingerprint_of, verify_signature
 
@@ -537,11 +547,22 @@ def _utc(text: str) -> dt.datetime | None:
 def _check_timestamp(small: dict[str, bytes], journal: _JournalChecker, roots: Path | str | None,
                      problems: list[BundleProblem], checks: list[str]) -> None:
     """A time stamp, if the bag has one, must be trusted and fall between the case's start and the export's end."""
-    token = small.get(TIMESTAMP_FILE)
+    token, declared = small.get(TIMESTAMP_FILE), _bag_info(small).get(TIMESTAMP_DECLARED)
+    if declared is not None and declared != TIMESTAMP_FILE:
+        problems.append(BundleProblem("bag-info.txt", f"it names {declared!r} as the time stamp's file, which no "
+                                      "export writes"))
+        return
     if token is None:
+        if declared is not None:
+            problems.append(BundleProblem(TIMESTAMP_FILE, "missing: bag-info.txt says the export was time-stamped, "
+                                          "and the time stamp has been taken out of the bag"))
+        return
+    if declared is None:
+        problems.append(BundleProblem(TIMESTAMP_FILE, "added after the export: bag-info.txt does not say the export "
+                                      "was time-stamped"))
         return
     try:
-        info = check_token(token, small.get("tagmanifest-sha256.txt", b""), roots=trust_roots(roots))
+        info = check_exported_token(token, small.get("tagmanifest-sha256.txt", b""), roots=trust_roots(roots))
     except TimestampError as exc:
         problems.append(BundleProblem(TIMESTAMP_FILE, str(exc)))
         return
@@ -573,7 +594,8 @@ def _check_trusted_times(journal: _JournalChecker, roots_file: Path | str | None
     covered, latest = -1, None
     for seq, time, data in journal.stamps:
         try:
-            info = check_stamp_data(data, seq, time, target=journal.record(data.get("seq")), roots=roots)
+            with unreadable_named():  # the journal's bytes are in the manifest, but anyone with the case wrote them
+                info = check_stamp_data(data, seq, time, target=journal.record(data.get("seq")), roots=roots)
         except TimestampError as exc:
             problems.append(BundleProblem(JOURNAL, f"record {seq} (a trusted time stamp): {exc}"))
             continue

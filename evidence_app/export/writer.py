@@ -37,7 +37,7 @@ from evidence_app.export.custody import Recipient, custody_entries, custody_text
 from evidence_app.export.destination import refuse_unfit
 from evidence_app.export.items import add_items, exported_items
 from evidence_app.export.kept import add_kept, exported_kept, kept_bytes
-from evidence_app.export.timestamping import request_token
+from evidence_app.export.timestamping import TIMESTAMP_DECLARED, request_token
 from evidence_app.export.web_archive import add_web_archive
 from evidence_app.form.render import render_form
 from evidence_app.policy.passphrase_words import generate_passphrase
@@ -311,7 +311,7 @@ def export_case(case: Case, dest_dir: Path | str, *, passphrase: str | None = No
                 "Quarantined-Captures-Included": "yes" if include_quarantined else "no",
                 "Internal-Sender-Description": "Evidence of an investigation of suspected online misuse, "
                                                "made by a school's two-person review.",
-            })
+            } | ({TIMESTAMP_DECLARED: TIMESTAMP_FILE} if tsa_url else {}))  # a token dropped later is then named
             bag.add_untracked("tagmanifest-sha256.txt.sig", key.sign(tag_manifest))
             if tsa_url:
                 bag.add_untracked(TIMESTAMP_FILE, request_token(tsa_url, tag_manifest))
