@@ -51,6 +51,8 @@ def colour_at(image, top: int) -> tuple[int, int, int]:  # type: ignore[no-untyp
 def test_lazily_loaded_pictures_are_in_the_one_pass_whole_page(browser, lazy, qtbot) -> None:
     load(qtbot, browser, lazy.url("/lazy"), paint=True)
     page = browser.current_tab().page
+    run_js(qtbot, page, "window.scrollTo(0, 2345); 1")
+    viewport = run_js(qtbot, page, "innerWidth + 'x' + innerHeight")
     assert run_js(qtbot, page, "document.getElementById('native').complete") is False  # not asked for yet
     assert lazy.asked("rgb=") == []
     capture, image = whole_page(qtbot, browser)
@@ -64,6 +66,33 @@ def test_lazily_loaded_pictures_are_in_the_one_pass_whole_page(browser, lazy, qt
     # The two pictures that never come into view were not waited for (the wait would have run out)
     # and were never asked for: the full height fetches only what a person scrolling would.
     assert lazy.asked("never=") == []
+    # The page has its own viewport back, and is where the pair had it.
+    qtbot.waitUntil(lambda: run_js(qtbot, page, "innerWidth + 'x' + innerHeight") == viewport, timeout=5000)
+    qtbot.waitUntil(lambda: abs(page.scrollPosition().y() - 2345) < 1, timeout=5000)
+
+
+def test_a_failure_after_the_page_was_made_tall_gives_its_viewport_back(browser, lazy, qtbot, monkeypatch) -> None:
+    """The browser refuses the drawing (made to, here): the page is not left as tall as itself, and the
+    whole page is scrolled and stitched instead, in the page's own viewport."""
+    from ui.browser.devtools import Reply
+
+    load(qtbot, browser, lazy.url("/lazy"), paint=True)
+    page = browser.current_tab().page
+    viewport = run_js(qtbot, page, "innerWidth + 'x' + innerHeight")
+    channel = browser.current_tab().responses.channel
+    send = channel.send
+
+    def refusing(method, params=None, callback=None, session_id=""):  # type: ignore[no-untyped-def]
+        if method == "Page.captureScreenshot" and callback is not None:
+            callback(Reply(None, "made to fail by the test"))
+            return 0
+        return send(method, params, callback, session_id)
+
+    monkeypatch.setattr(channel, "send", refusing)
+    capture, image = whole_page(qtbot, browser)
+    assert browser.whole_page_method == "scrolled and stitched"
+    assert image.height() == 9_000
+    assert run_js(qtbot, page, "innerWidth + 'x' + innerHeight") == viewport
 
 
 def test_a_picture_still_loading_when_the_wait_runs_out_is_said_and_the_page_taken_anyway(browser, lazy, qtbot) -> None:

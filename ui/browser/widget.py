@@ -554,10 +554,12 @@ class RecordedBrowser(QWidget):
         def done(result: FullPage) -> None:
             self._end_full_page(grabber)
             self.whole_page_method = "scrolled and stitched"
+            notice = ""
             if result.truncated:
-                self._say(f"The page is very long: the first {result.image.height():,} pixels of "
+                notice = (f"The page is very long: the first {result.image.height():,} pixels of "
                           f"{result.page_height_px:,} were captured.")
-            self._store(result.image, "page", url, started)
+                self._say(notice)
+            self._store(result.image, "page", url, started, notice=notice)
 
         def failed(text: str) -> None:
             self._end_full_page(grabber)
