@@ -200,6 +200,7 @@ class OnePassGrabber(QObject):
         self._page_height = 0
         self._tall = False  # the viewport is made as tall as the page: to be given back, whatever happens
         self._waited = Waited(0, 0, 0.0)
+        self._page_changed = False
         self._late = LatePictures(channel, self)
         self._late.finished.connect(self._on_waited)
         self._timer = QTimer(self)
@@ -211,9 +212,22 @@ class OnePassGrabber(QObject):
             self._fail("the browser's DevTools channel is not ready")
             return
         self._timer.start(SHOT_TIMEOUT_MS)
+        self._page.loadStarted.connect(self._on_load_started)  # not a page's own pushState or #fragment
         # Drawn from the top: a sticky bar is drawn where the page's scroll puts it, so at the top it is
         # where a reader first sees it, over nothing. Put back right after.
         self._page.runJavaScript(_TO_TOP_JS, APPLICATION_WORLD, self._on_top)
+
+    @property
+    def page_changed(self) -> bool:
+        """Another page started loading while this one was being drawn (the pair clicked a link, or the
+        page went elsewhere on its own, during the wait): nothing of it may be stored under the first address."""
+        return self._page_changed
+
+    def _on_load_started(self) -> None:
+        if not self._done:
+            self._page_changed = True
+            self._scrolled = None  # there is nothing to put back on another page
+            self._fail("another page started loading while the page was being drawn")
 
     def _on_top(self, scrolled: Any) -> None:
         if self._done:

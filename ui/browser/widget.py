@@ -64,6 +64,8 @@ KEEP_TEXT = "Keep page"
 KEEP_KEYS = "Ctrl+Shift+5"
 ERROR_STYLE = "color: #b3261e;"
 OK_STYLE = "color: #1b5e20;"
+PAGE_CHANGED = ("Another page started loading while the whole page was being taken, so nothing was captured. "
+                "Wait for the page you want, then capture it again.")
 MAX_ADDRESS_CHARS = 2_000_000  # Chromium's own limit on a URL
 STOP_TEXT = "Stop: suspected child abuse imagery"
 STOP_KEYS = "Ctrl+Shift+X"  # the case window's shortcut for the stop (no clash: see docs/shortcuts in README)
@@ -537,7 +539,9 @@ class RecordedBrowser(QWidget):
 
         def failed(why: str) -> None:
             self._end_full_page(grabber)
-            if self._capture_refused() is None and shiboken6.isValid(tab):
+            if grabber.page_changed:
+                self._refuse_capture(PAGE_CHANGED)
+            elif self._capture_refused() is None and shiboken6.isValid(tab):
                 self._stitch_page(tab, url, started, why)
 
         grabber.finished.connect(done)
