@@ -181,7 +181,7 @@ def main() -> None:
                           f"   bar rows {bar} (expect {BAR_PX})   wrong band rows {wrong}")
                 print(f"  one pass / stitched, click to durable: {medians[ONE_PASS] / medians[STITCHED]:.2f}")
                 print(f"  one pass / one pass without the wait, click to pixels: "
-                      f"{pixels[ONE_PASS] / pixels[NO_WAIT]:.2f} (+{(pixels[ONE_PASS] - pixels[NO_WAIT]) * 1000:.0f} ms)")
+                      f"{pixels[ONE_PASS] / pixels[NO_WAIT]:.2f} ({(pixels[ONE_PASS] - pixels[NO_WAIT]) * 1000:+.0f} ms)")
                 kept = [keep(browser) for _ in range(args.rounds)]
                 print(f"  keep page (MHTML + PDF, stored): median {statistics.median(k[0] for k in kept) * 1000:.0f} ms;"
                       f" MHTML {kept[-1][1] / 1024:.0f} KiB, PDF {kept[-1][2] / 1024:.0f} KiB")

@@ -92,7 +92,7 @@ def test_a_failure_after_the_page_was_made_tall_gives_its_viewport_back(browser,
         return send(method, params, callback, session_id)
 
     monkeypatch.setattr(channel, "send", refusing)
-    capture, image = whole_page(qtbot, browser, case)
+    _capture, image = whole_page(qtbot, browser, case)
     assert browser.whole_page_method == "scrolled and stitched"
     assert image.height() == 9_000
     assert run_js(qtbot, page, "innerWidth + 'x' + innerHeight") == viewport

@@ -53,7 +53,7 @@ def solid_png(rgb: tuple[int, int, int], width: int = PICTURE_SIZE[0], height: i
 
 
 def _colour(rgb: tuple[int, int, int]) -> str:
-    return "%02x%02x%02x" % rgb
+    return bytes(rgb).hex()
 
 
 def lazy_page(stuck: bool) -> bytes:
@@ -83,7 +83,7 @@ def lazy_page(stuck: bool) -> bytes:
     style = (f"<style>html,body{{margin:0;background:rgb{GROUND}}}"
              f"body{{position:relative;height:{PAGE_HEIGHT}px;font-family:sans-serif}}</style>")
     return (f"<!doctype html><html><head><meta charset='utf-8'><title>Lazy pictures</title>{style}</head>"
-            f"<body>{''.join(parts)}{script}</body></html>").encode("utf-8")
+            f"<body>{''.join(parts)}{script}</body></html>").encode()
 
 
 class _Handler(BaseHTTPRequestHandler):
