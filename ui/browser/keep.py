@@ -31,6 +31,7 @@ from PySide6.QtCore import QEventLoop, QMarginsF, QObject, QTimer, Signal
 from PySide6.QtGui import QPageLayout, QPageSize
 
 from ui.browser.devtools import DevToolsChannel, Reply
+from ui.browser.late_pictures import LatePictures, Waited
 
 KEEP_TIMEOUT_MS = 120_000       # a huge page may take a while to serialise and print
 SHOT_TIMEOUT_MS = 60_000
@@ -38,6 +39,7 @@ PRINT_WAIT_MS = 30_000          # the most the stop or closing waits for a print
 MAX_ONE_PASS_HEIGHT_PX = 32_000  # CSS pixels; a longer page is pictured from the top down to here
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 APPLICATION_WORLD = 1  # QWebEngineScript.ApplicationWorld: the page's own scripts cannot see or change this
+PICTURES_LATE = "Some pictures were still loading when the page was drawn."
 _TO_TOP_JS = ("(() => { const at = [window.scrollX, window.scrollY];"
               " window.scrollTo({left: 0, top: 0, behavior: 'instant'}); return JSON.stringify(at); })()")
 _BACK_JS = """(() => { let tries = 0; const back = () => {
@@ -60,13 +62,16 @@ class KeptFiles:
 
 @dataclass(frozen=True)
 class OnePassPicture:
-    """The whole page as the browser painted it in one pass: PNG bytes and their size."""
+    """The whole page as the browser painted it in one pass: PNG bytes and their size, and whether
+    pictures were still loading when it was drawn (:attr:`still_loading`)."""
 
     png: bytes
     width: int
     height: int
     page_height_px: int
     truncated: bool
+    still_loading: int = 0  # pictures (or fonts) still loading when the wait for them ran out
+    waited_for: int = 0     # pictures (and fonts) the page was loading, waited for before drawing
 
 
 class PageKeeper(QObject):
@@ -170,7 +175,18 @@ class PageKeeper(QObject):
 
 
 class OnePassGrabber(QObject):
-    """The whole page in one ``Page.captureScreenshot`` (``captureBeyondViewport``)."""
+    """The whole page in one ``Page.captureScreenshot`` (``captureBeyondViewport``), once the pictures that
+    its full height makes the page load have arrived.
+
+    ``captureBeyondViewport`` alone lays the page out at its full height only for the instant of the
+    drawing: measured, it starts no lazy picture's load at all, so pictures below the fold come out
+    blank. So the page's viewport is first made as tall as the page (``Emulation.setDeviceMetricsOverride``,
+    the height only), which brings every row into view as scrolling down would; the page loads what it
+    loads when a row comes into view (its ``loading="lazy"`` pictures, its IntersectionObserver's);
+    :class:`~ui.browser.late_pictures.LatePictures` waits for those, at most
+    :data:`~ui.browser.late_pictures.WAIT_MS`; the page is drawn; the viewport is given back and the page
+    put back where the pair had it. :attr:`OnePassPicture.still_loading` says how many had not arrived.
+    """
 
     finished = Signal(object)  # OnePassPicture
     failed = Signal(str)       # why not: the widget then scrolls and stitches instead
@@ -182,6 +198,11 @@ class OnePassGrabber(QObject):
         self._done = False
         self._scrolled: list[float] | None = None
         self._page_height = 0
+        self._tall = False  # the viewport is made as tall as the page: to be given back, whatever happens
+        self._waited = Waited(0, 0, 0.0)
+        self._page_changed = False
+        self._late = LatePictures(channel, self)
+        self._late.finished.connect(self._on_waited)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(lambda: self._fail("the browser did not answer in time"))
@@ -191,41 +212,86 @@ class OnePassGrabber(QObject):
             self._fail("the browser's DevTools channel is not ready")
             return
         self._timer.start(SHOT_TIMEOUT_MS)
+        self._page.loadStarted.connect(self._on_load_started)  # not a page's own pushState or #fragment
         # Drawn from the top: a sticky bar is drawn where the page's scroll puts it, so at the top it is
-        # where a reader first sees it, over nothing. Put back right after (never seen: no frame between).
+        # where a reader first sees it, over nothing. Put back right after.
         self._page.runJavaScript(_TO_TOP_JS, APPLICATION_WORLD, self._on_top)
+
+    @property
+    def page_changed(self) -> bool:
+        """Another page started loading while this one was being drawn (the pair clicked a link, or the
+        page went elsewhere on its own, during the wait): nothing of it may be stored under the first address."""
+        return self._page_changed
+
+    def _on_load_started(self) -> None:
+        if not self._done:
+            self._page_changed = True
+            self._scrolled = None  # there is nothing to put back on another page
+            self._fail("another page started loading while the page was being drawn")
 
     def _on_top(self, scrolled: Any) -> None:
         if self._done:
             return
         self._scrolled = _pair(scrolled)
-        self._channel.send("Page.getLayoutMetrics", callback=self._on_metrics)
+        self._channel.send("Page.getLayoutMetrics", callback=self._on_first_metrics)
 
     def abort(self) -> None:
         self._done = True
         self._timer.stop()
-        self._scroll_back()
+        self._late.abort()
+        self._give_back()
 
-    def _scroll_back(self) -> None:
-        """Put the page back where the pair had it, once the browser has its own size back.
+    def _give_back(self) -> None:
+        """Give the page its own viewport back, then put it back where the pair had it.
 
         Right after the picture the page is still laid out at its full height (nothing to scroll), so
         the scroll waits for the next frame in the page (requestAnimationFrame), and is tried again
         until it holds.
         """
+        if self._tall:
+            self._tall = False
+            self._channel.send("Emulation.clearDeviceMetricsOverride")
         scrolled, self._scrolled = self._scrolled, None
         if scrolled is not None and shiboken6.isValid(self._page):
             x, y = (float(v) for v in scrolled)
             self._page.runJavaScript(_BACK_JS % {"x": x, "y": y}, APPLICATION_WORLD)
 
+    def _on_first_metrics(self, reply: Reply) -> None:
+        if self._done:
+            return
+        size = _content_size(reply)
+        if size is None:
+            self._fail(f"the page's size was not given ({reply.error or 'no size'})")
+            return
+        # The height only (0 keeps the width and the scale): every row of the page is in view at once.
+        self._tall = True
+        self._channel.send("Emulation.setDeviceMetricsOverride", {
+            "width": 0, "height": min(size[1], MAX_ONE_PASS_HEIGHT_PX), "deviceScaleFactor": 0, "mobile": False},
+            self._on_tall)
+
+    def _on_tall(self, reply: Reply) -> None:
+        if self._done:
+            return
+        if not reply.ok:
+            self._tall = False
+            self._fail(f"the page could not be laid out at its full height ({reply.error})")
+            return
+        self._late.start()
+
+    def _on_waited(self, waited: Waited) -> None:
+        if self._done:
+            return
+        self._waited = waited
+        self._channel.send("Page.getLayoutMetrics", callback=self._on_metrics)  # what arrived may have grown it
+
     def _on_metrics(self, reply: Reply) -> None:
         if self._done:
             return
-        size = (reply.result or {}).get("cssContentSize") if reply.ok else None
-        if not isinstance(size, dict) or not size.get("width") or not size.get("height"):
+        size = _content_size(reply)
+        if size is None:
             self._fail(f"the page's size was not given ({reply.error or 'no size'})")
             return
-        width, self._page_height = int(size["width"]), int(size["height"])
+        width, self._page_height = size
         height = min(self._page_height, MAX_ONE_PASS_HEIGHT_PX)
         self._expected = (width, height)
         self._channel.send("Page.captureScreenshot", {
@@ -255,15 +321,24 @@ class OnePassGrabber(QObject):
             return
         self._done = True
         self._timer.stop()
-        self._scroll_back()
+        self._give_back()
         self.finished.emit(OnePassPicture(png, size[0], size[1], self._page_height,
-                                          self._page_height > self._expected[1]))
+                                          self._page_height > self._expected[1],
+                                          self._waited.still_loading, self._waited.waited_for))
 
     def _fail(self, why: str) -> None:
         if self._done:
             return
         self.abort()
         self.failed.emit(why)
+
+
+def _content_size(reply: Reply) -> tuple[int, int] | None:
+    """The page's full width and height in CSS pixels (``cssContentSize``), or None if not given."""
+    size = (reply.result or {}).get("cssContentSize") if reply.ok else None
+    if not isinstance(size, dict) or not size.get("width") or not size.get("height"):
+        return None
+    return int(size["width"]), int(size["height"])
 
 
 def _pair(text: Any) -> list[float] | None:

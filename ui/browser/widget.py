@@ -52,7 +52,7 @@ from evidence_app.web.provenance import collect
 from ui.browser.capture_form import CaptureForm
 from ui.browser.grab import CaptureUnavailable, FullPage, FullPageGrabber, grab_screen, grab_viewport, png_bytes
 from ui.browser.guard import Blocked, RequestGuard
-from ui.browser.keep import KeptFiles, OnePassGrabber, OnePassPicture, PageKeeper
+from ui.browser.keep import PICTURES_LATE, KeptFiles, OnePassGrabber, OnePassPicture, PageKeeper
 from ui.browser.page import RecordedPage, Refusal
 from ui.browser.profile import DownloadGuard, RefusedDownload, make_profile
 from ui.browser.schemes import address_from_typed, page_allowed, refusal_message, scheme_of
@@ -64,6 +64,8 @@ KEEP_TEXT = "Keep page"
 KEEP_KEYS = "Ctrl+Shift+5"
 ERROR_STYLE = "color: #b3261e;"
 OK_STYLE = "color: #1b5e20;"
+PAGE_CHANGED = ("Another page started loading while the whole page was being taken, so nothing was captured. "
+                "Wait for the page you want, then capture it again.")
 MAX_ADDRESS_CHARS = 2_000_000  # Chromium's own limit on a URL
 STOP_TEXT = "Stop: suspected child abuse imagery"
 STOP_KEYS = "Ctrl+Shift+X"  # the case window's shortcut for the stop (no clash: see docs/shortcuts in README)
@@ -525,14 +527,21 @@ class RecordedBrowser(QWidget):
         def done(result: OnePassPicture) -> None:
             self._end_full_page(grabber)
             self.whole_page_method = "one pass"
+            notes = []
             if result.truncated:
-                self._say(f"The page is very long: the first {result.height:,} pixels of "
-                          f"{result.page_height_px:,} were captured.")
-            self._store(result.png, "page", url, started)
+                notes.append(f"The page is very long: the first {result.height:,} pixels of "
+                             f"{result.page_height_px:,} were captured.")
+            if result.still_loading:
+                notes.append(PICTURES_LATE)
+            if notes:
+                self._say(" ".join(notes), error=bool(result.still_loading))
+            self._store(result.png, "page", url, started, notice=" ".join(notes))
 
         def failed(why: str) -> None:
             self._end_full_page(grabber)
-            if self._capture_refused() is None and shiboken6.isValid(tab):
+            if grabber.page_changed:
+                self._refuse_capture(PAGE_CHANGED)
+            elif self._capture_refused() is None and shiboken6.isValid(tab):
                 self._stitch_page(tab, url, started, why)
 
         grabber.finished.connect(done)
@@ -549,10 +558,12 @@ class RecordedBrowser(QWidget):
         def done(result: FullPage) -> None:
             self._end_full_page(grabber)
             self.whole_page_method = "scrolled and stitched"
+            notice = ""
             if result.truncated:
-                self._say(f"The page is very long: the first {result.image.height():,} pixels of "
+                notice = (f"The page is very long: the first {result.image.height():,} pixels of "
                           f"{result.page_height_px:,} were captured.")
-            self._store(result.image, "page", url, started)
+                self._say(notice)
+            self._store(result.image, "page", url, started, notice=notice)
 
         def failed(text: str) -> None:
             self._end_full_page(grabber)
@@ -667,8 +678,9 @@ class RecordedBrowser(QWidget):
             return
         self._store(grab_viewport(tab.view, rect), "region", tab.url(), started)
 
-    def _store(self, image: QImage | bytes, kind: str, url: str, started: float) -> None:
-        """Encode and store on the writer thread; announce on the UI thread once durable."""
+    def _store(self, image: QImage | bytes, kind: str, url: str, started: float, *, notice: str = "") -> None:
+        """Encode and store on the writer thread; announce on the UI thread once durable (with ``notice``,
+        what the pair must know about this picture, after the sentence that says it was saved)."""
         grabbed = time.perf_counter() - started
         note, concern = self.form.note(), self.form.concern_id()
         case = self._case
@@ -688,8 +700,9 @@ class RecordedBrowser(QWidget):
         def stored(capture: Capture) -> None:
             self.last_timing = CaptureTiming(kind, grabbed, durable[0], time.perf_counter() - started)
             self.form.clear_note()
-            self._say(f"Saved {capture.id} ({KIND_WORDS[kind]}) · SHA-256 {capture.sha256[:16]}… · "
-                      "double-click it in the side panel to change its note or concern")
+            saved = (f"Saved {capture.id} ({KIND_WORDS[kind]}) · SHA-256 {capture.sha256[:16]}… · "
+                     "double-click it in the side panel to change its note or concern")
+            self._say(f"{saved}. {notice}" if notice else saved, error=bool(notice))
             self.captured.emit(capture)
 
         if not self._writer.submit(work, stored, what="the capture"):
