@@ -29,7 +29,7 @@ import hashlib
 from dataclasses import dataclass
 
 from evidence_app.case.png import check_png
-from evidence_app.case.text import MAX_URL_CHARS, checked_text
+from evidence_app.case.text import MAX_NOTICE_CHARS, MAX_URL_CHARS, checked_text
 from evidence_app.errors import CaseSealed, InvalidInput, Quarantined
 from evidence_app.policy.concerns import CSAM
 from evidence_app.policy.urls import normalise_url
@@ -107,7 +107,7 @@ class KeptPages:
         checked_text(url, "web address", MAX_URL_CHARS)
         checked_text(title, "page title")
         checked_text(note, "note")
-        checked_text(incomplete, "notice of what the picture may lack")
+        checked_text(incomplete, "notice of what the picture may lack", MAX_NOTICE_CHARS)
         self._check_concern(concern)  # type: ignore[attr-defined]
         with self._mutex:  # type: ignore[attr-defined]
             self._require_evidence_allowed()  # type: ignore[attr-defined]

@@ -24,7 +24,7 @@ from evidence_app.case.kept import KeptPage, KeptPages
 from evidence_app.case.png import check_png
 from evidence_app.case.records import Capture, CaseDetails, Person, VerifyReport
 from evidence_app.case.trusted_time import check_journaled_stamp, stamp_record
-from evidence_app.case.text import MAX_TEXT_CHARS, MAX_URL_CHARS, checked_text
+from evidence_app.case.text import MAX_NOTICE_CHARS, MAX_TEXT_CHARS, MAX_URL_CHARS, checked_text
 from evidence_app.errors import (
     CaseConcluded,
     CaseLocked,
@@ -581,7 +581,7 @@ class Case(FilesAndDevices, KeptPages):
         check_png(data)
         checked_text(url, "web address", MAX_URL_CHARS)
         checked_text(note, "note")
-        checked_text(incomplete, "notice of what the picture may lack")
+        checked_text(incomplete, "notice of what the picture may lack", MAX_NOTICE_CHARS)
         self._check_concern(concern)
         with self._mutex:
             self._require_evidence_allowed()

@@ -217,3 +217,9 @@ def test_a_flipped_byte_in_the_pages_picture_is_tamper(case) -> None:
     with pytest.raises(TamperDetected):
         case.read_kept(kept.id, PNG)
     assert case.read_kept(kept.id, MHTML)  # the other files of the page are still whole
+
+
+def test_a_notice_longer_than_a_sentence_is_refused_and_nothing_is_kept(case) -> None:
+    with pytest.raises(InvalidInput, match="too long"):
+        keep(case, incomplete="x" * 1_001)
+    assert case.kept_pages() == []
