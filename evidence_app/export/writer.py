@@ -150,7 +150,8 @@ def _summary(case: Case, events: list[Event], recipient: Recipient | None, expor
         f"Sites visited:        {counts[Kind.VISIT]}",
         f"Captures:             {counts[Kind.CAPTURE]} ({len(withheld)} withheld: flagged content)",
         f"Page snapshots:       {counts[Kind.SNAPSHOT]}",
-        f"Pages kept whole:     {len({e.data['id'] for e in events if e.kind == Kind.KEPT})} (web archive, PDF and picture each)",
+        f"Pages kept whole:     {len({e.data['id'] for e in events if e.kind == Kind.KEPT})} "
+        "(web archive, PDF and picture each)",
         f"Files brought in:     {counts[Kind.ITEM]} ({sum(1 for i in case.items() if i.quarantined)} flagged), "
         f"from {counts[Kind.DEVICE]} device(s) reviewed and elsewhere",
         f"Pages' responses:     {sum(1 for e in events if e.kind == Kind.RESPONSES)} records "

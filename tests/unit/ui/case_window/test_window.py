@@ -313,7 +313,8 @@ def test_a_kept_pages_picture_of_the_whole_page_is_one_tab_away_with_what_it_lac
     bar = dialog.tabs.tabBar()
     titles = [bar.tabText(i) for i in range(bar.count())]
     assert titles == ["The page (web archive)", "Picture of the whole page"]
-    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(titles.index("Picture of the whole page")).center())
+    picture_tab = bar.tabRect(titles.index("Picture of the whole page"))
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=picture_tab.center())
     assert read == ["mhtml", "png"]
     assert (dialog.picture.pixmap().width(), dialog.picture.pixmap().height()) == (40, 120)
     assert late in dialog.picture_note.text() and dialog.picture_note.isVisible()
