@@ -65,7 +65,7 @@ def kept_caption(kept: KeptPage) -> str:
         lines.append("Withheld for the police: never shown")
     else:
         lines.append(kept.url if len(kept.url) <= 34 else kept.url[:33] + "…")
-        lines.append("Kept whole: web archive, PDF and picture" if kept.file("png") else
+        lines.append("Kept: web archive, PDF, picture" if kept.file("png") else  # fits the side panel
                      "Kept whole: web archive and PDF")
         if kept.concern:
             lines.append(f"Concern: {concern_words(kept.concern)}")

@@ -36,7 +36,7 @@ def test_a_kept_page_is_in_the_bag_as_mhtml_pdf_and_png_and_verifies(case, usb: 
     assert "Pages kept whole:     1" in bag["data/summary.txt"].decode()
     report = verify_bundle(result.folder, result.passphrase)
     assert report.ok, report.text()
-    assert "each page kept whole (web archive and PDF) against the hashes in the journal" in report.text()
+    assert "each page kept whole (web archive, PDF and its picture) against the hashes in the journal" in report.text()
 
 
 @pytest.mark.parametrize("name, forged", [("data/kept/K0001.pdf", make_pdf("forged")),

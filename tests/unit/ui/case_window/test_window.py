@@ -302,7 +302,7 @@ def test_a_kept_pages_picture_of_the_whole_page_is_one_tab_away_with_what_it_lac
                    url="https://ok.example/post", incomplete=late)
     window = open_window(qtbot, case)
     shots = window.panel.captures
-    assert "Kept whole: web archive, PDF and picture" in shots.item(0).text()
+    assert "Kept: web archive, PDF, picture" in shots.item(0).text()
     read: list[str] = []
     real = case.read_kept
     monkeypatch.setattr(case, "read_kept", lambda page, fmt: read.append(fmt) or real(page, fmt))
