@@ -232,8 +232,9 @@ class CaseWindow(QMainWindow):
         self._browser_layout.addWidget(widget)
         widget.setVisible(not self.case.locked)
         QTimer.singleShot(0, self.focus_address)  # a newly opened case has the keyboard in the address bar
+        # The browser's own messages (captures saved or refused...) show on its status line under the
+        # page, in colour: the window's status bar does not repeat them (the same sentence twice).
         for name, slot in (("captured", lambda *_: self.refresh()),
-                           ("message", self._say), ("capture_failed", self._say),
                            ("stop_requested", self._on_browser_stop), ("blocked", self._on_blocked)):
             signal = getattr(widget, name, None)
             if signal is not None:
