@@ -26,10 +26,14 @@ while the page loads, every :data:`LAZY_MS` and at once when it stops loading; w
 is not loading (a script's fetch), at once, as any other message. It
 says when a new page starts (:data:`PAGE_EVENT`, the main frame's document) and when an
 origin is first seen over TLS (:data:`CERTIFICATE_EVENT`). That is about two small
-messages per response instead of six or seven whole events, and a console message
-every tenth of a second instead of one per turn of the frontend's event loop:
-measured, a third to a half less of the browser's main thread (which in QtWebEngine is
-the Qt main thread) spent relaying a load of hundreds of responses. The frontend itself is made inert: its
+messages per response instead of six or seven whole events, and, while the page loads, one
+console message a second instead of one per turn of the frontend's event loop: measured, a
+third to a half less of the browser's main thread (which in QtWebEngine is the Qt main
+thread) spent relaying a load of hundreds of responses; with a second rather than a tenth
+of one, a load of less than a second leaves Python nothing to do until it has loaded
+(``bench_responses``: about 0.05x of the bare load less on pages of hundreds of responses,
+the recorder then within noise of Chromium's own cost). Nothing is lost by waiting: a
+page's records go to the case only once it has loaded (``SETTLE_MS``). The frontend itself is made inert: its
 own requests are dropped and it gets no events, so the page does no work for a
 DevTools window nobody sees (:data:`QUIET` lists what it may have switched on
 before the bridge was in; :meth:`DevToolsChannel.quieten` switches it off). Messages come to Python as console messages of the hidden page that
@@ -75,7 +79,7 @@ PROBE_EVERY_MS = 100              # the agent attaches when the frontend has loa
 READY_WITHIN_MS = 15_000
 REMOTE_DEBUGGING_SETTINGS = ("QTWEBENGINE_REMOTE_DEBUGGING",)
 REMOTE_DEBUGGING_FLAG = "--remote-debugging"
-LAZY_MS = 100                     # response records wait this long at most, to go to Python many at a time
+LAZY_MS = 1000                    # while the page loads, response records wait this long at most (see the text)
 RESPONSE_EVENT = "Evidence.response"        # what changed of one response's record (assembled in the bridge)
 PAGE_EVENT = "Evidence.page"                # a main-frame document was asked for: a new page, or its redirect
 CERTIFICATE_EVENT = "Evidence.certificate"  # the first response over TLS from an origin
