@@ -102,6 +102,16 @@ class Reply:
 
 
 @dataclass(frozen=True)
+class BodyRequest:
+    """A body to hash (:meth:`DevToolsChannel.bodies`): ``callback(BodyDigest)``, the bytes back only when ``keep``."""
+
+    request_id: str
+    callback: Callable[[BodyDigest], None]
+    keep: bool
+    session_id: str = ""
+
+
+@dataclass(frozen=True)
 class BodyDigest:
     """A response body as the frontend saw it: SHA-256 and size of its bytes, and the bytes when kept.
 
@@ -326,6 +336,7 @@ _BRIDGE = r"""
   const hex = (buffer) => Array.from(new Uint8Array(buffer), (b) => b.toString(16).padStart(2, '0')).join('');
   window.__evidenceBridge = {
     send,
+    bodies(calls) { for (const [token, requestId, sessionId, keep] of calls) this.body(token, requestId, sessionId, keep); },
     body(token, requestId, sessionId, keep) {
       const id = nextInternal++;
       internal.set(id, (message) => {
@@ -475,10 +486,20 @@ class DevToolsChannel(QObject):
     def body(self, request_id: str, callback: Callable[[BodyDigest], None], *, keep: bool,
              session_id: str = "") -> None:
         """Hash the body of ``request_id`` in the frontend; the bytes come back only when ``keep``."""
-        token = secrets.token_hex(8)
-        self._bodies[token] = callback
-        self._run(f"window.__evidenceBridge.body({json.dumps(token)}, {json.dumps(request_id)}, "
-                  f"{json.dumps(session_id)}, {'true' if keep else 'false'})")
+        self.bodies([BodyRequest(request_id, callback, keep, session_id)])
+
+    def bodies(self, requests: Sequence[BodyRequest]) -> None:
+        """:meth:`body` for many at once, in one call into the frontend (hundreds after a heavy page).
+
+        One ``runJavaScript`` each would be as many messages through the browser's main thread.
+        """
+        calls = []
+        for request in requests:
+            token = secrets.token_hex(8)
+            self._bodies[token] = request.callback
+            calls.append([token, request.request_id, request.session_id, request.keep])
+        if calls:
+            self._run(f"window.__evidenceBridge.bodies({json.dumps(calls)})")
 
     def close(self) -> None:
         """Detach and delete the hidden page (before the profile goes)."""

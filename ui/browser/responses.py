@@ -55,6 +55,7 @@ from ui.browser.devtools import (
     PAGE_EVENT,
     RESPONSE_EVENT,
     BodyDigest,
+    BodyRequest,
     DevToolsChannel,
     Reply,
 )
@@ -313,10 +314,13 @@ class ResponseRecorder(QObject):
     def _ask_bodies(self) -> None:
         """Have every queued body hashed (kept when text-like), now that the page is not loading."""
         queued, self._bodies = self._bodies, []
+        requests = []
         for pending, session_id in queued:
             rule = body_rule(str(pending.response.get("mimeType", "")), pending.resource_type)
-            self.channel.body(pending.request_id, lambda digest, p=pending, r=rule: self._on_body(p, r, digest),
-                              keep=rule is BodyRule.KEEP, session_id=session_id)
+            requests.append(BodyRequest(pending.request_id,
+                                        lambda digest, p=pending, r=rule: self._on_body(p, r, digest),
+                                        rule is BodyRule.KEEP, session_id))
+        self.channel.bodies(requests)
 
     def _on_body(self, pending: _Pending, rule: BodyRule, digest: BodyDigest) -> None:
         pending.waiting_for_body = False
