@@ -24,7 +24,7 @@ from evidence_app.case.kept import KeptPage, KeptPages
 from evidence_app.case.png import check_png
 from evidence_app.case.records import Capture, CaseDetails, Person, VerifyReport
 from evidence_app.case.trusted_time import check_journaled_stamp, stamp_record
-from evidence_app.case.text import MAX_TEXT_CHARS, MAX_URL_CHARS, checked_text
+from evidence_app.case.text import MAX_NOTICE_CHARS, MAX_TEXT_CHARS, MAX_URL_CHARS, checked_text
 from evidence_app.errors import (
     CaseConcluded,
     CaseLocked,
@@ -416,7 +416,8 @@ class Case(FilesAndDevices, KeptPages):
         latest = annotation or d
         return Capture(id=d["id"], kind=d["kind"], url=d["url"], note=latest["note"], concern=latest["concern"],
                        sha256=d["sha256"], captured_at=d["captured_at"], size=d["size"],
-                       media_type=d["media_type"], by=event.by, quarantined=quarantined)
+                       media_type=d["media_type"], by=event.by, quarantined=quarantined,
+                       incomplete=d.get("incomplete", ""))
 
     def _capture_event(self, capture_id: str) -> Event:
         event = self._capture_events.get(capture_id)
@@ -563,8 +564,13 @@ class Case(FilesAndDevices, KeptPages):
             return self._append(Kind.NOTE, {"text": text})
 
     def add_capture(self, png_bytes: bytes, *, kind: str, url: str = "", note: str = "",
-                    concern: str = "") -> Capture:
-        """Hash, timestamp, encrypt and store a screenshot; return once all of it is durable."""
+                    concern: str = "", incomplete: str = "") -> Capture:
+        """Hash, timestamp, encrypt and store a screenshot; return once all of it is durable.
+
+        ``incomplete`` is what the picture may lack, as the browser said when it drew it (e.g. "Some
+        pictures were still loading when the page was drawn."): journaled with the capture for the
+        examiner; nothing is recorded when it is empty, so such a record reads as before.
+        """
         captured_at = utc_now()
         if kind not in CAPTURE_KINDS:
             raise InvalidInput(f"Unknown kind of capture {kind!r}; expected one of {', '.join(CAPTURE_KINDS)}.")
@@ -575,6 +581,7 @@ class Case(FilesAndDevices, KeptPages):
         check_png(data)
         checked_text(url, "web address", MAX_URL_CHARS)
         checked_text(note, "note")
+        checked_text(incomplete, "notice of what the picture may lack", MAX_NOTICE_CHARS)
         self._check_concern(concern)
         with self._mutex:
             self._require_evidence_allowed()
@@ -589,7 +596,7 @@ class Case(FilesAndDevices, KeptPages):
             event = self._store_and_journal(data, f"capture {capture_id}", Kind.CAPTURE, lambda blob_id: {
                 "id": capture_id, "blob": blob_id, "kind": kind, "url": url, "note": note,
                 "concern": concern, "sha256": digest.hexdigest(), "captured_at": captured_at,
-                "size": len(data), "media_type": "image/png"})
+                "size": len(data), "media_type": "image/png", **({"incomplete": incomplete} if incomplete else {})})
             return self._capture_from(event, False)
 
     def _store_and_journal(self, data: bytes, what: str, kind: Kind,

@@ -54,6 +54,7 @@ class Capture:
     media_type: str
     by: tuple[str, ...]
     quarantined: bool = False
+    incomplete: str = ""  # what the picture may lack, said when it was taken (pictures still loading); "" if nothing
 
 
 @dataclass(frozen=True)

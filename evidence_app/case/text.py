@@ -6,6 +6,7 @@ from evidence_app.errors import InvalidInput
 
 MAX_TEXT_CHARS = 1_000_000
 MAX_URL_CHARS = 2_000_000
+MAX_NOTICE_CHARS = 1_000  # what the browser said a picture may lack: one sentence, never a page's text
 
 
 def checked_text(value: str, what: str, limit: int = MAX_TEXT_CHARS) -> str:

@@ -1,10 +1,12 @@
-"""Kept pages in the police bundle: ``kept/K0001.mhtml`` and ``kept/K0001.pdf``, each with the hash journaled.
+"""Kept pages in the police bundle: ``kept/K0001.mhtml``, ``.pdf`` and ``.png``, each with the hash journaled.
 
 ``kept/K0001.json`` says what the case knows of the page: its address and title, when and by whom it
-was kept, the note and concern, and each file's SHA-256, size and journal record. A kept page of
+was kept, the note and concern, and each file's SHA-256, size and journal record (the PNG's, when the
+browser said so, with ``incomplete``: what the picture of the whole page may lack, e.g. pictures
+still loading when it was drawn). Pages kept before the PNG existed have the first two files only. A kept page of
 flagged content is withheld unless the police asked for flagged content; ``kept/withheld.json`` then
 lists it by number and hashes. The MHTML opens in Chromium-based browsers (and Webrecorder's tools);
-the PDF anywhere.
+the PDF and PNG anywhere.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ if TYPE_CHECKING:
     from evidence_app.case.open_case import Case
     from evidence_app.export.bag import BagTarWriter
 
-KEPT_FILE = re.compile(r"^data/kept/(K[0-9]{4,})\.(mhtml|pdf)$")
+KEPT_FILE = re.compile(r"^data/kept/(K[0-9]{4,})\.(mhtml|pdf|png)$")
 
 
 def _json(value: Any) -> bytes:
@@ -53,6 +55,8 @@ def add_kept(case: Case, bag: BagTarWriter, included: Iterable[tuple[Event, byte
             "quarantined": page.quarantined, "files": {}})
         entry["files"][fmt] = {"file": f"{page_id}.{fmt}", "sha256": event.data["sha256"], "size": event.data["size"],
                                "media_type": event.data["media_type"], "journal_record": event.seq}
+        if event.data.get("incomplete"):
+            entry["files"][fmt]["incomplete"] = event.data["incomplete"]
     for page_id, entry in described.items():
         bag.add_payload(f"kept/{page_id}.json", _json(entry))
     if withheld:

@@ -647,7 +647,7 @@ def _check_journal(journal: _JournalChecker, digests: dict[str, str], small: dic
             checks.append("each page's recorded responses against the hash in the journal (the web archive, "
                           "data/web-archive/responses.wacz, is made from them)")
         if journal.kept_hashes:
-            checks.append("each page kept whole (web archive and PDF) against the hashes in the journal")
+            checks.append("each page kept whole (web archive, PDF and its picture) against the hashes in the journal")
     if form is not None:
         _check_form(small.get(FORM), journal, problems, checks)
 

@@ -150,7 +150,8 @@ def _summary(case: Case, events: list[Event], recipient: Recipient | None, expor
         f"Sites visited:        {counts[Kind.VISIT]}",
         f"Captures:             {counts[Kind.CAPTURE]} ({len(withheld)} withheld: flagged content)",
         f"Page snapshots:       {counts[Kind.SNAPSHOT]}",
-        f"Pages kept whole:     {len({e.data['id'] for e in events if e.kind == Kind.KEPT})} (web archive and PDF each)",
+        f"Pages kept whole:     {len({e.data['id'] for e in events if e.kind == Kind.KEPT})} "
+        "(web archive, PDF and picture each)",
         f"Files brought in:     {counts[Kind.ITEM]} ({sum(1 for i in case.items() if i.quarantined)} flagged), "
         f"from {counts[Kind.DEVICE]} device(s) reviewed and elsewhere",
         f"Pages' responses:     {sum(1 for e in events if e.kind == Kind.RESPONSES)} records "
@@ -268,7 +269,8 @@ def export_case(case: Case, dest_dir: Path | str, *, passphrase: str | None = No
                     "id": capture.id, "kind": capture.kind, "url": capture.url,
                     "captured_at_utc": capture.captured_at, "sha256": capture.sha256, "size": capture.size,
                     "note": capture.note, "concern": capture.concern, "taken_by": list(capture.by),
-                    "quarantined": capture.quarantined, "journal_record": event.seq}))
+                    "quarantined": capture.quarantined, "journal_record": event.seq}
+                    | ({"incomplete": capture.incomplete} if capture.incomplete else {})))
             if withheld:
                 bag.add_payload("captures/withheld.json", _json_bytes({
                     "explanation": "Captures of content flagged as suspected child sexual abuse imagery. "

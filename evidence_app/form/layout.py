@@ -324,12 +324,15 @@ class _Layout:
             elif page.note.strip():
                 cell.append(self.text(f"Note: {page.note}", s.cell))
             cell += [Paragraph(f"{fmt.upper()} {sha}", s.mono) for fmt, sha, _size in page.files]
+            if page.incomplete:
+                cell.append(self.text(f"Picture incomplete: {page.incomplete}", s.small))
             body.append([Paragraph(page.id, s.cell), Paragraph(when(page.kept_at), s.small), cell])
         table = LongTable(body, colWidths=[18 * mm, 34 * mm, WIDTH - 52 * mm], repeatRows=1)
         table.setStyle(_grid(header=True))
         return [CondPageBreak(40 * mm), Paragraph(f"Pages kept whole ({len(self.data.kept)})", s.h1),
                 Paragraph("Each page the reviewers chose to keep is in the digital case and the police export as "
-                          "a web archive (MHTML, with its pictures) and a PDF; they are not printed here.", s.body),
+                          "a web archive (MHTML, with its pictures), a PDF and a picture of the whole page (PNG); "
+                          "they are not printed here.", s.body),
                 Spacer(1, 3), table]
 
     # ---------------------------------------------------------------- appendices
@@ -365,10 +368,11 @@ class _Layout:
         ]
         if capture.note.strip():
             rows.append([self.text(f"Note: {capture.note}", s.cell), ""])
+        if capture.incomplete:  # said by the browser when it drew the page, journaled with the capture
+            rows.append([self.text(f"Picture incomplete: {capture.incomplete}", s.cell), ""])
         meta = Table(rows, colWidths=[WIDTH * 0.72, WIDTH * 0.28])
         meta.setStyle(TableStyle([
-            ("SPAN", (0, 1), (1, 1)), ("SPAN", (0, 2), (1, 2)), ("SPAN", (0, 3), (1, 3)),
-            *([("SPAN", (0, 4), (1, 4))] if len(rows) > 4 else []),
+            *[("SPAN", (0, row), (1, row)) for row in range(1, len(rows))],
             ("BACKGROUND", (0, 0), (-1, 0), SHADE), ("BOX", (0, 0), (-1, -1), 0.5, RULE),
             ("VALIGN", (0, 0), (-1, -1), "TOP"), ("TOPPADDING", (0, 0), (-1, -1), 1.5),
             ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5)]))

@@ -70,20 +70,21 @@ def test_an_image_response_leaves_its_hash_and_no_bytes_anywhere(browser, case, 
 
 
 def test_a_kept_page_and_its_viewing_leave_no_plaintext_on_disk(browser, case, web, qtbot) -> None:
-    """Keep this page (MHTML with its picture, and PDF), then show it again: nothing of either is on disk."""
+    """Keep this page (MHTML with its picture, PDF, and the picture of the whole page), then show it again, the
+    picture of the whole page too: nothing of any is on disk."""
     import base64
 
-    from evidence_app.case.kept import MHTML, PDF
+    from evidence_app.case.kept import MHTML, PDF, PNG
     from evidence_app.web.mhtml import read_archive
     from tests.helpers.webserver import KEEP_PNG
-    from ui.browser.kept_view import KeptArchivePage
+    from ui.browser.kept_view import PICTURE_TAB, KeptArchivePage, KeptPageView
 
     started = time.time()
     load(qtbot, browser, web.url("/keep-me"), paint=True)
     with qtbot.waitSignal(browser.kept, timeout=60_000) as blocker:
         browser.keep_button.click()
     kept = blocker.args[0]
-    mhtml, pdf = case.read_kept(kept.id, MHTML), case.read_kept(kept.id, PDF)
+    mhtml, pdf, png = case.read_kept(kept.id, MHTML), case.read_kept(kept.id, PDF), case.read_kept(kept.id, PNG)
     shown = KeptArchivePage(read_archive(mhtml))
     try:
         with qtbot.waitSignal(shown.shown, timeout=20_000):
@@ -91,11 +92,19 @@ def test_a_kept_page_and_its_viewing_leave_no_plaintext_on_disk(browser, case, w
         qtbot.wait(300)
     finally:
         shown.close()
+    dialog = KeptPageView(case, kept.id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.tabs.setCurrentIndex([dialog.tabs.tabText(i) for i in range(dialog.tabs.count())].index(PICTURE_TAB))
+    assert not dialog.picture.pixmap().isNull()
+    qtbot.wait(300)
+    dialog.close()
     browser.flush()
     qtbot.wait(500)
     places = [Path(case.folder), Path(tempfile.gettempdir()), Path.home()]
     needles = [MARKER.encode("utf-8"), MARKER.encode("utf-16-le"), KEEP_PNG, base64.b64encode(KEEP_PNG)[:64],
-               mhtml[len(mhtml) // 2: len(mhtml) // 2 + 64], pdf[len(pdf) // 2: len(pdf) // 2 + 64]]
+               mhtml[len(mhtml) // 2: len(mhtml) // 2 + 64], pdf[len(pdf) // 2: len(pdf) // 2 + 64],
+               png[len(png) // 2: len(png) // 2 + 64], png[-64:]]
     hits = files_containing(needles, places, started)
     assert {needle[:24]: found for needle, found in hits.items() if found} == {}, \
         "the kept page's bytes were written to disk"

@@ -66,6 +66,7 @@ def test_lazily_loaded_pictures_are_in_the_one_pass_whole_page(browser, case, la
     assert colour_at(image, OBSERVED_TOP) == OBSERVED_RGB, "the picture set by an IntersectionObserver is blank"
     assert STILL_LOADING not in browser.status.text()
     assert capture.sha256[:16] in browser.status.text()
+    assert capture.incomplete == "" and "incomplete" not in events(case, Kind.CAPTURE)[-1].data
     # The two pictures that never come into view were not waited for (the wait would have run out)
     # and were never asked for: the full height fetches only what a person scrolling would.
     assert lazy.asked("never=") == []
@@ -109,6 +110,9 @@ def test_a_picture_still_loading_when_the_wait_runs_out_is_said_and_the_page_tak
     assert colour_at(image, STUCK_TOP) != STUCK_RGB  # held by the server far longer than the wait
     assert STILL_LOADING in browser.status.text() and capture.sha256[:16] in browser.status.text()
     assert PICTURES_LATE == STILL_LOADING
+    # journaled with the capture, for the examiner (not only said on the status line)
+    assert capture.incomplete == STILL_LOADING
+    assert events(case, Kind.CAPTURE)[-1].data["incomplete"] == STILL_LOADING
 
 
 def test_the_wait_is_invisible_to_the_page(browser, case, lazy, qtbot) -> None:

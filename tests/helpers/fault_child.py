@@ -13,7 +13,7 @@ counted from when the scenario starts) of ``OP`` (``write``, ``fsync``,
 * ``eio`` / ``enospc``: raise that ``OSError`` instead of making the call.
 
 Scenarios: ``open``, ``stop`` (flag a page), ``capture`` (one capture under the faults, one
-without, verify), ``keep`` (keep a page whole: its MHTML and PDF, two records), ``session``
+without, verify), ``keep`` (keep a page whole: its MHTML, PDF and PNG, three records), ``session``
 (three captures, then SIGKILL with the case still open).
 
 The child prints what the core acknowledged, one flushed line each (``ACK``,
@@ -43,6 +43,7 @@ def _die() -> None:
 OPS = ("write", "fsync", "fdatasync", "ftruncate", "replace", "unlink", "mkdir", "open")
 FLAGGED_URL = "https://example.org/flagged"
 KEPT_URL = "https://example.org/kept"
+KEPT_LATE = "Some pictures were still loading when the page was drawn."
 
 
 class Injector:
@@ -143,11 +144,11 @@ def main() -> None:
                 _capture(case, seed)
             _die()
         elif scenario == "keep":  # keep a page (two files, two records) under the faults, then verify
-            from tests.helpers.kept import make_mhtml, make_pdf
+            from tests.helpers.kept import make_mhtml, make_page_png, make_pdf
 
             try:
-                kept = case.keep_page(mhtml=make_mhtml(text="Kept under faults"), pdf=make_pdf(),
-                                      url=KEPT_URL, note="kept under faults")
+                kept = case.keep_page(mhtml=make_mhtml(text="Kept under faults"), pdf=make_pdf(), png=make_page_png(),
+                                      url=KEPT_URL, note="kept under faults", incomplete=KEPT_LATE)
             except EvidenceError as exc:
                 say("REFUSED", type(exc).__name__)
             else:

@@ -1,4 +1,4 @@
-"""A small web archive (MHTML) and PDF, as the browser makes them, for the core's kept-page tests."""
+"""A small web archive (MHTML), PDF and whole-page PNG, as the browser makes them, for the core's kept-page tests."""
 
 from __future__ import annotations
 
@@ -29,3 +29,8 @@ def make_mhtml(text: str = "A kept page", url: str = "https://example.org/post",
 def make_pdf(text: str = "A kept page") -> bytes:
     """A one-page PDF (not a valid layout, only what the core checks: it starts as a PDF)."""
     return f"%PDF-1.4\n% {text}\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n".encode()
+
+
+def make_page_png(seed: int = 7) -> bytes:
+    """The whole page's picture: a real PNG, taller than it is wide."""
+    return make_png(40, 120, seed=seed)

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QMenuBar,
     QPlainTextEdit,
     QRadioButton,
+    QTabBar,
     QTextEdit,
     QWidget,
 )
@@ -152,6 +153,20 @@ class Person:
         self.qtbot.waitUntil(lambda: view.model().rowCount() > row, timeout=WAIT_MS)
         self.bring_forward(view.window())
         self.double_click(view.viewport(), item_point(view, row))
+
+    def choose_tab(self, root: QWidget, words: str) -> None:
+        """Click the tab that reads ``words`` (on a tab bar shown in ``root``), as a person clicks it."""
+        bars: list[tuple[QTabBar, int]] = []
+
+        def there() -> bool:
+            bars[:] = [(bar, i) for bar in root.findChildren(QTabBar) if shown(bar)
+                       for i in range(bar.count()) if plain(bar.tabText(i)) == words and bar.isTabEnabled(i)]
+            return bool(bars)
+
+        self.qtbot.waitUntil(there, timeout=WAIT_MS)
+        bar, index = bars[0]
+        self.bring_forward(bar)
+        QTest.mouseClick(bar, Qt.MouseButton.LeftButton, NO_MODIFIER, bar.tabRect(index).center())
 
     def press_button(self, root: QWidget, words: str) -> QWidget:
         button = self.find(root, words, QAbstractButton)

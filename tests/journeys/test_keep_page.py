@@ -1,7 +1,8 @@
 """Journey: "Keep page" through the real case window, on a real website (the Python documentation).
 
 The pair type a note, press "Keep page" (and later Ctrl+Shift+5), see the kept page in the side panel,
-double-click it and read it again in its own window, shown offline from the case's bytes; the whole
+double-click it and read it again in its own window, shown offline from the case's bytes, then click
+"Picture of the whole page" and see the page as the browser drew it when it was kept; the whole
 page is captured in one pass; then the stop: no page can be kept any more.
 """
 
@@ -10,7 +11,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWebEngineCore import QWebEngineScript
 from PySide6.QtWebEngineWidgets import QWebEngineView
-from PySide6.QtWidgets import QListWidget
+from PySide6.QtWidgets import QLabel, QListWidget
 
 from evidence_app import Kind, Status
 from tests.helpers.person import Person
@@ -32,7 +33,8 @@ def test_keep_a_page_see_it_again_and_no_more_after_the_stop(person: Person, app
     person.wait_for(lambda: len(case_of(window).kept_pages()) == 1, 60_000)
     kept = case_of(window).kept_pages()[0]
     assert (kept.note, kept.url) == ("The tutorial, kept whole", f"{docs_site.base}/tutorial/index.html")
-    person.wait_for(lambda: person.sees_text(window, f"Kept {kept.id}"))  # said once both files are durable
+    person.wait_for(lambda: person.sees_text(window, f"Kept {kept.id}"))  # said once all its files are durable
+    assert person.sees_text(window, "a web archive, a PDF and a picture of the whole page")
     shot(person, window, "keep-page.png")
 
     # The same by the keyboard, on another page.
@@ -43,7 +45,7 @@ def test_keep_a_page_see_it_again_and_no_more_after_the_stop(person: Person, app
     wait_for_page(person, window, f"{docs_site.base}/library/index.html", 30_000)
     person.shortcut(window, Qt.Key.Key_5, CTRL_SHIFT)
     person.wait_for(lambda: len(case_of(window).kept_pages()) == 2, 60_000)
-    assert [e.data["format"] for e in events(window, Kind.KEPT)] == ["mhtml", "pdf", "mhtml", "pdf"]
+    assert [e.data["format"] for e in events(window, Kind.KEPT)] == ["mhtml", "pdf", "png"] * 2
 
     # The whole page, drawn by the browser in one piece.
     person.press_button(window, "Whole page")
@@ -69,6 +71,13 @@ def test_keep_a_page_see_it_again_and_no_more_after_the_stop(person: Person, app
     person.wait_for(read, 30_000)
     assert person.sees_text(dialog, "nothing here is fetched from the internet")
     shot(person, dialog, "kept-page-view.png")
+    # The picture of the whole page, one tab away: read from the case only now, the page's full height.
+    person.choose_tab(dialog, "Picture of the whole page")
+    picture = person.find(dialog, "Picture of the whole page K0001", QLabel)
+    person.wait_for(lambda: not picture.pixmap().isNull())
+    assert picture.pixmap().height() > view.height()  # the whole tutorial, not the visible area
+    assert person.sees_text(dialog, "As the browser drew the whole page when it was kept")
+    shot(person, dialog, "kept-page-picture.png")
     person.press_button(dialog, "Close")
     person.gone("Kept page K0001")
 

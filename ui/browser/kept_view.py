@@ -1,5 +1,9 @@
 """A kept page shown again from the case's own bytes: read-only, offline, in memory.
 
+:class:`KeptPageView` has two tabs: the page from its web archive (below), and the picture of the
+whole page as the browser drew it when it was kept (read from the case, hash re-checked, only when
+that tab is opened; with what it may lack, if pictures were still loading as it was drawn).
+
 The MHTML comes through ``case.read_kept`` (hash re-checked; a quarantined page is refused there) and
 is split into its parts in memory (:func:`evidence_app.web.mhtml.read_archive`). A page of its own,
 in a fresh off-the-record profile, shows them:
@@ -27,7 +31,8 @@ import json
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QObject, QUrl, Signal
+from PySide6.QtCore import QObject, Qt, QUrl, Signal
+from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWebEngineCore import (
     QWebEnginePage,
     QWebEngineProfile,
@@ -36,10 +41,10 @@ from PySide6.QtWebEngineCore import (
     QWebEngineUrlRequestInterceptor,
 )
 from PySide6.QtWebEngineWidgets import QWebEngineView
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QScrollArea, QTabWidget, QVBoxLayout, QWidget
 
 from evidence_app import Case
-from evidence_app.case.kept import MHTML
+from evidence_app.case.kept import MHTML, PNG
 from evidence_app.web.mhtml import Archive, read_archive
 from ui import engine_flags
 from ui.screen_fit import fit_to_screen
@@ -48,6 +53,8 @@ from ui.texts import local_time
 APPLICATION_WORLD = 1  # QWebEngineScript.ApplicationWorld: runs even with the page's JavaScript off
 ALLOWED_SCHEMES = ("data:", "blob:", "about:")
 EMPTY = "<!doctype html><meta charset='utf-8'>"
+PAGE_TAB = "The page (web archive)"
+PICTURE_TAB = "Picture of the whole page"
 
 _WRITE_JS = r"""
 (() => {
@@ -176,11 +183,13 @@ class KeptArchivePage(QObject):
 
 
 class KeptPageView(QDialog):
-    """A kept page, as it was kept, from the case's bytes (the pair chose to look at it again)."""
+    """A kept page, as it was kept, from the case's bytes (the pair chose to look at it again): the page
+    from its web archive and, in a second tab, the picture of the whole page."""
 
     def __init__(self, case: Case, page_id: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         kept = case.kept_page(page_id)
+        self._case, self._id = case, kept.id
         self.archive_page = KeptArchivePage(read_archive(case.read_kept(page_id, MHTML)), self)
         self.setWindowTitle(f"Kept page {kept.id}, {local_time(kept.kept_at)}")
         self.setAccessibleName("Kept page")
@@ -189,14 +198,47 @@ class KeptPageView(QDialog):
         about.setWordWrap(True)
         self.view = QWebEngineView(self)
         self.view.setPage(self.archive_page.page)
+        self.tabs = QTabWidget(self)
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.view, PAGE_TAB)
+        self.picture: QLabel | None = None
+        if kept.file(PNG) is not None:  # pages kept before the picture existed have none
+            self.picture = QLabel()
+            self.picture.setAccessibleName(f"Picture of the whole page {kept.id}")
+            area = QScrollArea()
+            area.setWidget(self.picture)
+            area.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+            holder = QWidget()
+            column = QVBoxLayout(holder)
+            column.setContentsMargins(0, 4, 0, 0)
+            said = ("As the browser drew the whole page when it was kept, read back from the case (its hash "
+                    "checked).")
+            if kept.incomplete:
+                said += f" {kept.incomplete}"
+            self.picture_note = QLabel(said)
+            self.picture_note.setWordWrap(True)
+            if kept.incomplete:
+                self.picture_note.setStyleSheet("color: #b3261e;")
+            column.addWidget(self.picture_note)
+            column.addWidget(area, 1)
+            self.tabs.addTab(holder, PICTURE_TAB)
+            self.tabs.currentChanged.connect(self._on_tab)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.close)
         layout = QVBoxLayout(self)
         layout.addWidget(about)
-        layout.addWidget(self.view, 1)
+        layout.addWidget(self.tabs, 1)
         layout.addWidget(buttons)
         fit_to_screen(self, 1100, 800)
         self.archive_page.load()
+
+    def _on_tab(self, index: int) -> None:
+        """The picture is read from the case the first time its tab is opened (hash re-checked)."""
+        if self.picture is None or index != 1 or not self.picture.pixmap().isNull():
+            return
+        image = QImage.fromData(self._case.read_kept(self._id, PNG), "PNG")
+        self.picture.setPixmap(QPixmap.fromImage(image))
+        self.picture.adjustSize()
 
     def done(self, result: Any) -> None:  # noqa: D401 - Qt's name
         self.view.setPage(None)  # type: ignore[arg-type]

@@ -5,9 +5,12 @@ Everything browsed in it is journaled (see :mod:`.recorder`); everything it
 refuses is journaled as a refusal; every capture is taken only when a person
 presses a capture button or shortcut, stored through ``case.add_capture`` on
 the writer thread, and then announced with :attr:`RecordedBrowser.captured`.
-"Keep page" is taken the same way (MHTML and PDF from the browser, :mod:`.keep`), stored
-through ``case.keep_page`` and announced with :attr:`RecordedBrowser.kept`. The whole page
-is drawn by the browser in one pass; scroll-and-stitch is its fallback.
+"Keep page" is taken the same way (the whole page drawn as for "Whole page", then MHTML and PDF
+from the browser, :mod:`.keep`), stored through ``case.keep_page`` and announced with
+:attr:`RecordedBrowser.kept`. The whole page is drawn by the browser in one pass (after waiting, a
+bounded time, for the pictures its full height makes the page load); scroll-and-stitch is its
+fallback. When pictures were still loading as it was drawn, that is said to the pair and journaled
+with the picture (``incomplete``).
 
 Before the case is locked or closed, call :meth:`RecordedBrowser.flush` (so
 queued journal writes land) or :meth:`RecordedBrowser.shutdown` (which also
@@ -26,6 +29,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import shiboken6
@@ -66,6 +70,9 @@ ERROR_STYLE = "color: #b3261e;"
 OK_STYLE = "color: #1b5e20;"
 PAGE_CHANGED = ("Another page started loading while the whole page was being taken, so nothing was captured. "
                 "Wait for the page you want, then capture it again.")
+PAGE_CHANGED_KEEP = ("Another page started loading while the page was being drawn, so nothing was kept. "
+                     "Wait for the page you want, then keep it again.")
+NO_PICTURE = "The picture of the whole page could not be drawn ({why}), so it was kept without it."
 MAX_ADDRESS_CHARS = 2_000_000  # Chromium's own limit on a URL
 STOP_TEXT = "Stop: suspected child abuse imagery"
 STOP_KEYS = "Ctrl+Shift+X"  # the case window's shortcut for the stop (no clash: see docs/shortcuts in README)
@@ -75,6 +82,21 @@ STOP_STYLE = ("QPushButton { background: #b3261e; color: white; font-weight: bol
               "QPushButton:disabled { background: #d9a09b; border-color: #c98f8a; }")
 HALTED = "The investigation was stopped: nothing more is browsed or captured in this case."
 COVERED = "The page is hidden."
+
+
+@dataclass(frozen=True)
+class Drawn:
+    """The whole page as drawn for a capture or a kept page: the picture (the browser's own PNG bytes,
+    or the stitched image), what the pair must know about it, and whether pictures were still loading."""
+
+    picture: QImage | bytes
+    notes: tuple[str, ...]
+    late: bool
+
+    @property
+    def incomplete(self) -> str:
+        """What is journaled with the picture: what it may lack, or nothing."""
+        return PICTURES_LATE if self.late else ""
 
 
 @dataclass(frozen=True)
@@ -124,6 +146,7 @@ class RecordedBrowser(QWidget):
         # Queued: the stop tears pages down, never inside the page's own interceptor or navigation call.
         self.guard.tripped.connect(self._on_blocked, Qt.ConnectionType.QueuedConnection)
         self._grabber: FullPageGrabber | OnePassGrabber | None = None
+        self._drawing: BrowserTab | None = None  # the tab whose whole page is being drawn
         self._keeper: PageKeeper | None = None
         self.whole_page_method = ""  # how the last whole page was taken: "one pass" or "scrolled and stitched"
         self.last_timing: CaptureTiming | None = None
@@ -201,8 +224,8 @@ class RecordedBrowser(QWidget):
                                    self.capture_region),
         }
         self.keep_button = self._button(KEEP_TEXT, f"Keep this page whole ({KEEP_KEYS}): as a web archive (MHTML, "
-                                        "with its pictures) and as a PDF, both encrypted in the case, with the "
-                                        "note and concern", self.keep_page)
+                                        "with its pictures), as a PDF and as one picture of the whole page, all "
+                                        "encrypted in the case, with the note and concern", self.keep_page)
         self.keep_button.setAccessibleName("Keep this page")
         captures = QHBoxLayout()
         captures.setContentsMargins(0, 0, 0, 0)
@@ -352,6 +375,7 @@ class RecordedBrowser(QWidget):
         if not shiboken6.isValid(tab):
             return
         self._drop_keeper(tab.page)
+        self._drop_drawing(tab)
         index = self.tabs.indexOf(tab)
         if index >= 0:
             self.tabs.removeTab(index)
@@ -519,12 +543,29 @@ class RecordedBrowser(QWidget):
         if tab is None:
             return
         url = tab.url()
-        grabber = OnePassGrabber(tab.page, tab.responses.channel, self)
-        self._grabber = grabber
-        self._set_capturing(True)
         self._say("Taking the whole page…")
 
-        def done(result: OnePassPicture) -> None:
+        def drawn(result: Drawn) -> None:
+            notice = " ".join(result.notes)
+            if notice:
+                self._say(notice, error=result.late)
+            self._store(result.picture, "page", url, started, notice=notice, incomplete=result.incomplete)
+
+        def failed(why: str, page_changed: bool) -> None:
+            self._refuse_capture(PAGE_CHANGED if page_changed else why)
+
+        self._draw_whole_page(tab, drawn, failed)
+
+    def _draw_whole_page(self, tab: BrowserTab, done: Callable[[Drawn], None],
+                         failed: Callable[[str, bool], None]) -> None:
+        """Draw the whole page of ``tab``: in one pass (the browser waits for the late pictures), else
+        scrolled and stitched. Then exactly one of ``done(Drawn)`` or ``failed(sentence, page_changed)``,
+        unless the stop or the tab's closing abandoned it (then neither: nothing is stored)."""
+        grabber = OnePassGrabber(tab.page, tab.responses.channel, self)
+        self._grabber, self._drawing = grabber, tab
+        self._set_capturing(True)
+
+        def finished(result: OnePassPicture) -> None:
             self._end_full_page(grabber)
             self.whole_page_method = "one pass"
             notes = []
@@ -533,50 +574,57 @@ class RecordedBrowser(QWidget):
                              f"{result.page_height_px:,} were captured.")
             if result.still_loading:
                 notes.append(PICTURES_LATE)
-            if notes:
-                self._say(" ".join(notes), error=bool(result.still_loading))
-            self._store(result.png, "page", url, started, notice=" ".join(notes))
+            done(Drawn(result.png, tuple(notes), bool(result.still_loading)))
 
-        def failed(why: str) -> None:
+        def one_pass_failed(why: str) -> None:
             self._end_full_page(grabber)
             if grabber.page_changed:
-                self._refuse_capture(PAGE_CHANGED)
+                failed(PAGE_CHANGED, True)
             elif self._capture_refused() is None and shiboken6.isValid(tab):
-                self._stitch_page(tab, url, started, why)
+                self._stitch_page(tab, why, done, failed)
 
-        grabber.finished.connect(done)
-        grabber.failed.connect(failed)
+        grabber.finished.connect(finished)
+        grabber.failed.connect(one_pass_failed)
         grabber.start()
 
-    def _stitch_page(self, tab: BrowserTab, url: str, started: float, why: str) -> None:
+    def _stitch_page(self, tab: BrowserTab, why: str, done: Callable[[Drawn], None],
+                     failed: Callable[[str, bool], None]) -> None:
         """The fallback for the whole page: scroll screen by screen and stitch (the browser could not draw it whole)."""
         grabber = FullPageGrabber(tab.view, self)
-        self._grabber = grabber
+        self._grabber, self._drawing = grabber, tab
         self._set_capturing(True)
         self._say(f"The browser could not draw the whole page in one piece ({why}); scrolling through it instead…")
 
-        def done(result: FullPage) -> None:
+        def finished(result: FullPage) -> None:
             self._end_full_page(grabber)
             self.whole_page_method = "scrolled and stitched"
-            notice = ""
+            notes = []
             if result.truncated:
-                notice = (f"The page is very long: the first {result.image.height():,} pixels of "
-                          f"{result.page_height_px:,} were captured.")
-                self._say(notice)
-            self._store(result.image, "page", url, started, notice=notice)
+                notes.append(f"The page is very long: the first {result.image.height():,} pixels of "
+                             f"{result.page_height_px:,} were captured.")
+            done(Drawn(result.image, tuple(notes), False))
 
-        def failed(text: str) -> None:
+        def stitch_failed(text: str) -> None:
             self._end_full_page(grabber)
-            self._refuse_capture(text)
+            failed(text, False)
 
-        grabber.finished.connect(done)
-        grabber.failed.connect(failed)
+        grabber.finished.connect(finished)
+        grabber.failed.connect(stitch_failed)
         grabber.start()
 
     def _end_full_page(self, grabber: FullPageGrabber | OnePassGrabber) -> None:
-        self._grabber = None
+        self._grabber = self._drawing = None
         self._set_capturing(False)
         grabber.deleteLater()
+
+    def _drop_drawing(self, tab: BrowserTab) -> None:
+        """The tab is closing while its whole page is being drawn: abandon it (nothing is stored)."""
+        grabber = self._grabber
+        if grabber is None or self._drawing is not tab:
+            return
+        grabber.abort()
+        self._end_full_page(grabber)
+        self._say("The tab was closed before its whole page was drawn: nothing was stored.", error=True)
 
     def _set_capturing(self, busy: bool) -> None:
         for button in (*self.capture_buttons.values(), self.keep_button):
@@ -585,7 +633,9 @@ class RecordedBrowser(QWidget):
     # ------------------------------------------------------------------ keep this page
 
     def keep_page(self) -> None:
-        """Keep the current page whole, as MHTML and PDF (only ever called by a person's click or key)."""
+        """Keep the current page whole (only ever called by a person's click or key): first its picture,
+        drawn as "Whole page" draws it (so the pictures it makes the page load are in the web archive
+        too), then the page as MHTML and PDF; all three stored together."""
         tab = self._tab_to_capture()
         if tab is None:
             return
@@ -593,6 +643,21 @@ class RecordedBrowser(QWidget):
             self._refuse_capture("There is no page to keep.")
             return
         note, concern = self.form.note(), self.form.concern_id()
+        self._say("Keeping the page: drawing it whole…")
+
+        def drawn(result: Drawn) -> None:
+            self._keep_files(tab, note, concern, result, "")
+
+        def not_drawn(why: str, page_changed: bool) -> None:
+            if page_changed:
+                self._refuse_capture(PAGE_CHANGED_KEEP)
+            elif self._capture_refused() is None and shiboken6.isValid(tab):
+                self._keep_files(tab, note, concern, None, why)  # kept as before it had a picture, and said
+
+        self._draw_whole_page(tab, drawn, not_drawn)
+
+    def _keep_files(self, tab: BrowserTab, note: str, concern: str, drawn: Drawn | None, why: str) -> None:
+        """The second step of keeping a page: its MHTML and PDF from the browser, then all stored."""
         keeper = PageKeeper(tab.page, tab.responses.channel, self)
         self._keeper = keeper
         self._set_capturing(True)
@@ -600,7 +665,7 @@ class RecordedBrowser(QWidget):
 
         def done(files: KeptFiles) -> None:
             self._end_keep(keeper)
-            self._store_kept(files, note, concern)
+            self._store_kept(files, note, concern, drawn, why)
 
         def failed(text: str) -> None:
             keeper.wait_for_print()  # the page must outlive a print under way, whatever else failed
@@ -629,21 +694,27 @@ class RecordedBrowser(QWidget):
         self._set_capturing(False)
         keeper.deleteLater()
 
-    def _store_kept(self, files: KeptFiles, note: str, concern: str) -> None:
-        """Store both files on the writer thread (hashed, encrypted, journaled); announce once durable."""
+    def _store_kept(self, files: KeptFiles, note: str, concern: str, drawn: Drawn | None, why: str) -> None:
+        """Store the files on the writer thread (hashed, encrypted, journaled); announce once durable."""
         case, halted = self._case, self._halted
+        picture = drawn.picture if drawn is not None else None
+        incomplete = drawn.incomplete if drawn is not None else ""
+        notes = [*(drawn.notes if drawn is not None else ()), *([NO_PICTURE.format(why=why)] if why else [])]
 
         def work() -> KeptPage:
             if halted.is_set():  # the stop came while this page was on its way: it is never stored
                 raise CaseSealed("The page was not kept: the investigation was stopped before it was saved.")
-            return case.keep_page(mhtml=files.mhtml, pdf=files.pdf, url=files.url, title=files.title,
-                                  note=note, concern=concern)
+            png = picture if picture is None or isinstance(picture, bytes) else png_bytes(picture)
+            return case.keep_page(mhtml=files.mhtml, pdf=files.pdf, png=png, url=files.url, title=files.title,
+                                  note=note, concern=concern, incomplete=incomplete)
 
         def stored(kept: KeptPage) -> None:
             self.form.clear_note()
-            sizes = " and ".join(f"{fmt.upper()} {size_words(size)}" for fmt, _sha, size in kept.files)
-            self._say(f"Kept {kept.id}: this page as a web archive and a PDF ({sizes}) · SHA-256 "
-                      f"{kept.sha256[:16]}…")
+            sizes = ", ".join(f"{fmt.upper()} {size_words(size)}" for fmt, _sha, size in kept.files)
+            what = "a web archive, a PDF and a picture of the whole page" if kept.file("png") else \
+                "a web archive and a PDF"
+            saved = f"Kept {kept.id}: this page as {what} ({sizes}) · SHA-256 {kept.sha256[:16]}…"
+            self._say(" ".join([f"{saved}.", *notes]) if notes else saved, error=bool(incomplete or why))
             self.kept.emit(kept)
 
         if not self._writer.submit(work, stored, what="the kept page"):
@@ -678,9 +749,11 @@ class RecordedBrowser(QWidget):
             return
         self._store(grab_viewport(tab.view, rect), "region", tab.url(), started)
 
-    def _store(self, image: QImage | bytes, kind: str, url: str, started: float, *, notice: str = "") -> None:
+    def _store(self, image: QImage | bytes, kind: str, url: str, started: float, *, notice: str = "",
+               incomplete: str = "") -> None:
         """Encode and store on the writer thread; announce on the UI thread once durable (with ``notice``,
-        what the pair must know about this picture, after the sentence that says it was saved)."""
+        what the pair must know about this picture, after the sentence that says it was saved).
+        ``incomplete`` is journaled with the capture: what the picture may lack."""
         grabbed = time.perf_counter() - started
         note, concern = self.form.note(), self.form.concern_id()
         case = self._case
@@ -693,7 +766,7 @@ class RecordedBrowser(QWidget):
             if halted.is_set():  # the stop came while this capture was queued: it is never stored
                 raise CaseSealed("The capture was not kept: the investigation was stopped before it was saved.")
             png = image if isinstance(image, bytes) else png_bytes(image)  # bytes: the browser's own PNG
-            capture = case.add_capture(png, kind=kind, url=url, note=note, concern=concern)
+            capture = case.add_capture(png, kind=kind, url=url, note=note, concern=concern, incomplete=incomplete)
             durable.append(time.perf_counter() - started)
             return capture
 

@@ -65,7 +65,8 @@ def kept_caption(kept: KeptPage) -> str:
         lines.append("Withheld for the police: never shown")
     else:
         lines.append(kept.url if len(kept.url) <= 34 else kept.url[:33] + "…")
-        lines.append("Kept whole: web archive and PDF")
+        lines.append("Kept: web archive, PDF, picture" if kept.file("png") else  # fits the side panel
+                     "Kept whole: web archive and PDF")
         if kept.concern:
             lines.append(f"Concern: {concern_words(kept.concern)}")
     return "\n".join(lines)
@@ -109,7 +110,8 @@ class CapturesList(QListWidget):
         item.setData(Qt.ItemDataRole.UserRole, kept.id)
         item.setData(Qt.ItemDataRole.UserRole + 1, kept.quarantined)
         item.setData(KEPT_ROLE, True)
-        hint = "" if kept.quarantined else "\nDouble-click to see it again, as it was kept (offline)."
+        hint = "" if kept.quarantined else ("\nDouble-click to see it again, as it was kept (offline)"
+                                            + (", and its picture of the whole page." if kept.file("png") else "."))
         item.setToolTip(f"{kept.url}\nSHA-256 of the web archive {kept.sha256}{hint}")
         return item
 

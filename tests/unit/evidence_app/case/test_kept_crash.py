@@ -1,11 +1,13 @@
-"""Keeping a page is two records (its MHTML, then its PDF): SIGKILL at every system call inside it.
+"""Keeping a page is three records (its MHTML, its PDF, then its PNG): SIGKILL at every system call inside it.
 
 A child process keeps a page and is killed at the k-th write, fsync, truncate,
 rename ... (before the call). Whatever instant it died at, the case reopens,
-verifies, and holds no kept page, the page's MHTML alone (the crash came between
-the two records), or the whole page; every file it holds reads back with the hash
-journaled; once ``keep_page`` returned, both files. A page left with its MHTML
-alone is still exported whole as what it is, and the bundle verifies.
+verifies, and holds no kept page, the page's MHTML alone, its MHTML and PDF (the
+page as it was kept before it had a picture: the crash came before the PNG's
+record), or the whole page with its picture and the notice of pictures still
+loading; every file it holds reads back with the hash journaled; once
+``keep_page`` returned, all three. A page cut short is still exported as what it
+is, and the bundle verifies.
 """
 
 from __future__ import annotations
@@ -20,13 +22,13 @@ import pytest
 from evidence_app import verify_bundle
 from tests.helpers.bundles import export, members
 from tests.helpers.cases import PASSPHRASES, make_case
-from tests.helpers.fault_child import KEPT_URL
+from tests.helpers.fault_child import KEPT_LATE, KEPT_URL
 from tests.helpers.images import make_png
 from tests.unit.evidence_app.case.test_stop_crash import fault_reached, run_child
 
 
 def _reopened_pages(store, case_id: str, lines: list[str]) -> int:  # type: ignore[no-untyped-def]
-    """How many files of the kept page the reopened case holds (0, 1 or 2), each checked."""
+    """How many files of the kept page the reopened case holds (0 to 3), each checked, in their order."""
     case = store.open(case_id, PASSPHRASES)
     try:
         case.verify()
@@ -39,7 +41,9 @@ def _reopened_pages(store, case_id: str, lines: list[str]) -> int:  # type: igno
         if not pages:
             return 0
         page = pages[0]
-        assert page.url == KEPT_URL and page.files[0][0] == "mhtml"
+        assert page.url == KEPT_URL
+        assert [f[0] for f in page.files] == ["mhtml", "pdf", "png"][:len(page.files)], page.files
+        assert page.incomplete == (KEPT_LATE if len(page.files) == 3 else "")
         for fmt, digest, size in page.files:
             data = case.read_kept(page.id, fmt)
             assert (hashlib.sha256(data).hexdigest(), len(data)) == (digest, size)
@@ -57,7 +61,7 @@ def test_a_crash_at_any_call_while_a_page_is_kept_loses_nothing_acknowledged(sto
     pristine = tmp_path / "pristine"
     shutil.copytree(folder, pristine)
     outcomes: Counter[int] = Counter()
-    exported_half = False
+    exported: set[int] = set()
     nth = 1
     while True:
         shutil.rmtree(folder)
@@ -67,7 +71,7 @@ def test_a_crash_at_any_call_while_a_page_is_kept_loses_nothing_acknowledged(sto
             break
         files = _reopened_pages(store, case.id, lines)
         outcomes[files] += 1
-        if files == 1 and not exported_half:  # the MHTML alone: exported as it is, and the bundle verifies
+        if files in (1, 2) and files not in exported:  # a page cut short: exported as it is; the bundle verifies
             opened = store.open(case.id, PASSPHRASES)
             try:
                 usb = tmp_path / f"usb-{nth}"
@@ -76,12 +80,13 @@ def test_a_crash_at_any_call_while_a_page_is_kept_loses_nothing_acknowledged(sto
             finally:
                 opened.lock()
             names = {info.name.split("/", 1)[1] for info, _ in members(result)}
-            assert "data/kept/K0001.mhtml" in names and "data/kept/K0001.pdf" not in names
+            present = [fmt for fmt in ("mhtml", "pdf", "png") if f"data/kept/K0001.{fmt}" in names]
+            assert present == ["mhtml", "pdf"][:files], (files, sorted(names))
             report = verify_bundle(result.folder, result.passphrase)
             assert report.ok, report.text()
-            exported_half = True
+            exported.add(files)
         nth += 1
     print(f"kill points: {nth - 1}; reopened with no kept page {outcomes[0]}, the MHTML alone {outcomes[1]}, "
-          f"the whole page {outcomes[2]}")
-    assert outcomes[0] and outcomes[1] and outcomes[2], outcomes  # every kind of instant was reached
-    assert exported_half
+          f"the MHTML and PDF {outcomes[2]}, the whole page with its picture {outcomes[3]}")
+    assert all(outcomes[n] for n in range(4)), outcomes  # every kind of instant was reached
+    assert exported == {1, 2}

@@ -63,11 +63,14 @@ def test_a_scan_of_the_disk_finds_no_marker_text_and_no_image_bytes(store) -> No
         case.add_note(MARKERS["note"])
         mhtml = make_mhtml(text=MARKERS["kept"], url=MARKERS["url"], png=png)
         pdf = make_pdf(MARKERS["kept"])
-        case.keep_page(mhtml=mhtml, pdf=pdf, url=MARKERS["url"], title=MARKERS["title"], note=MARKERS["note"])
+        page_png = make_png(120, 300, seed=secrets.randbits(32), noise=0.5)  # the kept page's picture
+        case.keep_page(mhtml=mhtml, pdf=pdf, png=page_png, url=MARKERS["url"], title=MARKERS["title"],
+                       note=MARKERS["note"], incomplete=MARKERS["note"])
         case.flag_csam(MARKERS["url"], note=MARKERS["note"])
         case.lock()
     needles = [form for text in MARKERS.values() for form in _forms(text)]
-    needles += [png, png[100:164], png[-64:], mhtml[len(mhtml) // 2:len(mhtml) // 2 + 64], pdf]
+    needles += [png, png[100:164], png[-64:], mhtml[len(mhtml) // 2:len(mhtml) // 2 + 64], pdf,
+                page_png[100:164], page_png[-64:]]
     found = _scan([store.root, Path(tempfile.gettempdir())], needles, started)
     assert found == []
     # Files that no longer exist cannot be scanned: every file written at all stayed in the vault.

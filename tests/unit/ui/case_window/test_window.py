@@ -288,3 +288,35 @@ def test_kept_pages_are_listed_and_a_double_click_shows_one_again_but_never_a_wi
     qtbot.waitUntil(shown, timeout=20_000)
     window.lock()  # nothing of the case stays on screen
     qtbot.waitUntil(lambda: window.kept_dialog is None, timeout=5_000)
+
+
+def test_a_kept_pages_picture_of_the_whole_page_is_one_tab_away_with_what_it_lacks(qtbot, case,
+                                                                                  monkeypatch) -> None:
+    """The pair double-click the kept tile, then click the tab named by its words: the picture is read from the
+    case only then, at its size, with the notice of pictures still loading beside it."""
+    from tests.helpers.kept import make_mhtml, make_page_png, make_pdf
+    from tests.helpers.person import item_point
+
+    late = "Some pictures were still loading when the page was drawn."
+    case.keep_page(mhtml=make_mhtml(url="https://ok.example/post"), pdf=make_pdf(), png=make_page_png(),
+                   url="https://ok.example/post", incomplete=late)
+    window = open_window(qtbot, case)
+    shots = window.panel.captures
+    assert "Kept: web archive, PDF, picture" in shots.item(0).text()
+    read: list[str] = []
+    real = case.read_kept
+    monkeypatch.setattr(case, "read_kept", lambda page, fmt: read.append(fmt) or real(page, fmt))
+    qtbot.mouseClick(shots.viewport(), Qt.MouseButton.LeftButton, pos=item_point(shots, 0))
+    qtbot.mouseDClick(shots.viewport(), Qt.MouseButton.LeftButton, pos=item_point(shots, 0))
+    dialog = window.kept_dialog
+    assert dialog is not None and read == ["mhtml"]  # the picture is not read until it is asked for
+    bar = dialog.tabs.tabBar()
+    titles = [bar.tabText(i) for i in range(bar.count())]
+    assert titles == ["The page (web archive)", "Picture of the whole page"]
+    picture_tab = bar.tabRect(titles.index("Picture of the whole page"))
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=picture_tab.center())
+    assert read == ["mhtml", "png"]
+    assert (dialog.picture.pixmap().width(), dialog.picture.pixmap().height()) == (40, 120)
+    assert late in dialog.picture_note.text() and dialog.picture_note.isVisible()
+    window.lock()
+    qtbot.waitUntil(lambda: window.kept_dialog is None, timeout=5_000)
