@@ -97,7 +97,7 @@ class TestSite:
             "/long": self.long_page,
             "/bands": self.bands_page,
             "/many": self.many_page,
-            "/res": lambda q: Response(200, b"/* r */", (("Content-Type", "text/css"),)),
+            "/res": self.resource,
             "/file-link": lambda q: Response(200, _page("File link",
                                              "<a id='f' href='file:///etc/hostname'>local file</a>")),
             "/to-listed": lambda q: self.redirect("/listed/redirected"),
@@ -208,13 +208,22 @@ class TestSite:
                                    f"<img src='http://{host}:{port}/listed/picture.png' width=50 height=50>"))
 
     def many_page(self, query: dict[str, list[str]]) -> Response:
+        """``n`` sub-resources (``kind`` img or css); ``delay`` ms makes each one that much slower to arrive."""
         count = int(query.get("n", ["3000"])[0])
         kind = query.get("kind", ["css"])[0]
+        delay = f"&delay={int(query['delay'][0])}" if "delay" in query else ""
         if kind == "img":
-            images = "".join(f"<img src='/res?i={i}' width=1 height=1>" for i in range(count))
+            images = "".join(f"<img src='/res?i={i}{delay}' width=1 height=1>" for i in range(count))
             return Response(200, _page("Many resources", "<h1 id='done'>Many</h1>" + images))
-        links = "".join(f"<link rel='stylesheet' href='/res?i={i}'>" for i in range(count))
+        links = "".join(f"<link rel='stylesheet' href='/res?i={i}{delay}'>" for i in range(count))
         return Response(200, _page("Many resources", "<h1 id='done'>Many</h1>", links))
+
+    def resource(self, query: dict[str, list[str]]) -> Response:
+        """A tiny sub-resource; ``delay`` ms (at most a second) first, as a server further away would take."""
+        delay_ms = min(1000, max(0, int(query.get("delay", ["0"])[0])))
+        if delay_ms:
+            time.sleep(delay_ms / 1000)
+        return Response(200, b"/* r */", (("Content-Type", "text/css"),))
 
 
 class _Handler(BaseHTTPRequestHandler):

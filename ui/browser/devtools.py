@@ -26,10 +26,14 @@ while the page loads, every :data:`LAZY_MS` and at once when it stops loading; w
 is not loading (a script's fetch), at once, as any other message. It
 says when a new page starts (:data:`PAGE_EVENT`, the main frame's document) and when an
 origin is first seen over TLS (:data:`CERTIFICATE_EVENT`). That is about two small
-messages per response instead of six or seven whole events, and a console message
-every tenth of a second instead of one per turn of the frontend's event loop:
-measured, a third to a half less of the browser's main thread (which in QtWebEngine is
-the Qt main thread) spent relaying a load of hundreds of responses. The frontend itself is made inert: its
+messages per response instead of six or seven whole events, and, while the page loads, one
+console message a second instead of one per turn of the frontend's event loop: measured, a
+third to a half less of the browser's main thread (which in QtWebEngine is the Qt main
+thread) spent relaying a load of hundreds of responses; with a second rather than a tenth
+of one, a load of less than a second leaves Python nothing to do until it has loaded
+(``bench_responses``: about 0.05x of the bare load less on pages of hundreds of responses,
+the recorder then within noise of Chromium's own cost). Nothing is lost by waiting: a
+page's records go to the case only once it has loaded (``SETTLE_MS``). The frontend itself is made inert: its
 own requests are dropped and it gets no events, so the page does no work for a
 DevTools window nobody sees (:data:`QUIET` lists what it may have switched on
 before the bridge was in; :meth:`DevToolsChannel.quieten` switches it off). Messages come to Python as console messages of the hidden page that
@@ -75,7 +79,7 @@ PROBE_EVERY_MS = 100              # the agent attaches when the frontend has loa
 READY_WITHIN_MS = 15_000
 REMOTE_DEBUGGING_SETTINGS = ("QTWEBENGINE_REMOTE_DEBUGGING",)
 REMOTE_DEBUGGING_FLAG = "--remote-debugging"
-LAZY_MS = 100                     # response records wait this long at most, to go to Python many at a time
+LAZY_MS = 1000                    # while the page loads, response records wait this long at most (see the text)
 RESPONSE_EVENT = "Evidence.response"        # what changed of one response's record (assembled in the bridge)
 PAGE_EVENT = "Evidence.page"                # a main-frame document was asked for: a new page, or its redirect
 CERTIFICATE_EVENT = "Evidence.certificate"  # the first response over TLS from an origin
@@ -95,6 +99,16 @@ class Reply:
     @property
     def ok(self) -> bool:
         return self.result is not None and not self.error
+
+
+@dataclass(frozen=True)
+class BodyRequest:
+    """A body to hash (:meth:`DevToolsChannel.bodies`): ``callback(BodyDigest)``, the bytes back only when ``keep``."""
+
+    request_id: str
+    callback: Callable[[BodyDigest], None]
+    keep: bool
+    session_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -322,6 +336,7 @@ _BRIDGE = r"""
   const hex = (buffer) => Array.from(new Uint8Array(buffer), (b) => b.toString(16).padStart(2, '0')).join('');
   window.__evidenceBridge = {
     send,
+    bodies(calls) { for (const [token, requestId, sessionId, keep] of calls) this.body(token, requestId, sessionId, keep); },
     body(token, requestId, sessionId, keep) {
       const id = nextInternal++;
       internal.set(id, (message) => {
@@ -471,10 +486,20 @@ class DevToolsChannel(QObject):
     def body(self, request_id: str, callback: Callable[[BodyDigest], None], *, keep: bool,
              session_id: str = "") -> None:
         """Hash the body of ``request_id`` in the frontend; the bytes come back only when ``keep``."""
-        token = secrets.token_hex(8)
-        self._bodies[token] = callback
-        self._run(f"window.__evidenceBridge.body({json.dumps(token)}, {json.dumps(request_id)}, "
-                  f"{json.dumps(session_id)}, {'true' if keep else 'false'})")
+        self.bodies([BodyRequest(request_id, callback, keep, session_id)])
+
+    def bodies(self, requests: Sequence[BodyRequest]) -> None:
+        """:meth:`body` for many at once, in one call into the frontend (hundreds after a heavy page).
+
+        One ``runJavaScript`` each would be as many messages through the browser's main thread.
+        """
+        calls = []
+        for request in requests:
+            token = secrets.token_hex(8)
+            self._bodies[token] = request.callback
+            calls.append([token, request.request_id, request.session_id, request.keep])
+        if calls:
+            self._run(f"window.__evidenceBridge.bodies({json.dumps(calls)})")
 
     def close(self) -> None:
         """Detach and delete the hidden page (before the profile goes)."""

@@ -55,6 +55,7 @@ from ui.browser.devtools import (
     PAGE_EVENT,
     RESPONSE_EVENT,
     BodyDigest,
+    BodyRequest,
     DevToolsChannel,
     Reply,
 )
@@ -127,6 +128,28 @@ def _origin(url: str) -> str:
     return f"{scheme}://{rest.split('/', 1)[0]}"
 
 
+def switch_on(channel: DevToolsChannel, then: Callable[[Reply], None] | None) -> None:
+    """What a page's DevTools agent is asked once its channel is ready; ``then`` has Network's answer.
+
+    The frontend made quiet, the page's frame events (the bridge learns which frame is the page's
+    from the frame tree), frames of other sites attached paused (they run in processes of their
+    own when sites are isolated: each is a target, held until its Network domain is on so none of
+    its responses is missed; :class:`ResponseRecorder` lets each go), and Media and Network on.
+    """
+    channel.quieten()
+    channel.send("Page.enable")
+    channel.send("Page.getFrameTree")
+    channel.send("Target.setAutoAttach", {"autoAttach": True, "waitForDebuggerOnStart": True, "flatten": True})
+    enable_session(channel, then)
+
+
+def enable_session(channel: DevToolsChannel, then: Callable[[Reply], None] | None, session_id: str = "") -> None:
+    """Media and Network on for one session; the browser keeps bodies for ``getResponseBody`` (NETWORK_BUFFER)."""
+    channel.send("Media.enable", session_id=session_id)
+    channel.send("Network.enable", {"maxTotalBufferSize": NETWORK_BUFFER,
+                                    "maxResourceBufferSize": NETWORK_BUFFER // 4}, then, session_id)
+
+
 class ResponseRecorder(QObject):
     """Records one page's responses; ``deliver(PageResponses)`` writes them (on the case writer)."""
 
@@ -176,19 +199,7 @@ class ResponseRecorder(QObject):
     # ------------------------------------------------------------------ set-up
 
     def _on_ready(self) -> None:
-        self.channel.quieten()
-        self.channel.send("Page.enable")
-        self.channel.send("Page.getFrameTree")  # its reply tells the bridge which frame is the page's
-        # Frames of other sites run in processes of their own (when sites are isolated): each is a
-        # target, attached here, paused until its Network domain is on so none of its responses is missed.
-        self.channel.send("Target.setAutoAttach", {"autoAttach": True, "waitForDebuggerOnStart": True,
-                                                   "flatten": True})
-        self._enable(self._on_network_enabled)
-
-    def _enable(self, then: Callable[[Reply], None] | None, session_id: str = "") -> None:
-        self.channel.send("Media.enable", session_id=session_id)
-        self.channel.send("Network.enable", {"maxTotalBufferSize": NETWORK_BUFFER,
-                                             "maxResourceBufferSize": NETWORK_BUFFER // 4}, then, session_id)
+        switch_on(self.channel, self._on_network_enabled)
 
     def _on_attached(self, params: dict[str, Any], session_id: str) -> None:
         child = str(params.get("sessionId", ""))
@@ -203,7 +214,8 @@ class ResponseRecorder(QObject):
         self.channel.quieten(child)
         self.channel.send("Target.setAutoAttach", {"autoAttach": True, "waitForDebuggerOnStart": True,
                                                    "flatten": True}, session_id=child)
-        self._enable(lambda reply: self.channel.send("Runtime.runIfWaitingForDebugger", session_id=child), child)
+        enable_session(self.channel, lambda reply: self.channel.send("Runtime.runIfWaitingForDebugger",
+                                                                     session_id=child), child)
 
     def _on_network_enabled(self, reply: Reply) -> None:
         if not reply.ok:
@@ -302,10 +314,13 @@ class ResponseRecorder(QObject):
     def _ask_bodies(self) -> None:
         """Have every queued body hashed (kept when text-like), now that the page is not loading."""
         queued, self._bodies = self._bodies, []
+        requests = []
         for pending, session_id in queued:
             rule = body_rule(str(pending.response.get("mimeType", "")), pending.resource_type)
-            self.channel.body(pending.request_id, lambda digest, p=pending, r=rule: self._on_body(p, r, digest),
-                              keep=rule is BodyRule.KEEP, session_id=session_id)
+            requests.append(BodyRequest(pending.request_id,
+                                        lambda digest, p=pending, r=rule: self._on_body(p, r, digest),
+                                        rule is BodyRule.KEEP, session_id))
+        self.channel.bodies(requests)
 
     def _on_body(self, pending: _Pending, rule: BodyRule, digest: BodyDigest) -> None:
         pending.waiting_for_body = False

@@ -167,3 +167,33 @@ def test_it_refuses_to_start_when_the_debugging_port_is_asked_for(page: QWebEngi
     monkeypatch.setenv("QTWEBENGINE_REMOTE_DEBUGGING", "9222")
     with pytest.raises(DevToolsUnavailable, match="unprotected debugging port"):
         DevToolsChannel(page)
+
+
+def test_while_a_page_loads_its_records_reach_python_a_few_times_a_second_at_most(qtbot: Any,
+                                                                                page: QWebEnginePage) -> None:
+    """The assembled records wait in the bridge while the page loads (``LAZY_MS``), so Python, on the
+    browser's main thread, is not interrupted once per response while the page is loading."""
+    import time
+
+    from tests.helpers.webserver import WebServer
+    from ui.browser.devtools import RESPONSE_EVENT
+    from ui.browser.responses import switch_on
+
+    channel = DevToolsChannel(page, ("Media.",), page, assemble_responses=True)
+    arrivals: list[float] = []
+    channel.listen(lambda method, params, session: arrivals.append(time.perf_counter())
+                   if method == RESPONSE_EVENT else None)
+    enabled: list[Reply] = []
+    channel.ready.connect(lambda: switch_on(channel, enabled.append))
+    qtbot.waitUntil(lambda: bool(enabled), timeout=WAIT_MS * 2)
+    server = WebServer().start()
+    try:
+        started = time.perf_counter()
+        load(qtbot, page, server.url("/many?n=400&kind=css"))
+        seconds = time.perf_counter() - started
+        qtbot.waitUntil(lambda: len(arrivals) >= 400, timeout=WAIT_MS)
+    finally:
+        server.stop()
+    bursts = 1 + sum(1 for before, after in zip(arrivals, arrivals[1:]) if after - before > 0.005)
+    print(f"{bursts} bursts in a load of {seconds:.2f} s")
+    assert bursts <= 2 + 2 * seconds, (bursts, seconds)  # at most twice a second while loading, and the end
