@@ -95,9 +95,21 @@ def stamps(events: Sequence[Event]) -> list[Event]:
     return [event for event in events if event.kind == Kind.TIMESTAMPED]
 
 
+def stamped_seq(stamp: Event) -> int | None:
+    """The earlier record a ``timestamped`` record names, or None when its ``seq`` names none.
+
+    The journal is the pair's, so a record may hold anything there (a string, a
+    float, a later or unknown position): such a stamp covers nothing.
+    """
+    seq = stamp.data.get("seq")
+    if isinstance(seq, int) and not isinstance(seq, bool) and 0 <= seq < stamp.seq:
+        return seq
+    return None
+
+
 def pending(events: Sequence[Event]) -> list[Checkpoint]:
     """The checkpoints no token covers yet (a token for a later head covers every earlier record)."""
-    latest = max((int(stamp.data.get("seq", -1)) for stamp in stamps(events)), default=-1)
+    latest = max((seq for seq in map(stamped_seq, stamps(events)) if seq is not None), default=-1)
     return [point for point in checkpoints(events) if point.seq > latest]
 
 
@@ -108,8 +120,8 @@ def coverage(events: Sequence[Event]) -> dict[int, Coverage]:
     """
     earliest_at: dict[int, Coverage] = {}  # for each stamped head, its earliest stamp
     for stamp in stamps(events):
-        seq = stamp.data.get("seq")
-        if not isinstance(seq, int) or isinstance(seq, bool) or not 0 <= seq < len(events):
+        seq = stamped_seq(stamp)
+        if seq is None:
             continue
         found = Coverage(str(stamp.data.get("time", "")), str(stamp.data.get("authority", "")), seq)
         if seq not in earliest_at or found.time < earliest_at[seq].time:
@@ -159,8 +171,8 @@ def check_plausible(when: dt.datetime, *, written: str, received: str) -> None:
 def check_journaled_stamp(stamp: Event, events: Sequence[Event],
                           roots: list[x509.Certificate] | None = None) -> TimestampInfo:
     """Check one ``timestamped`` record against the record it claims to stamp."""
-    seq = stamp.data.get("seq")
-    target = events[seq] if isinstance(seq, int) and not isinstance(seq, bool) and 0 <= seq < stamp.seq else None
+    seq = stamped_seq(stamp)
+    target = events[seq] if seq is not None else None
     return check_stamp_data(stamp.data, stamp.seq, stamp.time, target=None if target is None else
                             (target.hash, target.time), roots=roots)
 
