@@ -111,7 +111,7 @@ def request_token(url: str, data: bytes, *, timeout: float = 15.0) -> bytes:
             raise TimestampError(f"The time-stamp authority refused the request (status {status}).")
         token = response.time_stamp_token()
     # Sound and for this request; whether to trust the authority is the recipient's call, at verify.
-    with unreadable_named():
+    with unreadable_named(f"The answer from {url} does not hold a readable time stamp."):
         _check_token(token, data, roots=None, nonce=request.nonce,
                      other_data=f"The time-stamp authority at {url} answered with a time stamp of other data "
                                 "than it was sent.")
@@ -135,6 +135,7 @@ def _answer(url: str, query: bytes, timeout: float) -> bytes:
                     raise TimestampError(f"The time-stamp authority at {url} answered too slowly (more than "
                                          f"{timeout:g} seconds). Try again later.")
     except urllib.error.HTTPError as exc:
+        exc.close()  # it holds the error page's connection
         raise TimestampError(f"The time-stamp authority at {url} answered with an error (HTTP {exc.code}"
                              f"{', ' + str(exc.reason) if exc.reason else ''}), not a time stamp. Try again "
                              "later, or check its address in Settings.") from None
