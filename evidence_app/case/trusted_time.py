@@ -26,7 +26,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -113,17 +113,48 @@ def pending(events: Sequence[Event]) -> list[Checkpoint]:
     return [point for point in checkpoints(events) if point.seq > latest]
 
 
-def coverage(events: Sequence[Event]) -> dict[int, Coverage]:
+def vouched(stamp: Event, events: Sequence[Event]) -> TimestampInfo | None:
+    """What ``stamp``'s token says (its time and authority), if it checks out for the head it names; else None.
+
+    The same check as ``verify()`` (:func:`check_journaled_stamp`), remembered by the
+    stamp's hash and its target's (which fix every byte the check reads): a record
+    written by a forger with both passphrases, whose token does not check out, vouches
+    for nothing, and the journal's own words on the time and the authority are not used.
+    """
+    seq = stamped_seq(stamp)
+    if seq is None or seq >= len(events):
+        return None
+    key = (stamp.hash, events[seq].hash)
+    if key not in _VOUCHED:
+        try:
+            info: TimestampInfo | None = check_journaled_stamp(stamp, events)
+        except TimestampError:
+            info = None
+        if len(_VOUCHED) >= _VOUCHED_KEPT:
+            _VOUCHED.clear()
+        _VOUCHED[key] = info
+    return _VOUCHED[key]
+
+
+_VOUCHED: dict[tuple[str, str], TimestampInfo | None] = {}
+_VOUCHED_KEPT = 4096
+
+
+def coverage(events: Sequence[Event],
+             check: Callable[[Event, Sequence[Event]], TimestampInfo | None] = vouched) -> dict[int, Coverage]:
     """For each record some token covers, the earliest such trusted time (a stamp of its head or a later one).
 
-    Only what the journal says; :func:`check_stamp` (run by ``verify()``) checks the tokens themselves.
+    Only stamps whose token checks out count (``check``, :func:`vouched`), with the time
+    and the authority the token itself gives: what the timeline shows is what
+    ``verify()`` would accept, whatever else the journal holds.
     """
     earliest_at: dict[int, Coverage] = {}  # for each stamped head, its earliest stamp
     for stamp in stamps(events):
         seq = stamped_seq(stamp)
-        if seq is None:
+        info = check(stamp, events) if seq is not None else None
+        if seq is None or info is None:
             continue
-        found = Coverage(str(stamp.data.get("time", "")), str(stamp.data.get("authority", "")), seq)
+        found = Coverage(info.time, info.authority, seq)
         if seq not in earliest_at or found.time < earliest_at[seq].time:
             earliest_at[seq] = found
     covered: dict[int, Coverage] = {}

@@ -207,3 +207,28 @@ def test_a_stamp_naming_no_earlier_record_covers_nothing_and_leaves_the_checkpoi
     assert pending(list(case.events())) == waiting, "a stamp of a record after itself covers nothing"
     with pytest.raises(EvidenceError):
         check_journaled_stamp(later, list(case.events()))
+
+
+def test_the_timeline_shows_only_the_trusted_times_a_token_vouches_for(case) -> None:
+    """A forger's records claim a later head, an earlier time, a famous authority: coverage takes the token's word.
+
+    Before, coverage() took the record's own ``seq``, ``time`` and ``authority``: the timeline showed a trusted
+    time over events that no token vouches for, until verify() named the record.
+    """
+    with local_tsa() as url:
+        genuine = _stamped(case, url)
+    first = dict(coverage(list(case.events())))
+    case.add_capture(make_png(seed=12), kind="viewport", url="https://example.org/b")
+    later = list(case.events())[-1]
+    famous = "CN=Metropolitan Police Time-Stamp Authority"
+    token = base64.b64decode(genuine["token"])
+    for forged in (
+        genuine | {"seq": later.seq, "head": later.hash, "authority": famous},  # the token stamps an earlier head
+        genuine | {"time": "2020-01-01T00:00:00Z", "authority": famous},  # an earlier time than the token's
+        genuine | {"token": _b64(_deep_flips(token)["signer KeyError"]), "seq": later.seq, "head": later.hash},
+    ):
+        case._append(Kind.TIMESTAMPED, forged)
+    covered = coverage(list(case.events()))
+    assert covered == first, "only the genuine stamp covers anything, with its own time and authority"
+    assert later.seq not in covered and all(famous not in c.authority for c in covered.values())
+    assert {c.time for c in covered.values()} == {genuine["time"]}
