@@ -33,7 +33,12 @@ from typing import Any, Protocol
 from cryptography import x509
 
 from evidence_app.vault.events import Event, Kind
-from evidence_app.vault.rfc3161 import TimestampError, TimestampInfo, check_head_token, request_token
+from evidence_app.vault.rfc3161 import (
+    TimestampError,
+    TimestampInfo,
+    check_head_token,
+    request_token,
+)
 from evidence_app.vault.timestamps import parse_utc
 
 CLOCK_SLACK = dt.timedelta(days=1)  # how far the computer's clock may be from the authority's

@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -49,6 +50,9 @@ UNREADABLE_TOKEN = "The time stamp is not a readable RFC 3161 token."
 # (KeyError), a certificate version no X.509 has (InvalidVersion), a length past the end, a number too large.
 UNREADABLE = (ValueError, KeyError, TypeError, IndexError, OverflowError, x509.InvalidVersion)
 
+# warnings.catch_warnings changes the process's filters: two threads interleaving it (the stamps' worker, the
+# timeline) could leave "ignore" behind or lose it mid-parse. Token parsing is a few milliseconds: one at a time.
+_PARSING = threading.RLock()
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
 
@@ -65,7 +69,7 @@ def unreadable_named(sentence: str = UNREADABLE_TOKEN) -> Iterator[None]:
     sentence, and tests make warnings errors). Our own :class:`TimestampError`
     passes through with its own sentence.
     """
-    with warnings.catch_warnings():
+    with _PARSING, warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
             yield

@@ -63,9 +63,10 @@ def _deep_flips(token: bytes) -> dict[str, bytes]:
                 "status": {"status": "granted"}, "time_stamp_token": cms.ContentInfo.load(bytes(flipped))}).dump())
         except ValueError:
             continue
-        for kind, read in (("certificate", lambda: [x509.load_der_x509_certificate(der).subject.rfc4514_string()
-                                                     for der in response.signed_data.certificates]),
-                           ("signer", lambda: [info.issuer for info in response.signed_data.signer_infos])):
+        signed = response.signed_data
+        for kind, read in (("certificate", lambda signed=signed: [x509.load_der_x509_certificate(der).subject
+                                                                   .rfc4514_string() for der in signed.certificates]),
+                           ("signer", lambda signed=signed: [info.issuer for info in signed.signer_infos])):
             try:
                 read()
             except (ValueError, KeyError, x509.InvalidVersion) as exc:
@@ -102,7 +103,7 @@ def _hostile(name: str, genuine: dict[str, Any], other_token: bytes, last_seq: i
 def test_a_hostile_token_in_the_journal_is_named_and_the_case_opens_with_everything(store, case, attack: str) -> None:
     with local_tsa() as url:
         genuine = _stamped(case, url)
-        other = request_token(url, list(case.events())[0].line)  # genuine, for record 0's head
+        other = request_token(url, next(iter(case.events())).line)  # genuine, for record 0's head
         capture = case.captures()[0]
         events = list(case.events())
         forged = case._append(Kind.TIMESTAMPED, _hostile(attack, genuine, other, events[-1].seq))
