@@ -26,14 +26,19 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from cryptography import x509
 
 from evidence_app.vault.events import Event, Kind
-from evidence_app.vault.rfc3161 import TimestampError, TimestampInfo, check_head_token, request_token
+from evidence_app.vault.rfc3161 import (
+    TimestampError,
+    TimestampInfo,
+    check_head_token,
+    request_token,
+)
 from evidence_app.vault.timestamps import parse_utc
 
 CLOCK_SLACK = dt.timedelta(days=1)  # how far the computer's clock may be from the authority's
@@ -95,23 +100,66 @@ def stamps(events: Sequence[Event]) -> list[Event]:
     return [event for event in events if event.kind == Kind.TIMESTAMPED]
 
 
+def stamped_seq(stamp: Event) -> int | None:
+    """The earlier record a ``timestamped`` record names, or None when its ``seq`` names none.
+
+    The journal is the pair's, so a record may hold anything there (a string, a
+    float, a later or unknown position): such a stamp covers nothing.
+    """
+    seq = stamp.data.get("seq")
+    if isinstance(seq, int) and not isinstance(seq, bool) and 0 <= seq < stamp.seq:
+        return seq
+    return None
+
+
 def pending(events: Sequence[Event]) -> list[Checkpoint]:
     """The checkpoints no token covers yet (a token for a later head covers every earlier record)."""
-    latest = max((int(stamp.data.get("seq", -1)) for stamp in stamps(events)), default=-1)
+    latest = max((seq for seq in map(stamped_seq, stamps(events)) if seq is not None), default=-1)
     return [point for point in checkpoints(events) if point.seq > latest]
 
 
-def coverage(events: Sequence[Event]) -> dict[int, Coverage]:
+def vouched(stamp: Event, events: Sequence[Event]) -> TimestampInfo | None:
+    """What ``stamp``'s token says (its time and authority), if it checks out for the head it names; else None.
+
+    The same check as ``verify()`` (:func:`check_journaled_stamp`), remembered by the
+    stamp's hash and its target's (which fix every byte the check reads): a record
+    written by a forger with both passphrases, whose token does not check out, vouches
+    for nothing, and the journal's own words on the time and the authority are not used.
+    """
+    seq = stamped_seq(stamp)
+    if seq is None or seq >= len(events):
+        return None
+    key = (stamp.hash, events[seq].hash)
+    if key not in _VOUCHED:
+        try:
+            info: TimestampInfo | None = check_journaled_stamp(stamp, events)
+        except TimestampError:
+            info = None
+        if len(_VOUCHED) >= _VOUCHED_KEPT:
+            _VOUCHED.clear()
+        _VOUCHED[key] = info
+    return _VOUCHED[key]
+
+
+_VOUCHED: dict[tuple[str, str], TimestampInfo | None] = {}
+_VOUCHED_KEPT = 4096
+
+
+def coverage(events: Sequence[Event],
+             check: Callable[[Event, Sequence[Event]], TimestampInfo | None] = vouched) -> dict[int, Coverage]:
     """For each record some token covers, the earliest such trusted time (a stamp of its head or a later one).
 
-    Only what the journal says; :func:`check_stamp` (run by ``verify()``) checks the tokens themselves.
+    Only stamps whose token checks out count (``check``, :func:`vouched`), with the time
+    and the authority the token itself gives: what the timeline shows is what
+    ``verify()`` would accept, whatever else the journal holds.
     """
     earliest_at: dict[int, Coverage] = {}  # for each stamped head, its earliest stamp
     for stamp in stamps(events):
-        seq = stamp.data.get("seq")
-        if not isinstance(seq, int) or isinstance(seq, bool) or not 0 <= seq < len(events):
+        seq = stamped_seq(stamp)
+        info = check(stamp, events) if seq is not None else None
+        if seq is None or info is None:
             continue
-        found = Coverage(str(stamp.data.get("time", "")), str(stamp.data.get("authority", "")), seq)
+        found = Coverage(info.time, info.authority, seq)
         if seq not in earliest_at or found.time < earliest_at[seq].time:
             earliest_at[seq] = found
     covered: dict[int, Coverage] = {}
@@ -159,8 +207,8 @@ def check_plausible(when: dt.datetime, *, written: str, received: str) -> None:
 def check_journaled_stamp(stamp: Event, events: Sequence[Event],
                           roots: list[x509.Certificate] | None = None) -> TimestampInfo:
     """Check one ``timestamped`` record against the record it claims to stamp."""
-    seq = stamp.data.get("seq")
-    target = events[seq] if isinstance(seq, int) and not isinstance(seq, bool) and 0 <= seq < stamp.seq else None
+    seq = stamped_seq(stamp)
+    target = events[seq] if seq is not None else None
     return check_stamp_data(stamp.data, stamp.seq, stamp.time, target=None if target is None else
                             (target.hash, target.time), roots=roots)
 

@@ -14,8 +14,6 @@ from __future__ import annotations
 import hashlib
 import ssl
 import warnings
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from asn1crypto import cms
@@ -30,6 +28,7 @@ from evidence_app.vault.rfc3161 import (
     check_head_token,
     check_token,
     request_token,
+    unreadable_named,
 )
 
 __all__ = ["MAX_RESPONSE_BYTES", "TIMESTAMP_DECLARED", "TimestampError", "TimestampInfo", "check_exported_token",
@@ -83,27 +82,8 @@ def trust_roots(path: Path | str | None) -> list[x509.Certificate]:
     return roots
 
 
-# What a hostile token can make the ASN.1 and certificate parsers raise, besides ValueError: a flipped
-# tag (KeyError), a certificate version no X.509 has (InvalidVersion), a length past the end.
-_UNREADABLE = (ValueError, KeyError, TypeError, IndexError, OverflowError, x509.InvalidVersion)
 _SIGNATURE_KEYS = {"rsassa_pkcs1v15": {"rsa"}, "rsassa_pss": {"rsa", "rsassa_pss"}, "ecdsa": {"ec"},
                    "ed25519": {"ed25519"}, "ed448": {"ed448"}}
-
-
-@contextmanager
-def unreadable_named() -> Iterator[None]:
-    """Around checking a token: whatever its parsers raise on hostile bytes becomes a :class:`TimestampError`.
-
-    A flipped byte can make rfc3161-client, asn1crypto or cryptography raise
-    KeyError, InvalidVersion and the like, or warn about a certificate's oddities:
-    the answer is a sentence, never a traceback or a warning printed.
-    """
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            yield
-        except _UNREADABLE:
-            raise TimestampError("The time stamp is not a readable RFC 3161 token.") from None
 
 
 def check_exported_token(token: bytes, data: bytes, *, roots: list[x509.Certificate]) -> TimestampInfo:
@@ -125,14 +105,12 @@ def check_exported_token(token: bytes, data: bytes, *, roots: list[x509.Certific
     signature's s replaced by n - s. Only a signature over the token's bytes by
     the case key, made at export, would pin those.
     """
-    with unreadable_named():
-        info = check_token(token, data, roots=roots)
-        try:
-            changed = _changed_part(token, roots)
-        except _UNREADABLE:
-            changed = "parts of it cannot be read"
+    info = check_token(token, data, roots=roots)  # a sentence whatever the token holds (vault.rfc3161)
+    changed_after = "The time stamp file was changed after the authority made it"
+    with unreadable_named(f"{changed_after}: parts of it cannot be read."):
+        changed = _changed_part(token, roots)
     if changed:
-        raise TimestampError(f"The time stamp file was changed after the authority made it: {changed}.")
+        raise TimestampError(f"{changed_after}: {changed}.")
     return info
 
 

@@ -1,11 +1,18 @@
-"""A local RFC 3161 time-stamp authority for tests, built on pyHanko's test time stamper."""
+"""A local RFC 3161 time-stamp authority for tests, built on pyHanko's test time stamper.
+
+:func:`local_tsa` answers as an authority does; :func:`hostile_tsa` stamps each request
+the same way, then hands the genuine answer to the test, which answers what it likes:
+garbage, an error page, a body without end, a trickle, another request's answer.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -32,6 +39,17 @@ def _tsa_identity(common_name: str) -> tuple[x509.Certificate, rsa.RSAPrivateKey
     return certificate, key
 
 
+@dataclass(frozen=True)
+class Reply:
+    """What a hostile authority sends back: a body, an HTTP status, and how."""
+
+    body: bytes
+    status: int = 200
+    content_type: str = "application/timestamp-reply"
+    pause: float = 0.0        # seconds between each byte of the body (a trickle)
+    declare_length: bool = True  # without Content-Length, the body simply runs until the connection closes
+
+
 @contextmanager
 def local_tsa(ca_file: Path | None = None, *, name: str = "Test Time-Stamp Authority",
               fixed_time: dt.datetime | None = None) -> Iterator[str]:
@@ -40,6 +58,14 @@ def local_tsa(ca_file: Path | None = None, *, name: str = "Test Time-Stamp Autho
     ``name`` is the name it signs under (anyone can choose a famous one); ``fixed_time``, the
     time it puts on every stamp (a back-dating authority).
     """
+    with hostile_tsa(Reply, ca_file, name=name, fixed_time=fixed_time) as url:
+        yield url
+
+
+@contextmanager
+def hostile_tsa(reply: Callable[[bytes], Reply], ca_file: Path | None = None, *,
+                name: str = "Test Time-Stamp Authority", fixed_time: dt.datetime | None = None) -> Iterator[str]:
+    """A TSA on 127.0.0.1 that stamps each request as :func:`local_tsa` does, then sends ``reply(genuine)``."""
     certificate, key = _tsa_identity(name)
     if ca_file is not None:
         ca_file.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
@@ -53,17 +79,29 @@ def local_tsa(ca_file: Path | None = None, *, name: str = "Test Time-Stamp Autho
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
             request = tsp.TimeStampReq.load(self.rfile.read(int(self.headers["Content-Length"])))
-            body = stamper.request_tsa_response(request).dump()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/timestamp-reply")
-            self.send_header("Content-Length", str(len(body)))
+            answer = reply(stamper.request_tsa_response(request).dump())
+            self.send_response(answer.status)
+            self.send_header("Content-Type", answer.content_type)
+            if answer.declare_length:
+                self.send_header("Content-Length", str(len(answer.body)))
+            else:
+                self.send_header("Connection", "close")
             self.end_headers()
-            self.wfile.write(body)
+            try:
+                if not answer.pause:
+                    self.wfile.write(answer.body)
+                for index in range(len(answer.body) if answer.pause else 0):
+                    self.wfile.write(answer.body[index:index + 1])
+                    self.wfile.flush()
+                    time.sleep(answer.pause)
+            except OSError:
+                pass  # the client gave up on a body without end, or on a trickle
 
         def log_message(self, *args: object) -> None:
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from evidence_app import Kind, TamperDetected
 from evidence_app.case.trusted_time import checkpoints, coverage, pending, stamp_pending
 from evidence_app.policy.sanctions import Conclusion
-from evidence_app.vault.rfc3161 import TimestampError, request_token
+from evidence_app.vault.rfc3161 import TimestampError, TimestampInfo, request_token
 from tests.helpers.cases import PASSPHRASES
 from tests.helpers.images import make_png
 from tests.helpers.tsa import local_tsa
@@ -253,7 +253,13 @@ def test_coverage_is_the_earliest_stamp_of_the_same_or_a_later_head(shape: tuple
         events.append(Event(len(events), "2026-01-01T00:00:00.000Z", Kind.TIMESTAMPED, (),
                             MappingProxyType({"seq": seq, "time": f"2026-01-01T00:{minute:02d}:00Z", "authority": "A"}),
                             "", f"{len(events):064x}", b""))
-    covered = coverage(events)
+    covered = coverage(events, _journals_word)
     for position in range(len(events)):
         times = [f"2026-01-01T00:{minute:02d}:00Z" for seq, minute in stamped if seq >= position]
         assert (covered[position].time if position in covered else None) == (min(times) if times else None)
+
+
+def _journals_word(stamp, events) -> TimestampInfo:
+    """The time and authority a ``timestamped`` record states, as if its token checked out (none here)."""
+    return TimestampInfo(time=stamp.data["time"], authority=stamp.data["authority"], certificate_sha256="",
+                         when=dt.datetime.now(dt.UTC))

@@ -12,7 +12,7 @@ import pytest
 from evidence_app import verify_bundle
 from evidence_app.export.timestamping import TimestampError, check_token, request_token
 from tests.helpers.bundles import export, members, repack
-from tests.helpers.tsa import local_tsa
+from tests.helpers.tsa import Reply, hostile_tsa, local_tsa
 
 
 def test_a_token_covers_exactly_its_data() -> None:
@@ -77,4 +77,19 @@ def test_no_bundle_is_left_when_the_authority_fails(case, tmp_path: Path) -> Non
     usb.mkdir()
     with pytest.raises(TimestampError):
         export(case, usb, tsa_url="http://127.0.0.1:9/tsa")
+    assert list(usb.iterdir()) == []
+
+
+@pytest.mark.parametrize("reply", [
+    lambda genuine: Reply(b"<html><h1>502 Bad Gateway</h1></html>", content_type="text/html"),
+    lambda genuine: Reply(genuine[: len(genuine) - 200]),
+    lambda genuine: Reply(b"<html>Internal Server Error</html>", status=500, content_type="text/html"),
+], ids=["html-page", "cut-token", "http-500"])
+def test_a_hostile_authority_leaves_a_sentence_and_no_bundle(case, tmp_path: Path, reply) -> None:
+    """A broken or hostile time server's answer ends the export in a sentence (vault.rfc3161), nothing written."""
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    with hostile_tsa(reply) as url, pytest.raises(TimestampError) as refused:
+        export(case, usb, tsa_url=url)
+    assert str(refused.value).startswith(("The answer from", "The time-stamp authority")), refused.value
     assert list(usb.iterdir()) == []
