@@ -27,6 +27,8 @@ import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
+from tests.helpers.serving import serve_in_background, stop_serving
+
 GROUND = (235, 235, 235)
 NATIVE_RGB = (200, 30, 40)
 OBSERVED_RGB = (30, 60, 200)
@@ -143,18 +145,12 @@ class LazySite:
         server.site = self
         self._server = server
         self.base = f"http://127.0.0.1:{server.server_address[1]}"
-        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
-                                        name="lazy-site", daemon=True)
-        self._thread.start()
+        self._thread = serve_in_background(server, "lazy-site")
         return self
 
     def stop(self) -> None:
         self.stopping.set()
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
+        stop_serving(self._server, self._thread)
 
     def url(self, path: str) -> str:
         return self.base + path

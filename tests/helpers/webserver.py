@@ -27,6 +27,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Callable
 from urllib.parse import parse_qs, urlsplit
 
+from tests.helpers.serving import serve_in_background, stop_serving
+
 MARKER = "MARKER-7f3c2a9e-evidence-browser"
 BOTTOM_RGB = (0x12, 0xC0, 0x4D)  # the block at the foot of the long page
 HOLD_SECONDS = 8.0  # how long /slow keeps its connection open at most
@@ -298,18 +300,12 @@ class WebServer:
         server.owner = self
         self._server = server
         self.site.base = f"http://{self.host}:{server.server_address[1]}"
-        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
-                                        name="test-webserver", daemon=True)
-        self._thread.start()
+        self._thread = serve_in_background(server, "test-webserver")
         return self
 
     def stop(self) -> None:
         self.stopping.set()
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
+        stop_serving(self._server, self._thread)
 
     @property
     def base(self) -> str:

@@ -256,12 +256,18 @@ class OnePassGrabber(QObject):
             x, y = (float(v) for v in scrolled)
             self._page.runJavaScript(_BACK_JS % {"x": x, "y": y}, APPLICATION_WORLD)
 
-    def _on_first_metrics(self, reply: Reply) -> None:
-        if self._done:
-            return
+    def _size(self, reply: Reply) -> tuple[int, int] | None:
+        """The page's content size from ``Page.getLayoutMetrics``; None once it has failed, saying why."""
         size = _content_size(reply)
         if size is None:
             self._fail(f"the page's size was not given ({reply.error or 'no size'})")
+        return size
+
+    def _on_first_metrics(self, reply: Reply) -> None:
+        if self._done:
+            return
+        size = self._size(reply)
+        if size is None:
             return
         # The height only (0 keeps the width and the scale): every row of the page is in view at once.
         self._tall = True
@@ -287,9 +293,8 @@ class OnePassGrabber(QObject):
     def _on_metrics(self, reply: Reply) -> None:
         if self._done:
             return
-        size = _content_size(reply)
+        size = self._size(reply)
         if size is None:
-            self._fail(f"the page's size was not given ({reply.error or 'no size'})")
             return
         width, self._page_height = size
         height = min(self._page_height, MAX_ONE_PASS_HEIGHT_PX)
