@@ -251,3 +251,25 @@ def test_the_whole_page_falls_back_to_scrolling_and_says_so(browser, case, web, 
     assert browser.whole_page_method == "scrolled and stitched"
     assert stored_image(case, capture).height() == 3700
     assert any("could not draw the whole page in one piece" in text and "scrolling" in text for text in said)
+
+
+def test_another_page_loading_while_the_page_is_scrolled_through_stores_nothing(browser, case, web, qtbot,
+                                                                                 monkeypatch) -> None:
+    """Scroll-and-stitch takes a while: a page that starts loading meanwhile (a click, the page's own redirect)
+    would leave a picture partly of another page under the first one's address. Nothing is stored; they are told."""
+    stitch_only(monkeypatch)
+    load(qtbot, browser, web.url("/bands?n=160"), paint=True)
+    before = len(events(case, Kind.CAPTURE))
+    refused: list[str] = []
+    browser.capture_failed.connect(refused.append)
+    browser.whole_page_method = ""
+    browser.capture_buttons["page"].click()
+    qtbot.waitUntil(lambda: "scrolling through it" in browser.status.text(), timeout=10_000)
+    browser.load(web.url("/plain"))
+    wait_for(qtbot, lambda: refused, timeout=30_000)
+    assert "Another page started loading" in refused[0] and "nothing was captured" in refused[0]
+    qtbot.wait(300)
+    browser.flush()
+    assert len(events(case, Kind.CAPTURE)) == before
+    assert browser.whole_page_method == ""
+    assert browser.capture_buttons["page"].isEnabled()

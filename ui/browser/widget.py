@@ -594,9 +594,21 @@ class RecordedBrowser(QWidget):
         self._grabber, self._drawing = grabber, tab
         self._set_capturing(True)
         self._say(f"The browser could not draw the whole page in one piece ({why}); scrolling through it instead…")
+        # Another page loading meanwhile (a click, a redirect of the page's own): what was scrolled
+        # through is then partly another page's, and must not be stored under the first address.
+        changed: list[bool] = []
+        watching = tab.page.loadStarted.connect(lambda: changed.append(True))  # not pushState or #fragment
+
+        def ended() -> bool:
+            self._end_full_page(grabber)
+            tab.page.loadStarted.disconnect(watching)
+            if changed:
+                failed(PAGE_CHANGED, True)
+            return not changed
 
         def finished(result: FullPage) -> None:
-            self._end_full_page(grabber)
+            if not ended():
+                return
             self.whole_page_method = "scrolled and stitched"
             notes = []
             if result.truncated:
@@ -605,8 +617,8 @@ class RecordedBrowser(QWidget):
             done(Drawn(result.image, tuple(notes), False))
 
         def stitch_failed(text: str) -> None:
-            self._end_full_page(grabber)
-            failed(text, False)
+            if ended():
+                failed(text, False)
 
         grabber.finished.connect(finished)
         grabber.failed.connect(stitch_failed)
