@@ -9,7 +9,6 @@ stitched if that fails); pictures still loading when it was drawn are journaled 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import Qt
@@ -21,23 +20,14 @@ from evidence_app.case.kept import MHTML, PDF, PNG
 from evidence_app.errors import Quarantined
 from evidence_app.policy.concerns import CSAM
 from evidence_app.web.mhtml import read_archive
-from tests.helpers.browser import browser, events, load, run_js, wait_for, web  # noqa: F401
+from tests.helpers.browser import browser, events, load, run_js, lazy, wait_for, web  # noqa: F401
 from tests.helpers.lazy_site import (NATIVE_RGB, NATIVE_TOP, OBSERVED_RGB, OBSERVED_TOP, PAGE_HEIGHT, PICTURE_LEFT,
-                                     PICTURE_SIZE, LazySite, solid_png)
+                                     PICTURE_SIZE, solid_png)
 from tests.helpers.pdf import needs_poppler, pdf_text
 from tests.helpers.webserver import MARKER
 from ui.browser.grab import FullPageGrabber
 from ui.browser.keep import PICTURES_LATE, OnePassGrabber
 from ui.browser.kept_view import KeptArchivePage, KeptPageView
-
-
-@pytest.fixture(scope="module")
-def lazy() -> Iterator[LazySite]:
-    site = LazySite().start()
-    try:
-        yield site
-    finally:
-        site.stop()
 
 
 def picture_of(case, kept) -> QImage:  # type: ignore[no-untyped-def]

@@ -10,28 +10,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
 from typing import Any
-
-import pytest
 
 from evidence_app import Kind
 from evidence_app.web.bodies import BodyRule
-from tests.helpers.browser import browser, events, load, run_js, wait_for  # noqa: F401
+from tests.helpers.browser import browser, events, load, lazy, run_js, wait_for  # noqa: F401
 from tests.helpers.lazy_site import (GROUND, NATIVE_RGB, NATIVE_TOP, OBSERVED_RGB, OBSERVED_TOP, PICTURE_LEFT,
-                                     PICTURE_SIZE, STUCK_RGB, STUCK_TOP, LazySite, solid_png)
+                                     PICTURE_SIZE, STUCK_RGB, STUCK_TOP, solid_png)
 from ui.browser.keep import PICTURES_LATE
 
 STILL_LOADING = "Some pictures were still loading when the page was drawn."
-
-
-@pytest.fixture(scope="module")
-def lazy() -> Iterator[LazySite]:
-    site = LazySite().start()
-    try:
-        yield site
-    finally:
-        site.stop()
 
 
 def whole_page(qtbot, browser, case) -> tuple[Any, Any]:  # type: ignore[no-untyped-def]

@@ -126,6 +126,18 @@ def web() -> Iterator[Any]:
         server.stop()
 
 
+@pytest.fixture(scope="module")
+def lazy() -> Iterator[Any]:
+    """The tall page whose pictures load late (:mod:`tests.helpers.lazy_site`)."""
+    from tests.helpers.lazy_site import LazySite
+
+    site = LazySite().start()
+    try:
+        yield site
+    finally:
+        site.stop()
+
+
 @pytest.fixture
 def browser(case: Case, qtbot: Any) -> Iterator[Any]:
     with open_browser(case, qtbot) as shown:
